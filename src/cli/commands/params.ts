@@ -1,0 +1,3 @@
+import type { ProgramBuilder } from '../main.js';
+
+export function registerParamsCommand(_b: ProgramBuilder): void {}

@@ -1,0 +1,47 @@
+import { Option } from 'commander';
+import type { ProgramBuilder } from '../main.js';
+import { intOption, numberOption } from './option-parsers.js';
+
+interface SandboxStartOptions {
+  port: number;
+  region: string;
+  version: string;
+  empty?: boolean;
+  speed: number;
+  stateFile?: string;
+  faults?: string;
+}
+
+export function registerSandboxCommand(b: ProgramBuilder): void {
+  const sandbox = b.command('sandbox', 'a local stand-in for an AWS account holding a Panther deployment');
+  const start = sandbox
+    .command('start')
+    .description('serve CloudFormation, CodeBuild, S3 and STS on 127.0.0.1 until SIGINT/SIGTERM')
+    .addOption(new Option('--port <port>', 'TCP port on 127.0.0.1 (0 picks a free one)').default(4599).argParser(intOption('--port', 0, 65535)))
+    .addOption(new Option('--region <region>', 'region the account pretends to be in').default('us-east-2'))
+    .addOption(new Option('--version <version>', 'Panther version of the seeded deployment').default('v1.25.18'))
+    .addOption(new Option('--empty', 'no seeded deployment (templates are still published)'))
+    .addOption(new Option('--speed <factor>', 'divide every operation duration by this factor').default(1).argParser(numberOption('--speed', 0.01, 100000)))
+    .addOption(new Option('--state-file <file>', 'keep the whole state in this file across restarts'))
+    .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'));
+  b.action<SandboxStartOptions>(start, async (ctx, o) => {
+    const { runSandboxCommand } = await import('../../sandbox/index.js');
+    const { normalizeVersion } = await import('../../catalog/version.js');
+    const { validateRegion } = await import('../../catalog/regions.js');
+    return runSandboxCommand(
+      {
+        port: o.port,
+        host: '127.0.0.1',
+        region: validateRegion(o.region),
+        version: normalizeVersion(o.version),
+        empty: Boolean(o.empty),
+        speed: o.speed,
+        ...(o.stateFile ? { stateFile: o.stateFile } : {}),
+        ...(o.faults ? { faultsFile: o.faults } : {}),
+      },
+      {
+        ready: (endpoint: string) => ctx.out(ctx.json ? JSON.stringify({ ready: true, endpoint, region: o.region }) : `sandbox ready at ${endpoint} (region ${o.region})`),
+      },
+    );
+  });
+}

@@ -1,0 +1,119 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, PantherctlError, isPantherctlError } from '../errors/pantherctl-error.js';
+import { createContext, type CliContext, type GlobalOptions, type Streams } from './context.js';
+import { registerOfflineCommands } from './commands/offline.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerDeploymentCommands } from './commands/deployment.js';
+
+/** Runs one command. Returns the exit code; never throws for anything a user can cause. */
+export async function main(argv: string[], streams: Streams = processStreams()): Promise<number> {
+  let ctx: CliContext | undefined;
+  const getCtx = (cmd: Command): CliContext => {
+    ctx ??= createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
+    return ctx;
+  };
+  const program = buildProgram(getCtx, streams);
+  // `--version` belongs to `urls`, `plan` and `sandbox start`; the tool's own version is only
+  // `pantherctl --version` as the sole argument, handled before commander sees it.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    streams.stdout.write(`${PACKAGE_VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const wantsJson = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return (program as Command & { exitCodeResult?: number }).exitCodeResult ?? ExitCode.ok;
+  } catch (err) {
+    return reportFailure(err, { json: ctx?.json ?? wantsJson, debug: ctx?.debug ?? debug, streams });
+  } finally {
+    ctx?.io.close();
+  }
+}
+
+function processStreams(): Streams {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+type CommandResult = number | void;
+
+/**
+ * Wraps a command implementation so that its exit code is recorded on the root program.
+ * Implementations are imported lazily by the commands themselves, so that offline commands
+ * never load the AWS SDK.
+ */
+export type Action<O> = (ctx: CliContext, options: O, args: string[]) => Promise<CommandResult>;
+
+export interface ProgramBuilder {
+  command(name: string, description: string): Command;
+  action<O>(cmd: Command, run: Action<O>): Command;
+}
+
+function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): Command {
+  const program = new Command('pantherctl')
+    .description('Plan, check and run upgrades of self-hosted Panther deployments')
+    .addOption(new Option('--json', 'machine-readable output (JSON, or NDJSON events for long commands)'))
+    .addOption(new Option('--ci', 'one plain line per event, no live redraw (default without a TTY)'))
+    .addOption(new Option('--no-color', 'no colours (NO_COLOR is honoured too)'))
+    .addOption(new Option('--debug', 'show stack traces of unexpected errors'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      // Commander's own error text is re-rendered by reportFailure as one line.
+      writeErr: () => {},
+      outputError: () => {},
+    });
+
+  const root = program as Command & { exitCodeResult?: number };
+  const builder: ProgramBuilder = {
+    command(name, description) {
+      // Subcommands inherit exitOverride and output settings from the program.
+      return program.command(name).description(description);
+    },
+    action<O>(cmd: Command, run: Action<O>) {
+      return cmd.action(async (...received: unknown[]) => {
+        const self = received[received.length - 1] as Command;
+        const args = received.slice(0, -2).filter((a): a is string => typeof a === 'string');
+        const result = await run(getCtx(self), self.optsWithGlobals() as O, args);
+        root.exitCodeResult = typeof result === 'number' ? result : ExitCode.ok;
+      });
+    },
+  };
+  registerOfflineCommands(builder);
+  registerSandboxCommand(builder);
+  registerDeploymentCommands(builder);
+  return program;
+}
+
+// Read once at build time would need a JSON import; the package version is only shown by --version.
+const PACKAGE_VERSION = '0.1.0';
+
+function reportFailure(err: unknown, o: { json: boolean; debug: boolean; streams: Streams }): number {
+  const write = (s: string): boolean => o.streams.stderr.write(`${s}\n`);
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    const message = err.message.replace(/^error:\s*/, '');
+    const usage = new PantherctlError('usage', message, { source: 'usage', hint: 'Run `pantherctl --help` for usage.' });
+    return printError(usage, o);
+  }
+  if (isPantherctlError(err)) return printError(err, o);
+  // Anything else is a bug: one line, unless --debug asks for the trace.
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (o.json) o.streams.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: e.message } })}\n`);
+  else write(`pantherctl: internal error: ${e.message}${o.debug ? '' : ' (run with --debug for details)'}`);
+  if (o.debug && e.stack) write(e.stack);
+  return ExitCode.internal;
+}
+
+function printError(err: PantherctlError, o: { json: boolean; debug: boolean; streams: Streams }): number {
+  if (o.json) {
+    o.streams.stdout.write(`${JSON.stringify(err.toJSON())}\n`);
+  } else {
+    // One line: what is wrong, then what to do about it.
+    const message = err.hint ? `${err.message.replace(/[.\s]+$/, '')}. ${err.hint}` : err.message;
+    o.streams.stderr.write(`pantherctl: ${message}\n`);
+  }
+  if (o.debug && err.stack) o.streams.stderr.write(`${err.stack}\n`);
+  return err.exitCode;
+}

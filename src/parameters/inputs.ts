@@ -1,0 +1,179 @@
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { PantherctlError, usageError } from '../errors/pantherctl-error.js';
+import type { ParameterInput } from './types.js';
+
+/**
+ * Reads a parameter file in any of the forms operators already have:
+ * - a YAML or JSON map, `{FirstUserEmail: admin@example.com, DataLakeForwarderMemory: 512}`;
+ * - the AWS CLI's list, `[{"ParameterKey": "...", "ParameterValue": "...", "UsePreviousValue": true}]`;
+ * - CodePipeline's template configuration, `{"Parameters": {...}, "Tags": {...}}`.
+ * JSON is read as YAML (it is a subset), so every value keeps its `line:column`. Scalars
+ * become the text the operator wrote (`true` stays "true", `0256` stays "0256"), because
+ * CloudFormation receives strings and checks them as written. Duplicate keys are kept, so
+ * validation can point at the second one.
+ *
+ * @throws PantherctlError `invalid-parameter-file` with `file:line:col` for anything else.
+ */
+export function parseParameterFile(text: string, file: string): ParameterInput[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const fail = (offset: number, message: string): never => {
+    const { line, col } = lineCounter.linePos(offset);
+    throw new PantherctlError('invalid-parameter-file', `${file}:${line}:${col}: ${message}`, {
+      hint: 'Use a map of KEY: value, the AWS CLI list [{"ParameterKey","ParameterValue"}], or {"Parameters": {...}}.',
+      meta: { file, line, column: col },
+    });
+  };
+  const firstError = doc.errors[0];
+  if (firstError) fail(firstError.pos[0], firstError.message.split('\n')[0] ?? 'invalid YAML');
+
+  const at = (node: Node): { file: string; line: number; column: number } => {
+    const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
+    return { file, line, column: col };
+  };
+  const start = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
+
+  /** The text CloudFormation will receive for a scalar value. */
+  const scalarText = (node: unknown, what: string, fallbackOffset: number): string => {
+    if (isAlias(node)) return fail(start(node), `${what}: aliases are not supported in parameter files`);
+    if (!isScalar(node)) return fail(isMapOrSeq(node) ? start(node) : fallbackOffset, `${what} must be a single value, not a list or map`);
+    if (node.value === null) {
+      return fail(start(node) || fallbackOffset, `${what} has no value; write "" for an empty string`);
+    }
+    if (typeof node.value === 'string') return node.value;
+    // Numbers and booleans: the characters as written, not JavaScript's rendering of them.
+    if (node.range && node.type === 'PLAIN') return text.slice(node.range[0], node.range[1]);
+    return String(node.value);
+  };
+
+  const keyText = (node: unknown, fallbackOffset: number): string => {
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
+      return fail(isScalar(node) ? start(node) : fallbackOffset, 'parameter names must be non-empty strings');
+    }
+    return node.value;
+  };
+
+  const fromMap = (map: YAMLMap): ParameterInput[] =>
+    map.items.map((pair) => {
+      const keyNode = pair.key as Node | null;
+      const key = keyText(keyNode, start(map));
+      const valueNode = pair.value as Node | null;
+      // `Key:` with nothing after it: point just after the key.
+      const fallback = keyNode?.range?.[1] ?? start(map);
+      const value = scalarText(valueNode, key, fallback);
+      return { key, value, source: at(valueNode && isScalar(valueNode) && valueNode.range ? valueNode : (keyNode as Node)) };
+    });
+
+  const fromList = (items: unknown[]): ParameterInput[] =>
+    items.map((item) => {
+      if (!isMap(item)) return fail(start(item as Node), 'each list item must be a map with ParameterKey and ParameterValue');
+      let key: string | undefined;
+      let value: string | undefined;
+      let usePreviousValue: boolean | undefined;
+      let valueNode: Node | undefined;
+      for (const pair of item.items) {
+        const field = keyText(pair.key, start(item));
+        const node = pair.value as Node | null;
+        switch (field) {
+          case 'ParameterKey':
+            key = scalarText(node, 'ParameterKey', start(item));
+            break;
+          case 'ParameterValue':
+            valueNode = node ?? undefined;
+            value = scalarText(node, key ?? 'ParameterValue', start(item));
+            break;
+          case 'UsePreviousValue': {
+            if (!isScalar(node) || typeof node.value !== 'boolean') {
+              return fail(start(node) || start(item), 'UsePreviousValue must be true or false');
+            }
+            usePreviousValue = node.value;
+            break;
+          }
+          // Fields of DescribeStacks output, harmless when a file was saved from it.
+          case 'ResolvedValue':
+            break;
+          default:
+            return fail(start(pair.key as Node), `unknown field ${field} (expected ParameterKey, ParameterValue, UsePreviousValue)`);
+        }
+      }
+      if (key === undefined) return fail(start(item), 'list item has no ParameterKey');
+      if (value === undefined && !usePreviousValue) {
+        return fail(start(item), `${key} has neither ParameterValue nor UsePreviousValue: true`);
+      }
+      const input: ParameterInput = { key, source: at(valueNode && isScalar(valueNode) ? valueNode : item) };
+      if (value !== undefined) input.value = value;
+      if (usePreviousValue) input.usePreviousValue = true;
+      return input;
+    });
+
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return [];
+  if (isSeq(root)) return fromList(root.items);
+  if (!isMap(root)) return fail(start(root), 'expected a map of parameters or a list of {ParameterKey, ParameterValue}');
+
+  const parametersPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'Parameters');
+  if (parametersPair) {
+    // CodePipeline's template configuration file: only these top-level keys exist.
+    for (const pair of root.items) {
+      const name = keyText(pair.key, start(root));
+      if (!['Parameters', 'Tags', 'StackPolicy'].includes(name)) {
+        fail(start(pair.key as Node), `unexpected key ${name} beside Parameters (expected Tags or StackPolicy)`);
+      }
+    }
+    const params = parametersPair.value;
+    if (params === null || (isScalar(params) && (params as Scalar).value === null)) return [];
+    if (!isMap(params)) return fail(start(params as Node), 'Parameters must be a map of KEY: value');
+    return fromMap(params);
+  }
+  return fromMap(root);
+}
+
+function isMapOrSeq(node: unknown): node is Node {
+  return isMap(node) || isSeq(node);
+}
+
+/** CloudFormation parameter names are alphanumeric. */
+const PARAM_NAME = /^[A-Za-z0-9]+$/;
+
+/**
+ * `--param KEY=VALUE` flags, in order. The value may be empty (`KEY=`) and may contain `=`.
+ * A malformed flag is a usage error naming the flag, never echoing what may be a secret.
+ */
+export function parseParamOverrides(flags: readonly string[]): ParameterInput[] {
+  return flags.map((flag) => {
+    const eq = flag.indexOf('=');
+    const key = eq === -1 ? '' : flag.slice(0, eq);
+    if (!PARAM_NAME.test(key)) {
+      throw usageError(
+        'Expected `--param` as KEY=VALUE with an alphanumeric KEY' + (PARAM_NAME.test(flag) ? ` (got ${flag} without =VALUE)` : ''),
+        'Example: --param DataLakeForwarderMemory=512',
+      );
+    }
+    return { key, value: flag.slice(eq + 1), source: { flag: `--param ${key}` } };
+  });
+}
+
+/**
+ * File inputs with `--param` overrides applied: an override replaces every file entry of
+ * its key in place (keeping file order), new keys are appended, and among overrides of
+ * one key the last wins, as with any repeated command-line option.
+ */
+export function mergeInputs(fileInputs: readonly ParameterInput[], overrides: readonly ParameterInput[]): ParameterInput[] {
+  const lastOverride = new Map<string, ParameterInput>();
+  for (const input of overrides) lastOverride.set(input.key, input);
+  const merged: ParameterInput[] = [];
+  const placed = new Set<string>();
+  for (const input of fileInputs) {
+    const override = lastOverride.get(input.key);
+    if (!override) {
+      merged.push(input);
+    } else if (!placed.has(input.key)) {
+      merged.push(override);
+      placed.add(input.key);
+    }
+  }
+  for (const [key, input] of lastOverride) {
+    if (!placed.has(key)) merged.push(input);
+  }
+  return merged;
+}
