@@ -29,7 +29,8 @@ const manualStep = z
 
 const release = z.strictObject({
   version: z
-    .string()
+    // YAML reads `1.25` as a number; say what a version looks like instead of "expected string".
+    .string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a version such as v1.25.18 or 1.25.18') })
     .regex(VERSION_PATTERN, { error: 'expected a version such as v1.25.18 or 1.25.18' })
     .meta({ description: 'Exact release, with or without the `v` prefix.' }),
   recommended: z

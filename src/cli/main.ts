@@ -111,7 +111,7 @@ function printError(err: PantherctlError, o: { json: boolean; debug: boolean; st
     o.streams.stdout.write(`${JSON.stringify(err.toJSON())}\n`);
   } else {
     // One line: what is wrong, then what to do about it.
-    const message = err.hint ? `${err.message.replace(/[.\s]+$/, '')}. ${err.hint}` : err.message;
+    const message = err.hint ? `${/[.?!]$/.test(err.message) ? err.message : `${err.message}.`} ${err.hint}` : err.message;
     o.streams.stderr.write(`pantherctl: ${message}\n`);
   }
   if (o.debug && err.stack) o.streams.stderr.write(`${err.stack}\n`);

@@ -67,11 +67,16 @@ function renderPlan(ctx: CliContext, plan: Plan, warnings: readonly string[], ou
     ctx.out(`      ${s.cyan(hop.roleTemplateUrl)}`);
     ctx.out(`   2) update the root stack to ${hop.version}`);
     ctx.out(`      ${s.cyan(hop.rootTemplateUrl)}`);
-    hop.postDeploy.forEach((step, k) => ctx.out(`   ${k + 3}) ${step}`));
+    hop.postDeploy.forEach((step, k) => ctx.out(`   ${k + 3}) ${describeStep(step)}`));
     for (const note of hop.notes) ctx.out(`   ${s.yellow('note:')} ${note}`);
     for (const step of hop.manualSteps) ctx.out(`   ${s.yellow('manual step')} [${step.id}]: ${step.text} (confirm with --ack ${step.id})`);
   });
   ctx.out('');
   ctx.out(s.dim(`catalog sha256 ${plan.catalogSha256}`));
   if (out) ctx.out(`Plan written to ${out}; pass it to \`pantherctl upgrade --plan ${out}\` to refuse drifted inputs.`);
+}
+
+function describeStep(step: string): string {
+  const build = /^start-build (\S+)$/.exec(step);
+  return build ? `start the ${build[1]} CodeBuild build and wait for it` : step;
 }

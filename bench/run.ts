@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: prints the figures the issues set goals for. Nothing here asserts on time;
+ * machines are noisy, so each figure is a ratio or a distribution measured within one run.
+ */
+import { existsSync } from 'node:fs';
+import { benchColdStart } from './cold-start.js';
+
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+const verdict = (ok: boolean): string => (ok ? 'meets goal' : 'MISSES goal');
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+
+  if (!only || only === 'cold-start') {
+    const c = benchColdStart();
+    console.log('cold start (issue 2): pantherctl plan --from v1.23.5 --to latest vs node -e 0');
+    console.log(`  node -e 0 median        ${fmt(c.nodeMedianMs)} ms (${c.runs} runs, interleaved)`);
+    console.log(`  pantherctl plan median  ${fmt(c.planMedianMs)} ms`);
+    console.log(`  ratio                   ${fmt(c.ratio, 2)}  (goal <= 2.0: ${verdict(c.ratio <= 2)})`);
+  }
+
+  if ((!only || only === 'sandbox') && existsSync(new URL('./sandbox.ts', import.meta.url))) {
+    const { benchSandbox } = await import('./sandbox.js');
+    const r = await benchSandbox();
+    console.log('sandbox (issue 3): loopback, DescribeStacks + DescribeStackEvents');
+    console.log(JSON.stringify(r, null, 2).replace(/^/gm, '  '));
+    console.log(`  throughput ${fmt(r.rps, 0)} req/s (goal >= 1000: ${verdict(r.rps >= 1000)})`);
+    console.log(`  p99 latency ${fmt(r.p99Ms, 2)} ms (goal < 20: ${verdict(r.p99Ms < 20)})`);
+    console.log(`  memory with 200 stacks ${fmt(r.rssMb, 0)} MB RSS (goal < 150: ${verdict(r.rssMb < 150)})`);
+  }
+
+  if ((!only || only === 'upgrade') && existsSync(new URL('./upgrade.ts', import.meta.url))) {
+    const { benchUpgrade } = await import('./upgrade.js');
+    const r = await benchUpgrade();
+    console.log('upgrade executor (issue 4)');
+    console.log(JSON.stringify(r, null, 2).replace(/^/gm, '  '));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,353 @@
+/**
+ * The AWS-facing contract of pantherctl: plain data shapes and gateway interfaces.
+ * The executor, the waiters and root-cause analysis depend only on these types, so they can
+ * run against the real SDK gateways, the sandbox over HTTP, or in-memory fakes in tests.
+ * This file has no runtime dependency on the AWS SDK (type-only imports), so importing it
+ * never loads the SDK.
+ */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { IoHost } from '../../io/messages.js';
+
+/** Panther's root template creates named IAM resources and uses nested stacks/macros. */
+export const PANTHER_CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
+export interface ConnectionOptions {
+  region: string;
+  /** Named profile from ~/.aws/config; default: the SDK's default credential chain. */
+  profile?: string;
+  /** Custom endpoint for every service (the sandbox); S3 then uses path-style addressing. */
+  endpointUrl?: string;
+  /** Role to assume on top of the base credentials (`--assume-role`). */
+  assumeRoleArn?: string;
+  /**
+   * SDK-level attempts per call. Default 1: pantherctl owns retrying (withRetry) so that
+   * throttling is visible and counted instead of hidden inside the SDK.
+   */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  cloudFormation: CloudFormationClient;
+  codeBuild: CodeBuildClient;
+  s3: S3Client;
+  sts: STSClient;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time and retry
+
+/** Injected time so the waiters run on fake time in tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason (an AbortError) when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface RetryOptions {
+  /** Total attempts including the first. Default 8. */
+  attempts?: number;
+  /** Base delay of the exponential backoff. Default 250 ms. */
+  baseMs?: number;
+  /** Cap of one backoff delay. Default 15 000 ms (as the CDK does). */
+  capMs?: number;
+  /** Default: real timers. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Default Math.random; injected for deterministic tests. */
+  random?: () => number;
+  signal?: AbortSignal;
+  /** Called before each backoff sleep, e.g. to count and report throttling. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  /** The classified error code: `throttled` or `transient`. */
+  code: string;
+  operation?: string;
+  error: unknown;
+}
+
+/** Options shared by the SDK gateways. */
+export interface GatewayOptions {
+  retry?: RetryOptions;
+  /** Receives `aws.retry` debug messages (throttling made visible). */
+  io?: IoHost;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation data
+
+export interface StackParameter {
+  key: string;
+  /** NoEcho parameters come back from AWS as `****`: never a real secret. */
+  value: string;
+  resolvedValue?: string;
+}
+
+export interface StackSummary {
+  stackId: string;
+  name: string;
+  status: string;
+  statusReason?: string;
+  parameters: StackParameter[];
+  tags: Record<string, string>;
+  outputs: Record<string, string>;
+  roleArn?: string;
+  /** Set on nested stacks: the direct parent's stack id. */
+  parentId?: string;
+  /** Set on nested stacks: the top-level stack id. */
+  rootId?: string;
+  creationTime: Date;
+  lastUpdatedTime?: Date;
+  deletionTime?: Date;
+  description?: string;
+}
+
+/** One row of ListStacks (includes deleted stacks when asked). */
+export interface StackListEntry {
+  stackId: string;
+  name: string;
+  status: string;
+  statusReason?: string;
+  parentId?: string;
+  rootId?: string;
+  creationTime: Date;
+  lastUpdatedTime?: Date;
+  deletionTime?: Date;
+  templateDescription?: string;
+}
+
+export interface StackEvent {
+  eventId: string;
+  stackId: string;
+  stackName: string;
+  logicalId: string;
+  /** For AWS::CloudFormation::Stack resources: the nested stack's ARN (stack id). */
+  physicalId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  time: Date;
+  clientRequestToken?: string;
+}
+
+export interface StackResource {
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  lastUpdatedTime?: Date;
+}
+
+export interface TemplateParameter {
+  key: string;
+  defaultValue?: string;
+  noEcho: boolean;
+  allowedValues?: string[];
+  description?: string;
+  type?: string;
+}
+
+export interface TemplateSummary {
+  parameters: TemplateParameter[];
+  capabilities: string[];
+  description?: string;
+  /** The template's `Metadata` section, raw JSON text, when present. */
+  metadata?: string;
+}
+
+/** A parameter as sent to CreateChangeSet/UpdateStack. */
+export interface ParameterValue {
+  key: string;
+  /** Omit with `usePreviousValue: true`. */
+  value?: string;
+  usePreviousValue?: boolean;
+}
+
+export interface CreateChangeSetInput {
+  stackName: string;
+  changeSetName: string;
+  templateUrl?: string;
+  usePreviousTemplate?: boolean;
+  parameters: ParameterValue[];
+  tags?: Record<string, string>;
+  roleArn?: string;
+  /** Default PANTHER_CAPABILITIES. */
+  capabilities?: readonly string[];
+  /** Idempotency token for CreateChangeSet (its ClientToken). */
+  clientToken?: string;
+  /** Default 'UPDATE'. */
+  changeSetType?: 'UPDATE' | 'CREATE';
+  description?: string;
+}
+
+export interface ResourceChange {
+  /** Add | Modify | Remove | Import | Dynamic */
+  action: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  /** 'True' | 'False' | 'Conditional' for Modify; undefined otherwise. */
+  replacement?: string;
+  scope?: string[];
+}
+
+export interface ChangeSetSummary {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED */
+  status: string;
+  /** UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE | EXECUTE_FAILED | OBSOLETE */
+  executionStatus?: string;
+  statusReason?: string;
+  changes: ResourceChange[];
+  parameters: StackParameter[];
+  tags: Record<string, string>;
+}
+
+export interface UpdateStackInput {
+  stackName: string;
+  templateUrl?: string;
+  usePreviousTemplate?: boolean;
+  parameters: ParameterValue[];
+  /** Default PANTHER_CAPABILITIES. */
+  capabilities?: readonly string[];
+  roleArn?: string;
+  tags?: Record<string, string>;
+  clientRequestToken?: string;
+}
+
+export interface CreateStackInput {
+  stackName: string;
+  templateUrl: string;
+  parameters: ParameterValue[];
+  capabilities?: readonly string[];
+  roleArn?: string;
+  tags?: Record<string, string>;
+  clientRequestToken?: string;
+  /** Default false: a failed first deploy rolls back (ROLLBACK_COMPLETE). */
+  disableRollback?: boolean;
+}
+
+export interface DescribeEventsOptions {
+  /** Stop paginating at this event id (exclusive): only newer events are returned. */
+  sinceEventId?: string;
+  /** Stop paginating at the first event older than this time (exclusive). */
+  since?: Date;
+  /** Stop after this many events. */
+  limit?: number;
+}
+
+export interface ContinueUpdateRollbackInput {
+  stackName: string;
+  /** Logical ids; nested resources as `NestedStackLogicalId.LogicalId`, as AWS expects. */
+  resourcesToSkip?: string[];
+  roleArn?: string;
+  clientRequestToken?: string;
+}
+
+export interface CloudFormationGateway {
+  /** `undefined` when the stack does not exist (or is deleted and named by name). */
+  describeStack(stackIdOrName: string): Promise<StackSummary | undefined>;
+  /** Every stack of the account/region (paginated); deleted ones only with includeDeleted. */
+  listStacks(options?: { includeDeleted?: boolean }): Promise<StackListEntry[]>;
+  /** The original template body (GetTemplate). */
+  getTemplateBody(stackIdOrName: string): Promise<string>;
+  getTemplateSummary(input: { templateUrl: string }): Promise<TemplateSummary>;
+  createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;
+  /** All pages of changes merged. */
+  describeChangeSet(input: { stackName: string; changeSetName: string }): Promise<ChangeSetSummary>;
+  executeChangeSet(input: { stackName: string; changeSetName: string; clientRequestToken?: string }): Promise<void>;
+  deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void>;
+  /** Throws PantherctlError code `no-updates` when there is nothing to do (callers: success). */
+  updateStack(input: UpdateStackInput): Promise<{ stackId: string }>;
+  createStack(input: CreateStackInput): Promise<{ stackId: string }>;
+  deleteStack(input: { stackName: string; roleArn?: string; clientRequestToken?: string }): Promise<void>;
+  /**
+   * Events newest first, paginating only until a stop condition (sinceEventId, since, limit)
+   * is met; without one, every event of the stack.
+   */
+  describeEvents(stackIdOrName: string, options?: DescribeEventsOptions): Promise<StackEvent[]>;
+  listStackResources(stackIdOrName: string): Promise<StackResource[]>;
+  continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void>;
+  cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CodeBuild
+
+export interface BuildPhase {
+  type: string;
+  status?: string;
+  startTime?: Date;
+  endTime?: Date;
+  durationSeconds?: number;
+  message?: string;
+}
+
+export interface BuildInfo {
+  id: string;
+  projectName?: string;
+  buildNumber?: number;
+  /** IN_PROGRESS | SUCCEEDED | FAILED | FAULT | TIMED_OUT | STOPPED */
+  status: string;
+  currentPhase?: string;
+  phases: BuildPhase[];
+  startTime?: Date;
+  endTime?: Date;
+}
+
+export interface CodeBuildGateway {
+  projectExists(project: string): Promise<boolean>;
+  /** Returns the build id. */
+  startBuild(project: string, options?: { idempotencyToken?: string }): Promise<string>;
+  /** Throws PantherctlError `build-not-found` when CodeBuild does not know the id. */
+  getBuild(id: string): Promise<BuildInfo>;
+  /** The most recent build of the project, or undefined when it never ran. */
+  lastBuild(project: string): Promise<BuildInfo | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3 templates and identity
+
+export interface FetchedTemplate {
+  url: string;
+  body: string;
+  /** Hex SHA-256 of the exact bytes, recorded in plans and journals. */
+  sha256: string;
+}
+
+export interface TemplateFetcher {
+  /** Throws PantherctlError `template-not-found` for a missing object or bucket. */
+  fetchTemplate(url: string): Promise<FetchedTemplate>;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId?: string;
+}
+
+export interface IdentityGateway {
+  getCallerIdentity(): Promise<CallerIdentity>;
+}
+
+/** Everything the executor needs, built by `createAwsGateways` (src/deployments/aws/gateways.ts). */
+export interface AwsGateways {
+  cloudFormation: CloudFormationGateway;
+  codeBuild: CodeBuildGateway;
+  templates: TemplateFetcher;
+  identity: IdentityGateway;
+  clients: AwsClients;
+  connection: ConnectionOptions;
+}

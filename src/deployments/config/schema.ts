@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * `pantherctl.yml`: the connection and stack names of one deployment, so that operators do
+ * not repeat them on every command. Every key is optional; command-line options win.
+ * The JSON Schema in schema/pantherctl-config.schema.json is generated from this one.
+ */
+export const pantherctlConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    profile: z.string().min(1).optional().describe('AWS shared-config profile (as --profile).'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional()
+      .describe('AWS region of the deployment (as --region).'),
+    endpointUrl: z.url().optional().describe('AWS endpoint to talk to instead of AWS itself, e.g. the sandbox (as --endpoint-url).'),
+    assumeRole: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/)
+      .optional()
+      .describe('IAM role ARN to assume before any call (as --assume-role).'),
+    rootStack: z
+      .string()
+      .regex(/^panther-[A-Za-z0-9-]*$/)
+      .optional()
+      .describe('Root stack name; must start with panther- because the deployment role is scoped to panther* (as --root-stack).'),
+    roleStack: z.string().min(1).optional().describe('Deployment role stack name. Default: panther-deployment-role (as --role-stack).'),
+    useDeploymentRole: z
+      .boolean()
+      .optional()
+      .describe('Pass the role stack output DeploymentRoleArn to CloudFormation as the root stack service role (RoleARN). Default: true when the output exists.'),
+    stateDir: z.string().min(1).optional().describe('Where journals and locks are kept. Default: .pantherctl under the working directory (as --state-dir).'),
+    catalog: z.string().min(1).optional().describe('Release catalog file instead of the embedded one (as --catalog).'),
+    timeoutMinutes: z.number().int().min(1).max(1440).optional().describe('Longest wait for one stack operation or build, in minutes (as --timeout). Default: 120.'),
+  })
+  .strict();
+
+export type PantherctlConfig = z.infer<typeof pantherctlConfigSchema>;
+
+/** The JSON Schema an editor validates pantherctl.yml with (`io: 'input'`: what a person writes). */
+export function pantherctlConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(pantherctlConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+export function pantherctlConfigJsonSchemaText(): string {
+  return `${JSON.stringify(pantherctlConfigJsonSchema(), null, 2)}\n`;
+}
+
+export const CONFIG_SCHEMA_PATH = 'schema/pantherctl-config.schema.json';
