@@ -93,7 +93,11 @@ function reportFailure(err: unknown, o: { json: boolean; debug: boolean; streams
   const write = (s: string): boolean => o.streams.stderr.write(`${s}\n`);
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
-    const message = err.message.replace(/^error:\s*/, '');
+    // Commander puts its "(Did you mean ...?)" on a second line; keep the error to one line.
+    const message = err.message
+      .replace(/^error:\s*/, '')
+      .replace(/\s*\n\s*\(Did you mean (.*)\?\)/, '; did you mean $1?')
+      .replace(/\s*\n\s*/g, ' ');
     const usage = new PantherctlError('usage', message, { source: 'usage', hint: 'Run `pantherctl --help` for usage.' });
     return printError(usage, o);
   }

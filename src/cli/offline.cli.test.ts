@@ -163,3 +163,81 @@ describe('start-up cost', () => {
     expect(loaded).not.toMatch(/@aws-sdk|node_modules\/zod|node_modules\/yaml/);
   });
 });
+
+describe('pantherctl params', () => {
+  const CANARY = 'CANARY-dd-key-5f1c9a';
+  const file = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantherctl-params-'));
+    const f = join(dir, 'params.yml');
+    writeFileSync(
+      f,
+      [
+        'FirstUserEmail: admin@example.com',
+        'DataLakeForwarderMemory: 4096',
+        `DatadogAPIKey: ${CANARY}`,
+        'DatadogEnabled: "true"',
+        'AirgapSubnetOneIPRange: 10.0.0.0/24',
+        'AirgapSubnetTwoIPRange: 10.0.0.128/25',
+        'DataLakeForwarderMemry: 512',
+      ].join('\n'),
+    );
+    return f;
+  };
+
+  it('validates with the JSON contract, file positions, did-you-mean, and exit 1', () => {
+    const f = file();
+    const r = runCli(['params', 'validate', f, '--json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(false);
+    expect(out.errors).toContainEqual(expect.objectContaining({ parameter: 'DataLakeForwarderMemory', code: 'above-max-value', line: 2, column: 26 }));
+    expect(out.errors).toContainEqual(expect.objectContaining({ parameter: 'DataLakeForwarderMemry', code: 'unknown-parameter', line: 7 }));
+    expect(out.errors.find((e: { code: string }) => e.code === 'unknown-parameter').message).toMatch(/did you mean DataLakeForwarderMemory/);
+    expect(out.errors.map((e: { code: string }) => e.code)).toContain('airgap-overlap');
+    expect(Array.isArray(out.warnings)).toBe(true);
+  });
+
+  it('never prints a secret value, in either output mode, even when it is overridden by --param', () => {
+    const f = file();
+    for (const extra of [[], ['--json'], ['--param', `DatadogAPIKey=${CANARY}x`], ['--param', `DatadogApiKy=${CANARY}`]]) {
+      const r = runCli(['params', 'validate', f, ...extra]);
+      expect(r.stdout + r.stderr).not.toContain(CANARY);
+    }
+  });
+
+  it('exits 0 with only warnings, and --param overrides a file value', () => {
+    const r = runCli(['params', 'validate', 'examples/first-deploy.yml', '--first-deploy', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).valid).toBe(true);
+    const bad = runCli(['params', 'validate', 'examples/first-deploy.yml', '--first-deploy', '--param', 'FirstUserEmail=nobody', '--json']);
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).errors[0]).toMatchObject({ parameter: 'FirstUserEmail', code: 'invalid-email' });
+  });
+
+  it('gives one line for an unreadable or malformed file and for a bad --param', () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'pantherctl-broken-')), 'broken.yml');
+    writeFileSync(broken, 'a: [1\n');
+    for (const [args, code] of [
+      [['params', 'validate', '/nonexistent.yml'], 1],
+      [['params', 'validate', broken], 1],
+      [['params', 'validate', 'examples/first-deploy.yml', '--param', 'NoEquals'], 2],
+      [['params', 'explain', 'DataLakeForwarderMemry'], 1],
+    ] as const) {
+      const r = runCli([...args]);
+      expect(r.status, args.join(' ')).toBe(code);
+      expectOneLineError(r.stderr);
+    }
+  });
+
+  it('explains every parameter as a table, and one in full', () => {
+    const all = runCli(['params', 'explain', '--json']);
+    expect(all.status).toBe(0);
+    const names = JSON.parse(all.stdout).parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['FirstUserEmail', 'PulumiSecretArn', 'DataLakeForwarderMemory', 'SegmentEnvironment', 'Segment']));
+    const one = runCli(['params', 'explain', 'DataLakeForwarderMemory']);
+    expect(one.stdout).toMatch(/256/);
+    expect(one.stdout).toMatch(/2048/);
+    const table = runCli(['params', 'explain']);
+    expect(table.stdout.split('\n').length).toBeGreaterThan(names.length);
+  });
+});

@@ -8,6 +8,8 @@ export type JournalEntryType =
   | 'run.start'
   /** About to make a mutating call; `clientRequestToken` identifies it at AWS. */
   | 'step.requested'
+  /** AWS accepted the call and named what it started (a build id, a change set id). */
+  | 'step.accepted'
   /** The step's outcome is known and good ("No updates are to be performed" included). */
   | 'step.done'
   /** The step failed: rollback, failed build, refused call. */

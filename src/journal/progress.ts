@@ -2,9 +2,11 @@ import type { JournalEntry, StepName } from './entry.js';
 
 /** The last thing the journal says about one step of one hop. */
 export interface StepRecord {
-  status: 'requested' | 'done' | 'failed';
+  status: 'requested' | 'accepted' | 'done' | 'failed';
   clientRequestToken?: string;
   entry: JournalEntry;
+  /** The latest `step.requested` entry of this step (for the event id and time it recorded). */
+  requested?: JournalEntry;
 }
 
 export interface HopRecord {
@@ -50,14 +52,17 @@ export function summarizeJournal(entries: readonly JournalEntry[]): JournalSumma
         break;
       }
       case 'step.requested':
+      case 'step.accepted':
       case 'step.done':
       case 'step.failed': {
         if (!e.hop || !e.step) break;
-        const status = e.type === 'step.requested' ? 'requested' : e.type === 'step.done' ? 'done' : 'failed';
+        const status = e.type === 'step.requested' ? 'requested' : e.type === 'step.accepted' ? 'accepted' : e.type === 'step.done' ? 'done' : 'failed';
         const previous = hop(e.hop).steps[e.step];
         // An outcome entry may omit the token; keep the one its request carried.
         const token = e.clientRequestToken ?? previous?.clientRequestToken;
-        hop(e.hop).steps[e.step] = { status, entry: e, ...(token ? { clientRequestToken: token } : {}) };
+        // The request entry stays reachable: it holds what a resumed run needs (event id, time).
+        const requested = e.type === 'step.requested' ? e : previous?.requested;
+        hop(e.hop).steps[e.step] = { status, entry: e, ...(requested ? { requested } : {}), ...(token ? { clientRequestToken: token } : {}) };
         break;
       }
       case 'hop.done':

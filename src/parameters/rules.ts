@@ -343,7 +343,8 @@ export const laterOnFirstDeployRule: Rule = (ctx, push) => {
   if (!ctx.firstDeploy) return;
   for (const [name, input] of ctx.given) {
     const def = ctx.definitions.get(name);
-    if (def?.firstDeploy !== 'later' || input.usePreviousValue) continue;
+    // An invalid value already has an error; advice about timing would only add noise.
+    if (def?.firstDeploy !== 'later' || input.usePreviousValue || ctx.invalid.has(name)) continue;
     if (def.default !== undefined && input.value === def.default) continue;
     push(
       issueAt(input, {

@@ -154,7 +154,7 @@ describe('refusals', () => {
     expect(refusal({ from: 'v1.25.18', to: '1.27', catalog }).code).toBe('no-recommended-patch');
   });
 
-  it.each(['v2.0.0', '2.0', '2'.concat('.1.x')])('major-jump: v1.39.7 -> %s', (to) => {
+  it.each(['v2.0.0', '2.0', '2.1.x'])('major-jump: v1.39.7 -> %s', (to) => {
     const e = refusal({ from: 'v1.39.7', to, catalog: makeCatalog(['v1.39.7', 'v2.0.0']) });
     expect(e.code).toBe('major-jump');
   });
@@ -194,7 +194,7 @@ describe('refusals', () => {
   it.each([
     ['1.25', 'latest'],
     ['latest', 'latest'],
-    ['v1.25.1', 'v1.26'.concat('.1.1')],
+    ['v1.25.1', 'v1.26.1.1'],
   ])('invalid-version for from=%s to=%s', (from, to) => {
     expect(() => planUpgrade({ from, to, catalog: embedded })).toThrow(expect.objectContaining({ code: 'invalid-version' }));
   });

@@ -24,7 +24,10 @@ export function registerParamsCommand(b: ProgramBuilder): void {
     const { validateParameters } = await import('../../parameters/validate.js');
     const text = readInputFile(file!, 'parameter file');
     const inputs = mergeInputs(parseParameterFile(text, file!), parseParamOverrides(o.param ?? []));
-    const issues = validateParameters(inputs, { firstDeploy: Boolean(o.firstDeploy) });
+    // In file order, so the report reads top to bottom like the file; flag values last.
+    const issues = validateParameters(inputs, { firstDeploy: Boolean(o.firstDeploy) }).sort(
+      (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
+    );
     const errors = issues.filter((i) => i.severity === 'error');
     const warnings = issues.filter((i) => i.severity === 'warning');
     if (ctx.json) {

@@ -32,6 +32,11 @@ export const pantherctlConfigSchema = z
       .describe('Pass the role stack output DeploymentRoleArn to CloudFormation as the root stack service role (RoleARN). Default: true when the output exists.'),
     stateDir: z.string().min(1).optional().describe('Where journals and locks are kept. Default: .pantherctl under the working directory (as --state-dir).'),
     catalog: z.string().min(1).optional().describe('Release catalog file instead of the embedded one (as --catalog).'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional()
+      .describe('AWS account id the deployment lives in; preflight refuses other accounts (as --account).'),
     timeoutMinutes: z.number().int().min(1).max(1440).optional().describe('Longest wait for one stack operation or build, in minutes (as --timeout). Default: 120.'),
   })
   .strict();

@@ -1,0 +1,48 @@
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import type { CloudFormationGateway, StackListEntry } from '../aws/types.js';
+
+export const DEFAULT_ROLE_STACK = 'panther-deployment-role';
+export const VERSION_TAG = 'PantherVersion';
+
+export interface RootStackChoice {
+  name: string;
+  /** `named`: from --root-stack or pantherctl.yml; `discovered`: the only candidate found. */
+  how: 'named' | 'discovered';
+  /** Every candidate looked at when discovering (names only). */
+  candidates: string[];
+}
+
+const DELETED = 'DELETE_COMPLETE';
+
+/**
+ * The root stack: the one named, or the only stack that looks like a Panther root: named
+ * `panther-*`, tagged PantherVersion, not nested, not the role stack. More than one is
+ * ambiguous, and guessing which production stack to update is not our call.
+ */
+export async function chooseRootStack(
+  cfn: CloudFormationGateway,
+  options: { named?: string; roleStack: string },
+): Promise<RootStackChoice> {
+  if (options.named) return { name: options.named, how: 'named', candidates: [] };
+  const listed = await cfn.listStacks();
+  const candidates = listed.filter((s: StackListEntry) => s.status !== DELETED && s.name.startsWith('panther-') && !s.parentId && !s.rootId && s.name !== options.roleStack);
+  // ListStacks carries no tags: each candidate is described to check its PantherVersion tag.
+  const tagged: string[] = [];
+  for (const c of candidates) {
+    const stack = await cfn.describeStack(c.stackId);
+    if (stack && stack.tags[VERSION_TAG] !== undefined && !stack.parentId) tagged.push(stack.name);
+  }
+  if (tagged.length === 1) return { name: tagged[0]!, how: 'discovered', candidates: tagged };
+  if (tagged.length === 0) {
+    throw new PantherctlError('root-stack-not-found', 'found no Panther root stack (a panther-* stack tagged PantherVersion, not nested, not the role stack)', {
+      source: 'aws',
+      hint: 'Name it with --root-stack NAME (or rootStack in pantherctl.yml); check --region and the account.',
+      meta: { looked: candidates.map((c) => c.name) },
+    });
+  }
+  throw new PantherctlError('root-stack-ambiguous', `found ${tagged.length} candidate root stacks: ${tagged.join(', ')}`, {
+    source: 'user',
+    hint: 'Name the one to use with --root-stack NAME (or rootStack in pantherctl.yml).',
+    meta: { candidates: tagged },
+  });
+}
