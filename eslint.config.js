@@ -17,4 +17,8 @@ export default tseslint.config(
     files: ['bench/**', 'scripts/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    files: ['bin/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

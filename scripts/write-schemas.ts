@@ -12,3 +12,8 @@ const target = join(root, CATALOG_SCHEMA_PATH);
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, catalogJsonSchemaText());
 console.log(`wrote ${CATALOG_SCHEMA_PATH}`);
+
+// pantherctl.yml (connection settings of deployment commands).
+const { CONFIG_SCHEMA_PATH, pantherctlConfigJsonSchemaText } = await import('../src/deployments/config/schema.js');
+writeFileSync(join(root, CONFIG_SCHEMA_PATH), pantherctlConfigJsonSchemaText());
+console.log(`wrote ${CONFIG_SCHEMA_PATH}`);

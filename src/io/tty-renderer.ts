@@ -1,25 +1,186 @@
 import type { Message } from './messages.js';
 import type { Renderer } from './renderers.js';
-import { createStyle } from './style.js';
+import { createStyle, type Style } from './style.js';
+
+/** ANSI cursor control (not colour: kept with --no-color, which only drops SGR colours). */
+const UP = (n: number): string => `\u001b[${n}A`;
+const CLEAR_DOWN = '\u001b[J';
+const CR = '\r';
+
+/** Messages that only feed the live view; they never print a line of their own. */
+const LIVE_ONLY = new Set(['stack.progress', 'build.phase']);
+/** Events worth a line above the live view: an end, good or bad. In-progress ones show below. */
+const isEndStatus = (status: unknown): boolean => typeof status === 'string' && /(_COMPLETE|_FAILED)$/.test(status);
+
+interface LiveState {
+  hop?: { index: number; total: number; version: string };
+  step?: string;
+  stack?: string;
+  inProgress: string[];
+  buildPhase?: string;
+  hopStartedAt?: number;
+  runStartedAt?: number;
+}
+
+export interface TtyRendererOptions {
+  /** Redraw interval of the elapsed clock. Default 1000 ms; 0 turns the timer off (tests). */
+  tickMs?: number;
+  /** Width to cut lines at. Default: the stream's columns, else 100. */
+  columns?: number;
+}
 
 /**
- * Interactive terminal: messages print as lines; long-running commands may later add a live
- * region (hop i of n, resources in progress, elapsed) redrawn below them.
+ * Interactive terminal: lines for what happened, and below them a live view of what is
+ * happening (hop i of n, step, stack, resources in progress, elapsed), redrawn in place.
+ * The live view appears with the first `hop.start` and goes away with `close()`.
  */
 export class TtyRenderer implements Renderer {
-  private readonly style;
+  private readonly style: Style;
+  private readonly state: LiveState = { inProgress: [] };
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly tickMs: number;
+
   constructor(
-    private readonly stdout: NodeJS.WritableStream,
+    private readonly stdout: NodeJS.WritableStream & { columns?: number },
     color: boolean,
     private readonly now: () => Date = () => new Date(),
+    options: TtyRendererOptions = {},
   ) {
     this.style = createStyle(color);
+    this.tickMs = options.tickMs ?? 1000;
+    this.columns = options.columns;
   }
+  private readonly columns: number | undefined;
+
   notify(message: Message): void {
     if (message.level === 'debug') return;
-    const prefix = message.level === 'error' ? this.style.red('✖ ') : message.level === 'warn' ? this.style.yellow('! ') : '';
-    this.stdout.write(`${prefix}${message.text}\n`);
-    void this.now;
+    const data = (message.data ?? {}) as Record<string, unknown>;
+    this.update(message.code, data);
+    const line = this.lineFor(message, data);
+    this.clearLive();
+    if (line !== undefined) this.stdout.write(`${line}\n`);
+    this.drawLive();
   }
-  close(): void {}
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.clearLive();
+  }
+
+  private update(code: string, data: Record<string, unknown>): void {
+    const t = this.now().getTime();
+    switch (code) {
+      case 'hop.start':
+        this.state.hop = { index: Number(data.index), total: Number(data.total), version: String(data.version) };
+        this.state.hopStartedAt = t;
+        this.state.runStartedAt ??= t;
+        this.state.inProgress = [];
+        delete this.state.step;
+        delete this.state.buildPhase;
+        this.startTimer();
+        break;
+      case 'step.start':
+        this.state.step = String(data.step ?? '');
+        if (typeof data.stack === 'string') this.state.stack = data.stack;
+        this.state.inProgress = [];
+        delete this.state.buildPhase;
+        break;
+      case 'stack.progress':
+        this.state.inProgress = Array.isArray(data.inProgress) ? data.inProgress.map(String) : [];
+        if (typeof data.stack === 'string') this.state.stack = data.stack;
+        break;
+      case 'build.phase':
+        this.state.buildPhase = String(data.phase ?? data.type ?? '');
+        break;
+      case 'upgrade.done':
+      case 'upgrade.failed':
+      case 'failure.root-cause':
+        delete this.state.hop;
+        break;
+    }
+  }
+
+  private lineFor(message: Message, data: Record<string, unknown>): string | undefined {
+    if (LIVE_ONLY.has(message.code)) return undefined;
+    if (message.code === 'stack.event' && !isEndStatus(data.status)) return undefined;
+    const s = this.style;
+    if (message.level === 'error') return `${s.red('✖')} ${message.text}`;
+    if (message.level === 'warn') return `${s.yellow('!')} ${message.text}`;
+    if (message.code === 'hop.start') return s.bold(`▶ ${message.text}`);
+    if (message.code === 'hop.done' || message.code === 'step.done' || message.code === 'upgrade.done') return `${s.green('✔')} ${message.text}`;
+    if (message.code === 'stack.event') {
+      const failed = String(data.status).endsWith('_FAILED');
+      return `  ${s.dim(String(data.stack ?? ''))} ${data.logicalId} ${failed ? s.red(String(data.status)) : s.dim(String(data.status))}${data.reason ? s.dim(` ${data.reason}`) : ''}`;
+    }
+    return message.text;
+  }
+
+  private liveLines(): string[] {
+    const st = this.state;
+    if (!st.hop) return [];
+    const s = this.style;
+    const t = this.now().getTime();
+    const elapsed = formatElapsed(t - (st.hopStartedAt ?? t));
+    const total = formatElapsed(t - (st.runStartedAt ?? t));
+    const lines = [`${s.cyan(`hop ${st.hop.index} of ${st.hop.total}`)} → ${s.bold(st.hop.version)}  ${s.dim(`${elapsed} (total ${total})`)}`];
+    if (st.step) lines.push(`  ${st.step}${st.stack ? s.dim(` · ${st.stack}`) : ''}${st.buildPhase ? s.dim(` · phase ${st.buildPhase}`) : ''}`);
+    const shown = st.inProgress.slice(0, 5);
+    for (const r of shown) lines.push(`    ${s.yellow('…')} ${r}`);
+    if (st.inProgress.length > shown.length) lines.push(s.dim(`    and ${st.inProgress.length - shown.length} more in progress`));
+    const width = this.columns ?? this.stdout.columns ?? 100;
+    // A line wider than the terminal wraps and would break the in-place redraw.
+    return lines.map((l) => cut(l, width - 1));
+  }
+
+  private clearLive(): void {
+    if (this.drawn === 0) return;
+    this.stdout.write(`${CR}${UP(this.drawn)}${CLEAR_DOWN}`);
+    this.drawn = 0;
+  }
+
+  private drawLive(): void {
+    const lines = this.liveLines();
+    if (lines.length === 0) return;
+    this.stdout.write(`${lines.join('\n')}\n`);
+    this.drawn = lines.length;
+  }
+
+  private startTimer(): void {
+    if (this.timer || this.tickMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.clearLive();
+      this.drawLive();
+    }, this.tickMs);
+    // The clock must never keep the process alive.
+    this.timer.unref();
+  }
+}
+
+export function formatElapsed(ms: number): string {
+  const sec = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(sec / 60);
+  const s = sec % 60;
+  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Cuts a line to `width` visible characters, leaving ANSI sequences intact. */
+function cut(line: string, width: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\u001b') {
+      const end = line.indexOf('m', i);
+      if (end !== -1) {
+        out += line.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+    if (visible >= width) continue;
+    out += line[i];
+    visible++;
+  }
+  return out;
 }

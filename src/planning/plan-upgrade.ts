@@ -214,7 +214,7 @@ export function planUpgrade(input: PlanUpgradeInput): UpgradePlanResult {
       throw refuse(
         'current-too-old',
         `${fromText} is older than ${name} covers (it starts at ${from.major}.${oldestMinor}); it knows no release of ${gap}, and an upgrade cannot skip a minor`,
-        `Supply a catalog covering ${gap} with --catalog FILE (one recommended patch per minor).`,
+        `Supply a catalog file with --catalog FILE that covers ${from.major}.${from.minor + 1} up to your target (it replaces the embedded one; one recommended patch per minor).`,
         { ...meta, oldestMinor: `${from.major}.${oldestMinor}`, missing: gap },
       );
     }

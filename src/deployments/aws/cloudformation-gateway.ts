@@ -351,6 +351,7 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
         if (options.since !== undefined && event.time.getTime() < options.since.getTime()) return out;
         out.push(event);
         if (options.limit !== undefined && out.length >= options.limit) return out;
+        if (options.stopAt?.(event)) return out;
       }
       token = page.NextToken;
     } while (token);

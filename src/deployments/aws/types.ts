@@ -246,6 +246,8 @@ export interface DescribeEventsOptions {
   since?: Date;
   /** Stop after this many events. */
   limit?: number;
+  /** Stop after the first event (newest first) for which this returns true; that event is included. */
+  stopAt?: (event: StackEvent) => boolean;
 }
 
 export interface ContinueUpdateRollbackInput {
@@ -274,7 +276,7 @@ export interface CloudFormationGateway {
   createStack(input: CreateStackInput): Promise<{ stackId: string }>;
   deleteStack(input: { stackName: string; roleArn?: string; clientRequestToken?: string }): Promise<void>;
   /**
-   * Events newest first, paginating only until a stop condition (sinceEventId, since, limit)
+   * Events newest first, paginating only until a stop condition (sinceEventId, since, limit, stopAt)
    * is met; without one, every event of the stack.
    */
   describeEvents(stackIdOrName: string, options?: DescribeEventsOptions): Promise<StackEvent[]>;

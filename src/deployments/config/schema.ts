@@ -22,9 +22,9 @@ export const pantherctlConfigSchema = z
       .describe('IAM role ARN to assume before any call (as --assume-role).'),
     rootStack: z
       .string()
-      .regex(/^panther-[A-Za-z0-9-]*$/)
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
       .optional()
-      .describe('Root stack name; must start with panther- because the deployment role is scoped to panther* (as --root-stack).'),
+      .describe('Root stack name (as --root-stack); preflight refuses one without the panther- prefix, since the deployment role only acts on panther* stacks. Default: discovered.'),
     roleStack: z.string().min(1).optional().describe('Deployment role stack name. Default: panther-deployment-role (as --role-stack).'),
     useDeploymentRole: z
       .boolean()

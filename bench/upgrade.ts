@@ -1,0 +1,184 @@
+/**
+ * Issue 4 item 12: how fast the executor notices the end of a stack operation, how many API
+ * calls it spends per stack-minute, side by side with `aws cloudformation wait
+ * stack-update-complete` on the same sandbox update; and the overhead of a three-hop upgrade
+ * (its wall time over the sum of the sandbox's own operation durations).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { startSandbox } from '../src/sandbox/index.js';
+import { createAwsGateways } from '../src/deployments/aws/gateways.js';
+import { waitForStackOperation, captureStartMarker } from '../src/deployments/wait/stack-waiter.js';
+import { e2eEnv, installCredentials, runCli, sandboxCalls, sandboxOperations, tempDir, type SandboxCall } from '../src/deployments/upgrade/test-support/harness.js';
+
+export interface WaitFigures {
+  /** Median of (moment the waiter returned − moment the sandbox ended the operation). */
+  detectionMedianMs: number;
+  /** Highest number of API calls made for one stack, per minute of waiting. */
+  callsPerStackMinute: number;
+  samples: number;
+}
+
+export interface UpgradeBenchResult extends WaitFigures {
+  awsCliWait: WaitFigures & { command: string; note: string };
+  /** Wall time of a three-hop upgrade over the sum of the sandbox's operation durations. Goal <= 1.05. */
+  overheadRatio: number;
+  upgradeWallMs: number;
+  operationsSumMs: number;
+  sandboxSpeed: { wait: number; upgrade: number };
+}
+
+export interface BenchUpgradeOptions {
+  /** Updates measured with our waiter. Default 5. */
+  samples?: number;
+  /** Updates measured with the AWS CLI (each costs at least one 30 s poll). Default 3. */
+  cliSamples?: number;
+  /** Sandbox speed for the wait comparison: an update should take seconds. Default 60. */
+  waitSpeed?: number;
+  /** Sandbox speed for the three-hop upgrade. Default 10 (operations of tens of seconds). */
+  upgradeSpeed?: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const REGION = 'us-east-2';
+const ROOT = 'panther-root';
+
+/** Starts one root stack update that changes a parameter, returning when AWS accepted it. */
+async function startUpdate(aws: ReturnType<typeof createAwsGateways>, flip: number): Promise<void> {
+  const stack = await aws.cloudFormation.describeStack(ROOT);
+  if (!stack) throw new Error('sandbox has no panther-root');
+  const parameters = stack.parameters.map((p) =>
+    p.key === 'DataLakeForwarderMemory' ? { key: p.key, value: flip % 2 ? '512' : '768' } : { key: p.key, usePreviousValue: true },
+  );
+  await aws.cloudFormation.updateStack({ stackName: ROOT, usePreviousTemplate: true, parameters, tags: stack.tags });
+}
+
+async function lastUpdateEnd(endpoint: string): Promise<number> {
+  const ops = (await sandboxOperations(endpoint)).filter((o) => o.stack === ROOT && o.kind === 'update' && o.endedAt);
+  const last = ops[ops.length - 1];
+  if (!last?.endedAt) throw new Error('the sandbox recorded no finished update');
+  return Date.parse(last.endedAt);
+}
+
+function perStackMinute(calls: SandboxCall[], fromMs: number, toMs: number): number {
+  const window = calls.filter((c) => {
+    const t = Date.parse(c.time);
+    return t >= fromMs && t <= toMs && c.stack;
+  });
+  const byStack = new Map<string, number>();
+  for (const c of window) byStack.set(c.stack!, (byStack.get(c.stack!) ?? 0) + 1);
+  const minutes = Math.max((toMs - fromMs) / 60_000, 1 / 60);
+  return Math.max(0, ...[...byStack.values()].map((n) => n / minutes));
+}
+
+async function measureOurs(endpoint: string, samples: number): Promise<WaitFigures> {
+  const aws = createAwsGateways({ region: REGION, endpointUrl: endpoint });
+  const detections: number[] = [];
+  let worst = 0;
+  try {
+    for (let i = 0; i < samples; i++) {
+      const marker = await captureStartMarker(aws.cloudFormation, ROOT);
+      const t0 = Date.now();
+      await startUpdate(aws, i);
+      await waitForStackOperation({ gateway: aws.cloudFormation, stack: ROOT, startedAfter: marker, timeoutMs: 600_000 });
+      const noticed = Date.now();
+      detections.push(noticed - (await lastUpdateEnd(endpoint)));
+      worst = Math.max(worst, perStackMinute(await sandboxCalls(endpoint), t0, noticed));
+    }
+  } finally {
+    aws.close();
+  }
+  return { detectionMedianMs: median(detections), callsPerStackMinute: worst, samples };
+}
+
+function awsCli(): string {
+  return existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
+}
+
+async function measureAwsCli(endpoint: string, samples: number): Promise<WaitFigures> {
+  const aws = createAwsGateways({ region: REGION, endpointUrl: endpoint });
+  const detections: number[] = [];
+  let worst = 0;
+  try {
+    for (let i = 0; i < samples; i++) {
+      const t0 = Date.now();
+      await startUpdate(aws, i + 1);
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(awsCli(), ['cloudformation', 'wait', 'stack-update-complete', '--stack-name', ROOT, '--endpoint-url', endpoint, '--region', REGION], {
+          env: { ...process.env, ...e2eEnv() },
+          stdio: 'ignore',
+        });
+        child.on('exit', resolve);
+        child.on('error', () => resolve(-1));
+      });
+      const noticed = Date.now();
+      if (code !== 0) throw new Error(`aws cloudformation wait exited ${code}`);
+      detections.push(noticed - (await lastUpdateEnd(endpoint)));
+      worst = Math.max(worst, perStackMinute(await sandboxCalls(endpoint), t0, noticed));
+    }
+  } finally {
+    aws.close();
+  }
+  return { detectionMedianMs: median(detections), callsPerStackMinute: worst, samples };
+}
+
+async function measureOverhead(speed: number): Promise<{ ratio: number; wallMs: number; sumMs: number }> {
+  const sb = await startSandbox({ port: 0, speed, region: REGION, version: 'v1.25.18' });
+  try {
+    const state = tempDir('pantherctl-bench-');
+    const t0 = performance.now();
+    const r = await runCli(['upgrade', '--to', 'v1.28.7', '--yes', '--endpoint-url', sb.endpoint, '--region', REGION, '--state-dir', state], { PANTHERCTL_POLL_INTERVAL_MS: '' });
+    const wallMs = performance.now() - t0;
+    if (r.code !== 0) throw new Error(`upgrade exited ${r.code}: ${r.stderr}`);
+    const ops = (await sandboxOperations(sb.endpoint)).filter((o) => o.durationMs !== undefined);
+    const sumMs = ops.reduce((n, o) => n + (o.durationMs ?? 0), 0);
+    return { ratio: wallMs / sumMs, wallMs, sumMs };
+  } finally {
+    await sb.close();
+  }
+}
+
+export async function benchUpgrade(options: BenchUpgradeOptions = {}): Promise<UpgradeBenchResult> {
+  installCredentials();
+  const waitSpeed = options.waitSpeed ?? 60;
+  const upgradeSpeed = options.upgradeSpeed ?? 10;
+  const sb = await startSandbox({ port: 0, speed: waitSpeed, region: REGION, version: 'v1.25.18' });
+  let ours: WaitFigures;
+  let cli: WaitFigures;
+  try {
+    ours = await measureOurs(sb.endpoint, options.samples ?? 5);
+    cli = await measureAwsCli(sb.endpoint, options.cliSamples ?? 3);
+  } finally {
+    await sb.close();
+  }
+  const overhead = await measureOverhead(upgradeSpeed);
+  return {
+    ...ours,
+    awsCliWait: {
+      ...cli,
+      command: `${awsCli()} cloudformation wait stack-update-complete`,
+      note: 'the AWS CLI waiter polls DescribeStacks every 30 s (up to 120 times), so it notices the end up to 30 s late',
+    },
+    overheadRatio: overhead.ratio,
+    upgradeWallMs: overhead.wallMs,
+    operationsSumMs: overhead.sumMs,
+    sandboxSpeed: { wait: waitSpeed, upgrade: upgradeSpeed },
+  };
+}
+
+// `tsx bench/upgrade.ts` runs it alone.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'))) {
+  benchUpgrade().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { Option, type Command } from 'commander';
+import type { ProgramBuilder } from '../main.js';
+import { collect, intOption } from './option-parsers.js';
+
+/**
+ * Connection and journal options, spelled as the upgrade commands spell them
+ * (src/cli/commands/deployment.ts), so one pantherctl.yml and one set of flags serve all.
+ */
+function connection(cmd: Command): Command {
+  return cmd
+    .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
+    .option('--region <region>', 'AWS region (default: pantherctl.yml, then AWS_REGION)')
+    .option('--endpoint-url <url>', 'talk to this endpoint instead of AWS (e.g. the sandbox)')
+    .option('--assume-role <arn>', 'assume this IAM role first')
+    .option('--root-stack <name>', 'root stack (default: the only panther-* stack tagged PantherVersion)')
+    .option('--role-stack <name>', 'deployment role stack (default panther-deployment-role)')
+    .option('--account <id>', 'expected AWS account id; refuse others')
+    .option('--config <file>', 'connection settings file (default ./pantherctl.yml when present)')
+    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
+    .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)));
+}
+
+function params(cmd: Command): Command {
+  return cmd
+    .requiredOption('--params <file>', 'parameter file: YAML/JSON map, AWS CLI list, or {"Parameters": {...}}')
+    .option('--param <key=value>', 'override or add one value (repeatable)', collect);
+}
+
+function staged(cmd: Command): Command {
+  return cmd
+    .option('--yes', 'confirm up front (needed without a terminal)')
+    .addOption(new Option('--stage-size <n>', 'at most N parameters per staged update; small groups share one').argParser(intOption('--stage-size', 1, 1000)).conflicts('singleUpdate'))
+    .option('--single-update', 'apply every change in one update instead of stages')
+    .option('--no-build', 'do not run the panther-pulumi build after the stack operations')
+    .option('--skip-deployment-role', "do not pass the role stack's DeploymentRoleArn as the root stack's RoleARN");
+}
+
+/**
+ * `deploy` (a first deploy: create with the safe minimum, then staged updates) and
+ * `configure` (parameter changes as staged updates). Exit codes: 0 done or nothing to
+ * change; 1 refused (invalid parameters, name without `panther-`, a failed first deploy left
+ * untouched, not confirmed); 2 usage; 3 AWS error; 4 a stack operation or build failed (a
+ * failed stage: earlier stages stay live); 5 interrupted (run `pantherctl resume`); 6 locked.
+ */
+export function registerConfigureCommands(b: ProgramBuilder): void {
+  const deploy = connection(
+    staged(
+      params(
+        b
+          .command('deploy', 'first deploy into an account without Panther: create with the safe minimum, then staged updates')
+          .requiredOption('--version <version>', 'Panther version to deploy, e.g. v1.28.7')
+          .option('--replace-failed', 'delete a root stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again'),
+      ),
+    ),
+  );
+  b.action(deploy, async (ctx, o) => {
+    const { deployCommand } = await import('../../deployments/configure/commands.js');
+    return deployCommand(ctx, o as never);
+  });
+
+  const configure = connection(staged(params(b.command('configure', 'change deployment parameters: diff, validate, preview, staged updates'))));
+  b.action(configure, async (ctx, o) => {
+    const { configureCommand } = await import('../../deployments/configure/commands.js');
+    return configureCommand(ctx, o as never);
+  });
+}
+
+/**
+ * `params diff --params FILE`: the file against the live stack, changing nothing; exit 0
+ * when equal, 1 when different (for drift checks in CI). NoEcho values come back from AWS as
+ * `****`, so secrets are listed as "cannot compare" and count as different only with
+ * `--secrets-differ`.
+ */
+export function registerParamsDiff(paramsCommand: Command, b: ProgramBuilder): void {
+  const diff = connection(
+    params(
+      paramsCommand
+        .command('diff')
+        .description('compare a parameter file with the live stack (exit 0 equal, 1 different)')
+        .option('--secrets-differ', 'count secrets, which cannot be compared, as different'),
+    ),
+  );
+  b.action(diff, async (ctx, o) => {
+    const { paramsDiffCommand } = await import('../../deployments/configure/commands.js');
+    return paramsDiffCommand(ctx, o as never);
+  });
+}

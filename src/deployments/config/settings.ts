@@ -1,0 +1,65 @@
+import { usageError } from '../../errors/pantherctl-error.js';
+import type { ConnectionOptions } from '../aws/types.js';
+import type { PantherctlConfig } from './schema.js';
+
+/** Options every deployment command accepts (see src/cli/commands/deployment.ts). */
+export interface ConnectionFlags {
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  assumeRole?: string;
+  rootStack?: string;
+  roleStack?: string;
+  config?: string;
+  stateDir?: string;
+  account?: string;
+  /** `--skip-deployment-role`: no RoleARN on the root stack. */
+  skipDeploymentRole?: boolean;
+  /** Minutes. */
+  timeout?: number;
+  catalog?: string;
+}
+
+/** Where one deployment is and how to reach it: flags over pantherctl.yml over defaults. */
+export interface DeploymentSettings {
+  connection: ConnectionOptions;
+  /** Undefined: discover it. */
+  rootStack?: string;
+  roleStack: string;
+  stateDir: string;
+  /** Expected account id; preflight refuses another. */
+  account?: string;
+  /** Pass DeploymentRoleArn as the root stack's RoleARN when the role stack outputs it. */
+  useDeploymentRole: boolean;
+  timeoutMs: number;
+  catalogFile?: string;
+}
+
+/** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
+export const DEFAULT_TIMEOUT_MINUTES = 120;
+
+export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig, env: NodeJS.ProcessEnv): DeploymentSettings {
+  const region = flags.region ?? config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw usageError('No region: give `--region`, set `region` in pantherctl.yml, or set AWS_REGION');
+  const rootStack = flags.rootStack ?? config.rootStack;
+  const profile = flags.profile ?? config.profile;
+  const endpointUrl = flags.endpointUrl ?? config.endpointUrl;
+  const assumeRoleArn = flags.assumeRole ?? config.assumeRole;
+  const account = flags.account ?? config.account;
+  const catalogFile = flags.catalog ?? config.catalog;
+  return {
+    connection: {
+      region,
+      ...(profile ? { profile } : {}),
+      ...(endpointUrl ? { endpointUrl } : {}),
+      ...(assumeRoleArn ? { assumeRoleArn } : {}),
+    },
+    ...(rootStack ? { rootStack } : {}),
+    roleStack: flags.roleStack ?? config.roleStack ?? 'panther-deployment-role',
+    stateDir: flags.stateDir ?? config.stateDir ?? '.pantherctl',
+    ...(account ? { account } : {}),
+    useDeploymentRole: flags.skipDeploymentRole ? false : (config.useDeploymentRole ?? true),
+    timeoutMs: (flags.timeout ?? config.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
+    ...(catalogFile ? { catalogFile } : {}),
+  };
+}

@@ -1,0 +1,228 @@
+import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
+import { tryParseVersion } from '../../catalog/version.js';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import type { IoHost } from '../../io/messages.js';
+import type { HopRecord } from '../../journal/progress.js';
+import { validateParameters } from '../../parameters/validate.js';
+import type { StackSummary } from '../aws/types.js';
+import { planStages } from '../staging/plan-stages.js';
+import type { Stage, StagingOptions } from '../staging/types.js';
+import { chooseRootStack, VERSION_TAG } from '../status/discover-root.js';
+import type { ExecutorDeps } from '../upgrade/deps.js';
+import { parseTemplateParameters } from '../upgrade/template-parameters.js';
+import { isStableStatus } from '../wait/stack-status.js';
+import type { Confirm } from './confirm.js';
+import { checkRootStackName } from './deploy.js';
+import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
+import { diffAgainstLive, type LiveDiff } from './parameter-diff.js';
+import { notifyDiff } from './render-diff.js';
+import { failRun, finishRun } from './run-records.js';
+import { openRunSession } from './session.js';
+import { previewStage, runPulumiBuild, runStages, type StagePreview } from './stage-runner.js';
+import { HOP, type StagedRunContext, type StagedRunRecord } from './types.js';
+import { reportIssues } from './validation.js';
+
+export interface LiveInspectOptions {
+  /** Undefined: discover the one `panther-*` root stack. */
+  rootStack?: string;
+  /** Default `panther-deployment-role`. */
+  roleStack: string;
+  paramsFile: string;
+  /** `--param KEY=VALUE` flags. */
+  overrides?: readonly string[];
+  /** Count secrets that cannot be compared as differences (`params diff --secrets-differ`). Default false. */
+  secretsDiffer?: boolean;
+}
+
+export interface LiveInspection {
+  root: StackSummary;
+  source: ParameterSource;
+  diff: LiveDiff;
+  version?: string;
+}
+
+/**
+ * The file against the live root stack: validated by the catalog rules and by the live
+ * template's own constraints (read with GetTemplate: GetTemplateSummary omits patterns and
+ * bounds), then diffed with secrets masked. Reads only.
+ */
+export async function inspectLive(deps: Pick<ExecutorDeps, 'cloudFormation'>, io: IoHost, o: LiveInspectOptions): Promise<LiveInspection> {
+  const source = readParameterSource(o.paramsFile, o.overrides ?? []);
+  const choice = await chooseRootStack(deps.cloudFormation, { ...(o.rootStack ? { named: o.rootStack } : {}), roleStack: o.roleStack });
+  if (choice.how === 'discovered') io.notify({ level: 'info', code: 'root-stack.discovered', text: `root stack: ${choice.name} (the only panther-* stack tagged ${VERSION_TAG})`, data: { rootStack: choice.name } });
+  checkRootStackName(choice.name);
+  const root = await deps.cloudFormation.describeStack(choice.name);
+  if (!root) {
+    throw new PantherctlError('stack-not-found', `stack ${choice.name} does not exist`, { source: 'aws', hint: 'For an account without a deployment, use `pantherctl deploy`.' });
+  }
+  const template = parseTemplateParameters(await deps.cloudFormation.getTemplateBody(root.stackId));
+  const declared = new Set(template.map((d) => d.key));
+  const values = valuesOf(source.inputs);
+  const diff = diffAgainstLive(root.parameters, values, template, { secretsDiffer: Boolean(o.secretsDiffer) });
+  const changed = new Set(diff.changes.map((c) => c.key));
+  const issues = validateParameters(source.inputs, { firstDeploy: false }).filter(
+    (i) =>
+      // The live template decides which keys exist; the FirstUserEmail warning only when it changes.
+      !(i.code === 'unknown-parameter' && declared.has(i.parameter)) && !(i.code === 'ignored-after-first-deploy' && !changed.has(i.parameter)),
+  );
+  reportIssues(io, source.file, issues, diff.findings);
+  const version = root.tags[VERSION_TAG];
+  return { root, source, diff, ...(version ? { version } : {}) };
+}
+
+export interface ParamsDiffResult {
+  rootStack: string;
+  different: boolean;
+  rows: LiveDiff['rows'];
+}
+
+/** `pantherctl params diff`: the diff only; `different` decides exit 1. */
+export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, io: IoHost, o: LiveInspectOptions): Promise<ParamsDiffResult> {
+  const { root, diff } = await inspectLive(deps, io, o);
+  notifyDiff(io, diff.rows);
+  const counts = { changed: 0, added: 0, 'cannot-compare': 0, unchanged: 0 };
+  for (const r of diff.rows) counts[r.change]++;
+  const secretsNote = counts['cannot-compare'] ? `; ${counts['cannot-compare']} secret${counts['cannot-compare'] === 1 ? '' : 's'} cannot be compared${o.secretsDiffer ? ' (counted as different)' : ' (not counted)'}` : '';
+  io.notify({
+    level: 'result',
+    code: diff.different ? 'params.different' : 'params.equal',
+    text: diff.different
+      ? `${root.name} differs from ${o.paramsFile}: ${counts.changed} changed, ${counts.added} added${secretsNote}`
+      : `${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`,
+    data: { rootStack: root.name, different: diff.different, ...counts },
+  });
+  return { rootStack: root.name, different: diff.different, rows: diff.rows };
+}
+
+export interface ConfigureOptions extends LiveInspectOptions {
+  region: string;
+  staging?: StagingOptions;
+  /** Run `panther-pulumi` after the stages. Default: when the stack's version is v1.22 or later. */
+  build?: boolean;
+  /** Pass the role stack's DeploymentRoleArn as RoleARN. Default true. */
+  useDeploymentRole?: boolean;
+  stateDir: string;
+  timeoutMs: number;
+  confirm: Confirm;
+  signal?: AbortSignal;
+  /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
+  resumeCommand?: string;
+}
+
+export interface ConfigureResult {
+  rootStack: string;
+  changed: boolean;
+  stages: { index: number; parameters: string[] }[];
+  stagesApplied: number[];
+  stagesUnchanged: number[];
+}
+
+/**
+ * `pantherctl configure`: the diff, validation, a change-set preview of the first stage, one
+ * confirmation, then the changes as staged updates. A file equal to the live stack changes
+ * nothing and says so.
+ */
+export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureOptions): Promise<ConfigureResult> {
+  const inspection = await inspectLive(deps, io, o);
+  const { root, diff, source } = inspection;
+  notifyDiff(io, diff.rows);
+  if (diff.changes.length === 0) {
+    io.notify({ level: 'result', code: 'configure.no-changes', text: `no changes: ${root.name} already has every value of ${o.paramsFile}; nothing was updated`, data: { rootStack: root.name } });
+    return { rootStack: root.name, changed: false, stages: [], stagesApplied: [], stagesUnchanged: [] };
+  }
+  if (!isStableStatus(root.status)) {
+    throw new PantherctlError('stack-not-stable', `${root.name} is ${root.status}; configure needs a stack no operation is running on`, {
+      source: 'aws',
+      hint: root.status === 'UPDATE_ROLLBACK_FAILED' ? 'Run `pantherctl recover` first.' : 'Wait for it (`pantherctl status`), then try again.',
+    });
+  }
+  const stages = planStages(diff.changes, o.staging ?? {});
+  const version = inspection.version ? tryParseVersion(inspection.version) : undefined;
+  const build = o.build ?? (version ? pulumiBuildByDefault(version) : false);
+  return executeConfigure(deps, io, { ...o, rootStack: root.name }, source, stages, build, undefined);
+}
+
+export async function executeConfigure(
+  deps: ExecutorDeps,
+  io: IoHost,
+  o: ConfigureOptions & { rootStack: string },
+  source: ParameterSource,
+  stages: Stage[],
+  build: boolean,
+  resume: { records: ReadonlyMap<string, HopRecord> } | undefined,
+): Promise<ConfigureResult> {
+  const session = await openRunSession(deps, { region: o.region, rootStack: o.rootStack, stateDir: o.stateDir, command: 'configure' });
+  const c: StagedRunContext = {
+    deps,
+    io,
+    journal: session.journal,
+    signal: o.signal ?? new AbortController().signal,
+    timeoutMs: o.timeoutMs,
+    rootStack: o.rootStack,
+    resumeCommand: o.resumeCommand ?? `pantherctl resume --root-stack ${o.rootStack} --region ${o.region}`,
+  };
+  const records = resume?.records ?? new Map<string, HopRecord>();
+  try {
+    if (o.useDeploymentRole ?? true) {
+      const role = await deps.cloudFormation.describeStack(o.roleStack);
+      const arn = role?.outputs.DeploymentRoleArn;
+      if (arn) c.roleArn = arn;
+    }
+    const changes = stages.reduce((n, s) => n + s.parameters.length, 0);
+    io.notify({
+      level: 'info',
+      code: 'configure.plan',
+      text: `configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`,
+      data: { rootStack: o.rootStack, stages: stages.map((s) => ({ index: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) })) },
+    });
+    for (const s of stages) {
+      io.notify({
+        level: 'info',
+        code: 'configure.stage-plan',
+        text: `  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${s.parameters.map((p) => p.key).join(', ')}`,
+        data: { stage: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) },
+      });
+    }
+    let preview: StagePreview | undefined;
+    if (!resume) {
+      const record: StagedRunRecord = {
+        command: 'configure',
+        paramsFile: source.file,
+        paramsSha256: source.sha256,
+        overrideKeys: source.overrideKeys,
+        stages: stages.map((s) => s.parameters.map((p) => p.key)),
+        build,
+      };
+      c.journal.append({ type: 'run.start', from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), ...record, options: { ...o.staging } });
+      preview = await previewStage(c, stages[0]!, stages.length);
+      if (!(await o.confirm(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`))) {
+        await deps.cloudFormation.deleteChangeSet({ stackName: o.rootStack, changeSetName: preview.changeSetName }).catch(() => undefined);
+        throw new PantherctlError('not-confirmed', 'configure cancelled: nothing was changed', { hint: 'Pass --yes to apply without the question.' });
+      }
+    }
+    const staged = await runStages(c, stages, records, preview);
+    if (build && staged.applied.length > 0) await runPulumiBuild(c, HOP.build, records.get(HOP.build));
+    finishRun(c.journal);
+    const result: ConfigureResult = {
+      rootStack: o.rootStack,
+      changed: staged.applied.length > 0,
+      stages: stages.map((s) => ({ index: s.index, parameters: s.parameters.map((p) => p.key) })),
+      stagesApplied: staged.applied,
+      stagesUnchanged: staged.unchanged,
+    };
+    io.notify({
+      level: 'result',
+      code: 'configure.done',
+      text: staged.applied.length
+        ? `${o.rootStack} now has every value of ${o.paramsFile}: ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'} applied${staged.unchanged.length ? `, ${staged.unchanged.length} needed no change` : ''}`
+        : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`,
+      data: { ...result },
+    });
+    return result;
+  } catch (err) {
+    failRun(c.journal, err);
+    throw err;
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,388 @@
+import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
+import { roleTemplateUrl, rootTemplateUrl } from '../../catalog/urls.js';
+import { normalizeVersion, parseVersion } from '../../catalog/version.js';
+import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
+import type { IoHost } from '../../io/messages.js';
+import type { HopRecord } from '../../journal/progress.js';
+import { redactValue } from '../../parameters/redact.js';
+import { validateParameters } from '../../parameters/validate.js';
+import type { StackSummary } from '../aws/types.js';
+import { planFirstDeploy } from '../staging/first-deploy.js';
+import type { FirstDeployPlan, StagingOptions } from '../staging/types.js';
+import { VERSION_TAG } from '../status/discover-root.js';
+import type { ExecutorDeps } from '../upgrade/deps.js';
+import { constraintProblem } from '../upgrade/hop-parameters.js';
+import { parseTemplateParameters, type TemplateParameterDecl } from '../upgrade/template-parameters.js';
+import { isInProgress, isStableStatus } from '../wait/stack-status.js';
+import type { Confirm } from './confirm.js';
+import { everReachedCreateComplete } from './ever-created.js';
+import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
+import { failRun, finishRun, stepOf } from './run-records.js';
+import { openRunSession } from './session.js';
+import { describeOrFail, newestEventId, requestToken, rootCauseOf, runPulumiBuild, runStages, waitStack } from './stage-runner.js';
+import { HOP, type StagedRunContext, type StagedRunRecord, type StagedStep } from './types.js';
+import { reportIssues } from './validation.js';
+
+/** The prefix the deployment role's permissions are scoped to (spec, "Naming the root stack"). */
+export const ROOT_STACK_PREFIX = 'panther-';
+
+export interface DeployOptions {
+  /** Panther version to deploy, `v1.28.7` or `1.28.7`. */
+  version: string;
+  rootStack: string;
+  /** Default `panther-deployment-role`. */
+  roleStack: string;
+  region: string;
+  paramsFile: string;
+  /** `--param KEY=VALUE` flags. */
+  overrides?: readonly string[];
+  staging?: StagingOptions;
+  /** Delete a stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again. Default false. */
+  replaceFailed?: boolean;
+  /** Run `panther-pulumi` after the create and after the stages. Default: from v1.22 on, as the spec says. */
+  build?: boolean;
+  /** Pass the role stack's DeploymentRoleArn as the root stack's RoleARN. Default true. */
+  useDeploymentRole?: boolean;
+  stateDir: string;
+  /** Bound of each wait. */
+  timeoutMs: number;
+  confirm: Confirm;
+  signal?: AbortSignal;
+  /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
+  resumeCommand?: string;
+}
+
+export interface DeployResult {
+  rootStack: string;
+  version: string;
+  created: string[];
+  stagesApplied: number[];
+  stagesUnchanged: number[];
+  atDefault: string[];
+}
+
+/** Refuses a root stack name the deployment role cannot manage, saying why. */
+export function checkRootStackName(name: string): void {
+  if (!name.startsWith(ROOT_STACK_PREFIX)) {
+    throw new PantherctlError('root-stack-name', `the root stack name ${name} does not start with ${ROOT_STACK_PREFIX}`, {
+      hint: 'The deployment role only manages stacks and resources named panther-*, and the stack name prefixes every resource it creates; choose a name such as panther-root.',
+      meta: { rootStack: name },
+    });
+  }
+}
+
+/**
+ * `pantherctl deploy`: a first deploy done the safe way. The role stack at the same version,
+ * the root stack created with only the required and first-deploy-safe values, the
+ * `panther-pulumi` build, then everything else as staged updates (a failed create deletes the
+ * deployment; a failed update only rolls itself back).
+ */
+export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions): Promise<DeployResult> {
+  checkRootStackName(o.rootStack);
+  const version = normalizeVersion(o.version);
+  const source = readParameterSource(o.paramsFile, o.overrides ?? []);
+  const prepared = await prepareDeploy(deps, io, o, version, source);
+  return executeDeploy(deps, io, o, version, source, prepared, undefined);
+}
+
+export interface PreparedDeploy {
+  plan: FirstDeployPlan;
+  templateUrl: string;
+  build: boolean;
+}
+
+export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions, version: string, source: ParameterSource): Promise<PreparedDeploy> {
+  const templateUrl = rootTemplateUrl(version, o.region);
+  const template = parseTemplateParameters((await deps.templates.fetchTemplate(templateUrl)).body);
+  const declared = new Map(template.map((d) => [d.key, d]));
+  const issues = validateParameters(source.inputs, { firstDeploy: true }).filter(
+    (i) =>
+      // Advice to set a value later is what staging does anyway; the template being deployed
+      // decides which keys exist (it may be newer than the parameter table).
+      i.code !== 'set-after-first-deploy' && !(i.code === 'unknown-parameter' && declared.has(i.parameter)) && !(i.code === 'missing-required' && declared.get(i.parameter)?.default !== undefined),
+  );
+  const values = valuesOf(source.inputs);
+  const findings = checkAgainstTemplate(values, template, version);
+  reportIssues(io, source.file, issues, findings);
+  const defaults = new Map(template.filter((d) => d.default !== undefined).map((d) => [d.key, d.default as string]));
+  const plan = planFirstDeploy(values.filter((v) => declared.has(v.key)), { ...o.staging, templateDefaults: defaults });
+  const build = o.build ?? pulumiBuildByDefault(parseVersion(version));
+  return { plan, templateUrl, build };
+}
+
+/** The file against the template being deployed: unknown keys, constraints, required values. */
+function checkAgainstTemplate(values: readonly { key: string; value: string }[], template: readonly TemplateParameterDecl[], version: string): { parameter: string; code: string; message: string }[] {
+  const declared = new Map(template.map((d) => [d.key, d]));
+  const given = new Set(values.map((v) => v.key));
+  const out: { parameter: string; code: string; message: string }[] = [];
+  for (const v of values) {
+    const decl = declared.get(v.key);
+    if (!decl) {
+      out.push({ parameter: v.key, code: 'unknown-parameter', message: `${v.key} is not a parameter of the ${version} template.` });
+      continue;
+    }
+    const problem = constraintProblem(decl, v.value);
+    if (problem) out.push({ parameter: v.key, code: 'parameter-constraint', message: `${v.key}: ${decl.noEcho ? 'its value' : `"${redactValue(v.key, v.value)}"`} ${problem} of the ${version} template.` });
+  }
+  for (const d of template) {
+    if (d.default === undefined && !given.has(d.key)) out.push({ parameter: d.key, code: 'missing-required', message: `${d.key} has no default in the ${version} template: the file must give it.` });
+  }
+  return out;
+}
+
+function notifyPlan(io: IoHost, o: DeployOptions, plan: FirstDeployPlan, version: string): void {
+  io.notify({
+    level: 'info',
+    code: 'deploy.plan',
+    text: `deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`,
+    data: { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map((s) => ({ index: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) })), atDefault: plan.atDefault },
+  });
+  for (const p of plan.create) {
+    io.notify({ level: 'info', code: 'deploy.create-value', text: `  create: ${p.key} = ${redactValue(p.key, p.value) === '' ? "''" : redactValue(p.key, p.value)}`, data: { key: p.key } });
+  }
+  for (const s of plan.stages) {
+    io.notify({
+      level: 'info',
+      code: 'deploy.stage-plan',
+      text: `  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${s.parameters.map((p) => `${p.key}=${redactValue(p.key, p.value) === '' ? "''" : redactValue(p.key, p.value)}`).join(', ')}`,
+      data: { stage: s.index, parameters: s.parameters.map((p) => p.key) },
+    });
+  }
+  if (plan.atDefault.length) {
+    io.notify({ level: 'info', code: 'deploy.at-default', text: `  already the template default (no update needed): ${plan.atDefault.join(', ')}`, data: { keys: plan.atDefault } });
+  }
+}
+
+/** Shared by a fresh deploy and its resume; `resume` carries what the journal knows. */
+export async function executeDeploy(
+  deps: ExecutorDeps,
+  io: IoHost,
+  o: DeployOptions,
+  version: string,
+  source: ParameterSource,
+  prepared: PreparedDeploy,
+  resume: { records: ReadonlyMap<string, HopRecord> } | undefined,
+): Promise<DeployResult> {
+  const { plan, templateUrl, build } = prepared;
+  const session = await openRunSession(deps, { region: o.region, rootStack: o.rootStack, stateDir: o.stateDir, command: 'deploy' });
+  const records = resume?.records ?? new Map<string, HopRecord>();
+  const c: StagedRunContext = {
+    deps,
+    io,
+    journal: session.journal,
+    signal: o.signal ?? new AbortController().signal,
+    timeoutMs: o.timeoutMs,
+    rootStack: o.rootStack,
+    resumeCommand: o.resumeCommand ?? `pantherctl resume --root-stack ${o.rootStack} --region ${o.region}`,
+  };
+  try {
+    let root = await deps.cloudFormation.describeStack(o.rootStack);
+    const createRec = records.get(HOP.create);
+    const createDone = stepOf(createRec, 'create-stack')?.status === 'done';
+    if (!resume) await checkRootForFirstDeploy(c, root, o);
+
+    notifyPlan(io, o, plan, version);
+    if (!resume && !(await o.confirm(`Deploy ${version} as ${o.rootStack} in ${o.region}?`))) {
+      throw new PantherctlError('not-confirmed', 'deploy cancelled: nothing was changed', { hint: 'Pass --yes to deploy without the question.' });
+    }
+    if (!resume) {
+      const record: StagedRunRecord = {
+        command: 'deploy',
+        paramsFile: source.file,
+        paramsSha256: source.sha256,
+        overrideKeys: source.overrideKeys,
+        version,
+        stages: plan.stages.map((s) => s.parameters.map((p) => p.key)),
+        create: plan.create.map((p) => p.key),
+        build,
+      };
+      c.journal.append({ type: 'run.start', from: 'none', to: version, hops: [HOP.role, HOP.create, ...plan.stages.map((s) => HOP.stage(s.index))], ...record, options: { ...o.staging, replaceFailed: Boolean(o.replaceFailed) } });
+    }
+
+    const roleArn = await ensureRoleStack(c, o, version);
+    if (roleArn) c.roleArn = roleArn;
+
+    if (!createDone) {
+      if (root?.status === 'ROLLBACK_COMPLETE' && o.replaceFailed) {
+        await replaceFailedStack(c, root);
+        root = undefined;
+      }
+      await createRoot(c, o, version, templateUrl, plan, root, createRec);
+    }
+    if (build) await runPulumiBuild(c, HOP.create, records.get(HOP.create));
+
+    const staged = await runStages(c, plan.stages, records);
+    if (build && staged.applied.some((i) => records.get(HOP.stage(i))?.done !== true)) await runPulumiBuild(c, HOP.build, records.get(HOP.build));
+    finishRun(c.journal);
+    const result: DeployResult = {
+      rootStack: o.rootStack,
+      version,
+      created: plan.create.map((p) => p.key),
+      stagesApplied: staged.applied,
+      stagesUnchanged: staged.unchanged,
+      atDefault: plan.atDefault,
+    };
+    io.notify({
+      level: 'result',
+      code: 'deploy.done',
+      text: `${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`,
+      data: { ...result },
+    });
+    return result;
+  } catch (err) {
+    failRun(c.journal, err);
+    throw err;
+  } finally {
+    session.close();
+  }
+}
+
+/** What may stand where the root stack goes: nothing, or a failed first deploy. */
+async function checkRootForFirstDeploy(c: StagedRunContext, root: StackSummary | undefined, o: DeployOptions): Promise<void> {
+  if (!root) return;
+  if (root.status === 'ROLLBACK_COMPLETE') {
+    const cause = await c.deps.findRootCause(root.stackId, { signal: c.signal }).catch(() => undefined);
+    if (cause) c.io.notify({ level: 'error', code: 'deploy.root-cause', text: `the failed first deploy of ${root.name}: ${cause.text}`, data: { rootCause: cause } });
+    if (!o.replaceFailed) {
+      throw new PantherctlError('failed-first-deploy', `${root.name} is in ROLLBACK_COMPLETE: an earlier first deploy failed${cause ? ` (${cause.text})` : ''}; it is left untouched`, {
+        hint: 'Fix the cause, then run deploy again with --replace-failed to delete the failed stack and create it again.',
+        meta: { rootStack: root.name, status: root.status, ...(cause ? { rootCause: cause } : {}) },
+      });
+    }
+    return;
+  }
+  throw new PantherctlError('root-stack-exists', `${root.name} already exists (${root.status}); deploy is only for an account without a deployment`, {
+    hint: isStableStatus(root.status) ? 'Use `pantherctl configure --params FILE` to change its parameters.' : 'Wait for the running operation (`pantherctl status`).',
+    meta: { rootStack: root.name, status: root.status },
+  });
+}
+
+/**
+ * The role stack at the deploy's version: created when absent, updated when at another
+ * version, waited on. Returns its DeploymentRoleArn when the root stack should use it.
+ */
+async function ensureRoleStack(c: StagedRunContext, o: DeployOptions, version: string): Promise<string | undefined> {
+  let role = await c.deps.cloudFormation.describeStack(o.roleStack);
+  const url = roleTemplateUrl(version);
+  if (role && isInProgress(role.status)) {
+    // Ours, when a stopped deploy created it: wait for it; anything else is someone's operation.
+    const rec = c.journal.all().filter((e) => e.hop === HOP.role && e.type === 'step.requested').at(-1);
+    if (!rec) throw new PantherctlError('stack-busy', `role stack ${o.roleStack} is ${role.status}`, { source: 'aws', hint: 'Wait for it to finish, then deploy again.' });
+    await settleRole(c, await waitStack(c, role.stackId, rec.beforeEventId as string | undefined, rec.clientRequestToken, 'role', new Date(rec.time)), new Date(rec.time), rec.step === 'update-role' ? 'update-role' : 'create-role');
+    role = await describeOrFail(c, o.roleStack);
+  }
+  if (!role) {
+    const token = requestToken('role');
+    const started = new Date();
+    c.io.notify({ level: 'info', code: 'deploy.role', text: `creating the deployment role stack ${o.roleStack} at ${version}…`, data: { stack: o.roleStack, version, action: 'create' } });
+    c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'create-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url });
+    const { stackId } = await c.deps.cloudFormation.createStack({ stackName: o.roleStack, templateUrl: url, parameters: [], tags: { [VERSION_TAG]: version }, clientRequestToken: token });
+    await settleRole(c, await waitStack(c, stackId, undefined, token, 'role', started), started, 'create-role');
+    role = await describeOrFail(c, stackId);
+  } else if (role.tags[VERSION_TAG] !== version) {
+    const token = requestToken('role');
+    const started = new Date();
+    const beforeEventId = await newestEventId(c, role.stackId);
+    c.io.notify({ level: 'info', code: 'deploy.role', text: `updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, data: { stack: o.roleStack, version, action: 'update' } });
+    c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'update-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url, beforeEventId });
+    try {
+      await c.deps.cloudFormation.updateStack({
+        stackName: role.stackId,
+        templateUrl: url,
+        parameters: role.parameters.map((p) => ({ key: p.key, usePreviousValue: true })),
+        tags: { ...role.tags, [VERSION_TAG]: version },
+        clientRequestToken: token,
+      });
+      await settleRole(c, await waitStack(c, role.stackId, beforeEventId, token, 'role', started), started, 'update-role');
+    } catch (err) {
+      if (!(isPantherctlError(err) && err.code === 'no-updates')) throw err;
+      c.journal.append({ type: 'step.done', hop: HOP.role, step: 'update-role', noUpdates: true });
+    }
+    role = await describeOrFail(c, role.stackId);
+  } else {
+    c.io.notify({ level: 'info', code: 'deploy.role', text: `deployment role stack ${o.roleStack} is at ${version}`, data: { stack: o.roleStack, version, action: 'none' } });
+  }
+  return (o.useDeploymentRole ?? true) ? role.outputs.DeploymentRoleArn : undefined;
+}
+
+async function settleRole(c: StagedRunContext, result: Awaited<ReturnType<typeof waitStack>>, started: Date, step: StagedStep): Promise<void> {
+  if (result.outcome === 'succeeded') {
+    c.journal.append({ type: 'step.done', hop: HOP.role, step, finalStatus: result.finalStatus });
+    return;
+  }
+  const cause = await rootCauseOf(c, result, started);
+  c.journal.append({ type: 'step.failed', hop: HOP.role, step, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause.text } : {}) });
+  throw new PantherctlError('role-stack-failed', `the deployment role stack ${result.stackName} ended ${result.finalStatus}${cause ? `: ${cause.text}` : ''}`, {
+    source: 'deployment',
+    hint: 'Nothing of the root stack was created. Fix the cause, then deploy again.',
+    meta: { stack: result.stackName, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) },
+  });
+}
+
+/** `--replace-failed`: deletes a stack of a failed first deploy, never one that ever existed for real. */
+async function replaceFailedStack(c: StagedRunContext, root: StackSummary): Promise<void> {
+  const events = await c.deps.cloudFormation.describeEvents(root.stackId);
+  if (everReachedCreateComplete(events, root)) {
+    throw new PantherctlError('refuse-delete', `${root.name} reached CREATE_COMPLETE once; pantherctl never deletes a stack that was deployed`, {
+      hint: 'Inspect it with `pantherctl diagnose`; delete it yourself only if you are sure nothing in it is needed.',
+      meta: { rootStack: root.name, status: root.status },
+    });
+  }
+  const token = requestToken('delete');
+  const started = new Date();
+  const beforeEventId = events[0]?.eventId;
+  c.io.notify({ level: 'warn', code: 'deploy.replace-failed', text: `deleting ${root.name} (ROLLBACK_COMPLETE, never created) to create it again…`, data: { stack: root.name, stackId: root.stackId } });
+  c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'delete-stack', clientRequestToken: token, stackId: root.stackId, beforeEventId });
+  await c.deps.cloudFormation.deleteStack({ stackName: root.stackId, ...(c.roleArn ? { roleArn: c.roleArn } : {}), clientRequestToken: token });
+  const result = await waitStack(c, root.stackId, beforeEventId, token, 'root', started);
+  if (result.finalStatus !== 'DELETE_COMPLETE') {
+    c.journal.append({ type: 'step.failed', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
+    throw new PantherctlError('delete-failed', `deleting the failed stack ${root.name} ended ${result.finalStatus}`, { source: 'deployment', hint: 'Run `pantherctl diagnose` to see why.' });
+  }
+  c.journal.append({ type: 'step.done', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
+}
+
+async function createRoot(c: StagedRunContext, o: DeployOptions, version: string, templateUrl: string, plan: FirstDeployPlan, existing: StackSummary | undefined, rec: HopRecord | undefined): Promise<void> {
+  const requested = stepOf(rec, 'create-stack');
+  let stackId: string;
+  let token: string | undefined;
+  let started: Date;
+  if (existing && requested && (requested.status === 'requested' || requested.status === 'accepted') && existing.status === 'CREATE_IN_PROGRESS') {
+    // A create a stopped run asked for: wait for it, never ask twice.
+    stackId = existing.stackId;
+    token = requested.clientRequestToken;
+    started = new Date(requested.entry.time);
+  } else if (existing && requested && existing.status !== 'ROLLBACK_COMPLETE' && isStableStatus(existing.status)) {
+    c.journal.append({ type: 'step.done', hop: HOP.create, step: 'create-stack', finalStatus: existing.status });
+    return;
+  } else {
+    token = requestToken('create');
+    started = new Date();
+    c.io.notify({ level: 'info', code: 'deploy.create', text: `creating ${o.rootStack} at ${version} with ${plan.create.map((p) => p.key).join(', ')}…`, data: { stack: o.rootStack, version, parameters: plan.create.map((p) => p.key) } });
+    c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'create-stack', clientRequestToken: token, templateUrl, parameterKeys: plan.create.map((p) => p.key) });
+    ({ stackId } = await c.deps.cloudFormation.createStack({
+      stackName: o.rootStack,
+      templateUrl,
+      parameters: plan.create.map((p) => ({ key: p.key, value: p.value })),
+      tags: { [VERSION_TAG]: version },
+      ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+      clientRequestToken: token,
+    }));
+    c.journal.append({ type: 'step.accepted', hop: HOP.create, step: 'create-stack', stackId });
+  }
+  const result = await waitStack(c, stackId, undefined, token, 'root', started);
+  if (result.outcome === 'succeeded') {
+    c.journal.append({ type: 'step.done', hop: HOP.create, step: 'create-stack', finalStatus: result.finalStatus, elapsedMs: result.elapsedMs });
+    c.io.notify({ level: 'info', code: 'deploy.created', text: `${o.rootStack} created (${result.finalStatus})`, data: { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs } });
+    return;
+  }
+  const cause = await rootCauseOf(c, result, started);
+  c.journal.append({ type: 'step.failed', hop: HOP.create, step: 'create-stack', finalStatus: result.finalStatus, ...(cause ? { rootCause: cause.text } : {}) });
+  c.io.notify({ level: 'error', code: 'deploy.create-failed', text: `creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, data: { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) } });
+  throw new PantherctlError('first-deploy-failed', `the first deploy of ${o.rootStack} failed${cause ? `: ${cause.text}` : ''}; the stack is left in ${result.finalStatus}`, {
+    source: 'deployment',
+    hint: 'A failed first deploy deletes its resources and leaves the stack to be deleted. Fix the cause, then run deploy again with --replace-failed.',
+    meta: { rootStack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) },
+  });
+}
+

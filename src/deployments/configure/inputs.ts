@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { mergeInputs, parseParameterFile, parseParamOverrides } from '../../parameters/inputs.js';
+import type { ParameterInput } from '../../parameters/types.js';
+import type { StagedParameter } from '../staging/types.js';
+
+export interface ParameterSource {
+  /** Absolute path of the file. */
+  file: string;
+  /** SHA-256 of the file's bytes: recorded so a resume notices an edited file, never the values. */
+  sha256: string;
+  inputs: ParameterInput[];
+  overrideKeys: string[];
+}
+
+/** Reads `--params FILE` and `--param KEY=VALUE` overrides, as `params validate` does. */
+export function readParameterSource(file: string, overrides: readonly string[] = []): ParameterSource {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
+    throw new PantherctlError('cannot-read-file', `cannot read the parameter file ${file}: ${reason}`, { meta: { file } });
+  }
+  const flags = parseParamOverrides(overrides);
+  return {
+    file: resolve(file),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    inputs: mergeInputs(parseParameterFile(bytes.toString('utf8'), file), flags),
+    overrideKeys: flags.map((f) => f.key),
+  };
+}
+
+/** Values to apply: entries with UsePreviousValue keep the live value, so they are left out. */
+export function valuesOf(inputs: readonly ParameterInput[]): StagedParameter[] {
+  return inputs.filter((i) => !i.usePreviousValue && i.value !== undefined).map((i) => ({ key: i.key, value: i.value as string }));
+}

@@ -1,0 +1,368 @@
+/**
+ * End-to-end scenarios of issue 5 item 6: `deploy`, `configure` and `params diff` against an
+ * in-process sandbox over HTTP (real SDK, real wire protocols), at high speed with fast
+ * polling so the file runs in seconds.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { MemoryIoHost, type IoHost, type Message } from '../../io/messages.js';
+import { readJournal } from '../../journal/journal.js';
+import { startSandbox } from '../../sandbox/index.js';
+import { loadExecutorDeps } from '../upgrade/load-deps.js';
+import { clearFaults, installCredentials, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../upgrade/test-support/harness.js';
+import type { ExecutorDeps } from '../upgrade/deps.js';
+import { runConfigure, runParamsDiff } from './configure.js';
+import { runDeploy, type DeployOptions } from './deploy.js';
+import { resumeStagedRun } from './resume.js';
+import { runStagedCli } from './test-support/staged-cli.js';
+
+const SPEED = 400;
+const VERSION = 'v1.28.7';
+const CANARY = 'canary-secret-5b7e1f';
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+let sandboxes: Sandbox[] = [];
+let closers: (() => void)[] = [];
+
+async function sandbox(extra: Record<string, unknown> = {}): Promise<string> {
+  const sb = await startSandbox({ port: 0, speed: SPEED, region: 'us-east-2', version: VERSION, seed: 11, ...extra } as Parameters<typeof startSandbox>[0]);
+  sandboxes.push(sb);
+  return sb.endpoint;
+}
+
+function depsFor(endpoint: string): ExecutorDeps {
+  const deps = loadExecutorDeps({ region: 'us-east-2', endpointUrl: endpoint }, { pollIntervalMs: 50 });
+  closers.push(() => deps.close());
+  return deps;
+}
+
+beforeAll(() => installCredentials());
+afterEach(async () => {
+  for (const close of closers) close();
+  closers = [];
+  await Promise.all(sandboxes.map((s) => s.close()));
+  sandboxes = [];
+});
+
+/** A full parameter file: required, first-deploy-safe, and later values in several groups. */
+const FULL: Record<string, string> = {
+  FirstUserEmail: 'admin@example.com',
+  PulumiSecretArn: 'arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-token',
+  PulumiSecretKeyArn: 'arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-key',
+  OnboardSelf: 'false',
+  SentryEnvironment: '',
+  DataLakeForwarderMemory: '512',
+  SnapshotScanWindowMinutes: '15',
+  EnableReports: 'true',
+  EnableAlertAssignees: 'true',
+  DatadogEnabled: 'true',
+  DatadogAPIKey: CANARY,
+  SnowflakeRBACSecretARN: 'arn:aws:secretsmanager:us-east-2:123456789012:secret:snowflake-rbac',
+};
+
+function writeParams(dir: string, values: Record<string, string>, name = 'params.yml'): string {
+  const file = join(dir, name);
+  writeFileSync(file, Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n');
+  return file;
+}
+
+function deployOptions(state: string, file: string, extra: Partial<DeployOptions> = {}): DeployOptions {
+  return { version: VERSION, rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true), ...extra };
+}
+
+async function liveParameters(deps: ExecutorDeps, stack = 'panther-root'): Promise<Record<string, string>> {
+  const s = await deps.cloudFormation.describeStack(stack);
+  return Object.fromEntries((s?.parameters ?? []).map((p) => [p.key, p.value]));
+}
+
+const okCalls = (calls: SandboxCall[], action: string, stack?: string): SandboxCall[] =>
+  calls.filter((c) => c.action === action && c.outcome === 'ok' && (stack === undefined || (c.stack ?? '').includes(stack)));
+
+function everything(io: MemoryIoHost, dir: string): string {
+  const files = readdirSync(join(dir, 'journal')).map((f) => readFileSync(join(dir, 'journal', f), 'utf8'));
+  return JSON.stringify(io.messages) + files.join('\n');
+}
+
+/** An IoHost that also runs `hook` on every message (to act at a precise point of a run). */
+function hooked(io: MemoryIoHost, hook: (m: Message) => void): IoHost {
+  return { notify: (m) => (io.notify(m), hook(m)) };
+}
+
+async function expectFailure(p: Promise<unknown>): Promise<PantherctlError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(PantherctlError);
+    return err as PantherctlError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('pantherctl deploy against an empty sandbox', () => {
+  it('creates with the safe minimum, then applies every other value in staged updates', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const io = new MemoryIoHost();
+    const result = await runDeploy(deps, io, deployOptions(state, file));
+
+    expect(result.created).toEqual(['FirstUserEmail', 'PulumiSecretArn', 'PulumiSecretKeyArn', 'OnboardSelf', 'SentryEnvironment']);
+    expect(result.stagesApplied.length).toBeGreaterThanOrEqual(3);
+    const live = await liveParameters(deps);
+    for (const [k, v] of Object.entries(FULL)) expect(live[k], k).toBe(k === 'DatadogAPIKey' ? '****' : v);
+    expect((await deps.cloudFormation.describeStack('panther-root'))?.tags.PantherVersion).toBe(VERSION);
+    expect((await deps.cloudFormation.describeStack('panther-deployment-role'))?.tags.PantherVersion).toBe(VERSION);
+
+    // The call log: role created, root created, then one executed change set per stage.
+    const calls = await sandboxCalls(endpoint);
+    const roleCreate = okCalls(calls, 'CreateStack', 'panther-deployment-role');
+    const rootCreate = okCalls(calls, 'CreateStack', 'panther-root');
+    const execs = okCalls(calls, 'ExecuteChangeSet');
+    expect(roleCreate).toHaveLength(1);
+    expect(rootCreate).toHaveLength(1);
+    expect(roleCreate[0]!.seq).toBeLessThan(rootCreate[0]!.seq);
+    expect(execs).toHaveLength(result.stagesApplied.length);
+    expect(execs.every((e) => e.seq > rootCreate[0]!.seq)).toBe(true);
+    expect(okCalls(calls, 'UpdateStack', 'panther-root')).toHaveLength(0);
+
+    // The snowflake stage (risky) went on its own, last.
+    const plan = io.messages.find((m) => m.code === 'deploy.plan')!.data as { stages: { groups: string[]; parameters: string[] }[] };
+    expect(plan.stages.at(-1)).toMatchObject({ groups: ['snowflake'], parameters: ['SnowflakeRBACSecretARN'] });
+    expect(everything(io, state)).not.toContain(CANARY);
+
+    // Nothing left to do: params diff agrees (the secret cannot be compared and does not count).
+    const diffIo = new MemoryIoHost();
+    expect((await runParamsDiff(deps, diffIo, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', paramsFile: file })).different).toBe(false);
+    expect(diffIo.messages.find((m) => m.code === 'params.diff')?.text).toMatch(/DatadogAPIKey: \*\*\*\* \(secret: cannot compare/);
+  });
+
+  it('refuses a root stack name without panther-, saying why', async () => {
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const r = await runStagedCli(['deploy', '--version', VERSION, '--root-stack', 'prod-root', '--params', file, '--yes', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not start with panther-.*deployment role only manages/);
+  });
+
+  it('a failure in stage 2 leaves stage 1 live and stage 2 rolled back, names its parameters and root cause, and stops', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const io = new MemoryIoHost();
+    let armed: Promise<void> | undefined;
+    const host = hooked(io, (m) => {
+      // Armed once the create is done: stage 1 (tuning) only touches the LogAnalysis nested
+      // stack, stage 2 (features) is the first to touch Core, where the fault waits.
+      if (m.code === 'deploy.created') {
+        armed = setFaults(endpoint, [{ kind: 'fail-resource', stack: 'panther-root', logicalId: 'Core', reason: 'injected: stage 2 breaks' }]);
+      }
+    });
+    const err = await expectFailure(runDeploy(deps, host, deployOptions(state, file)));
+    await armed;
+    expect(err.code).toBe('stage-failed');
+    expect(err.exitCode).toBe(4);
+    const plan = io.messages.find((m) => m.code === 'deploy.plan')!.data as { stages: { parameters: string[] }[] };
+    const [stage1, stage2] = [plan.stages[0]!.parameters, plan.stages[1]!.parameters];
+    expect(err.meta).toMatchObject({ stage: 2, parameters: stage2 });
+    expect(String((err.meta.rootCause as { text: string }).text)).toMatch(/injected: stage 2 breaks/);
+    expect(err.message).toContain(stage2.join(', '));
+
+    const root = await deps.cloudFormation.describeStack('panther-root');
+    expect(root?.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const live = await liveParameters(deps);
+    for (const k of stage1) expect(live[k], k).toBe(k === 'DatadogAPIKey' ? '****' : FULL[k]);
+    for (const k of stage2) expect(live[k], k).not.toBe(FULL[k]);
+    // Stopped: no stage after 2 was tried.
+    expect(okCalls(await sandboxCalls(endpoint), 'ExecuteChangeSet')).toHaveLength(2);
+    const journal = readJournal(join(state, 'journal', readdirSync(join(state, 'journal')).find((f) => f.endsWith('.ndjson'))!));
+    expect(journal.find((e) => e.type === 'step.failed')).toMatchObject({ hop: 'stage-2', step: 'execute-change-set' });
+    expect(journal.at(-1)?.type).toBe('run.failed');
+
+    // Fixed: configure with the same file applies what is left, stage 1 is not repeated.
+    await clearFaults(endpoint);
+    const again = new MemoryIoHost();
+    const done = await runConfigure(deps, again, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    expect(done.changed).toBe(true);
+    const applied = done.stages.flatMap((s) => s.parameters);
+    for (const k of stage1) if (k !== 'DatadogAPIKey') expect(applied).not.toContain(k);
+    const after = await liveParameters(deps);
+    for (const [k, v] of Object.entries(FULL)) expect(after[k], k).toBe(k === 'DatadogAPIKey' ? '****' : v);
+  });
+});
+
+describe('a failed first deploy', () => {
+  it('shows the root cause, is left untouched, and --replace-failed deletes and creates it again', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    await setFaults(endpoint, [{ kind: 'fail-resource', stack: 'panther-root', version: VERSION, reason: 'injected: first deploy breaks' }]);
+    const io = new MemoryIoHost();
+    const failed = await expectFailure(runDeploy(deps, io, deployOptions(state, file)));
+    expect(failed.code).toBe('first-deploy-failed');
+    expect(failed.exitCode).toBe(4);
+    expect(failed.message).toMatch(/injected: first deploy breaks/);
+    expect(failed.hint).toMatch(/--replace-failed/);
+    expect((await deps.cloudFormation.describeStack('panther-root'))?.status).toBe('ROLLBACK_COMPLETE');
+
+    // Without --replace-failed: refused, the root cause shown again, nothing deleted.
+    const refusedIo = new MemoryIoHost();
+    const refused = await expectFailure(runDeploy(deps, refusedIo, deployOptions(state, file)));
+    expect(refused.code).toBe('failed-first-deploy');
+    expect(refused.exitCode).toBe(1);
+    expect(refusedIo.messages.find((m) => m.code === 'deploy.root-cause')?.text).toMatch(/injected: first deploy breaks/);
+    expect(okCalls(await sandboxCalls(endpoint), 'DeleteStack')).toHaveLength(0);
+    expect((await deps.cloudFormation.describeStack('panther-root'))?.status).toBe('ROLLBACK_COMPLETE');
+
+    // With it: deleted (waited on), created again, then staged as usual.
+    const io2 = new MemoryIoHost();
+    const result = await runDeploy(deps, io2, deployOptions(state, file, { replaceFailed: true }));
+    expect(result.stagesApplied.length).toBeGreaterThan(0);
+    const calls = await sandboxCalls(endpoint);
+    const del = okCalls(calls, 'DeleteStack', 'panther-root');
+    const creates = okCalls(calls, 'CreateStack', 'panther-root');
+    expect(del).toHaveLength(1);
+    expect(creates).toHaveLength(2);
+    expect(del[0]!.seq).toBeLessThan(creates[1]!.seq);
+    expect((await deps.cloudFormation.describeStack('panther-root'))?.status).toMatch(/^UPDATE_COMPLETE$/);
+  });
+});
+
+describe('pantherctl configure on a deployed sandbox', () => {
+  it('shows a changed secret masked and applies it', async () => {
+    const endpoint = await sandbox();
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, { DatadogAPIKey: CANARY, EnableReports: 'true' });
+    const io = new MemoryIoHost();
+    const result = await runConfigure(deps, io, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    expect(result.changed).toBe(true);
+    const rows = io.messages.filter((m) => m.code === 'params.diff').map((m) => m.text);
+    expect(rows).toContain('? DatadogAPIKey: **** (secret: cannot compare, AWS returns it masked)');
+    expect(rows).toContain('~ EnableReports: false -> true');
+    expect(everything(io, state)).not.toContain(CANARY);
+    expect((await liveParameters(deps)).EnableReports).toBe('true');
+    // The seeded deployment has the panther-pulumi project: one build after the stages.
+    expect(okCalls(await sandboxCalls(endpoint), 'StartBuild')).toHaveLength(1);
+
+    // The secret is live: sending it again is a change set without changes.
+    const again = new MemoryIoHost();
+    const second = await runConfigure(deps, again, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    expect(second.stagesUnchanged).toEqual([1]);
+    expect(again.codes()).toContain('stage.no-changes');
+  });
+
+  it('a file equal to the live stack changes nothing and says so; params diff exits 0, then 1', async () => {
+    const endpoint = await sandbox();
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const live = await liveParameters(deps);
+    const same = Object.fromEntries(Object.entries(live).filter(([k, v]) => v !== '****' && ['EnableReports', 'DataLakeForwarderMemory', 'FirstUserEmail'].includes(k)));
+    const file = writeParams(state, same);
+    const before = (await sandboxCalls(endpoint)).length;
+    const io = new MemoryIoHost();
+    const result = await runConfigure(deps, io, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    expect(result.changed).toBe(false);
+    expect(io.messages.at(-1)).toMatchObject({ code: 'configure.no-changes' });
+    expect(io.messages.at(-1)?.text).toMatch(/no changes.*nothing was updated/);
+    const mutations = (await sandboxCalls(endpoint)).slice(before).filter((c) => /^(Create|Update|Execute|Delete|Start)/.test(c.action));
+    expect(mutations).toEqual([]);
+
+    const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
+    const equal = await runStagedCli(['params', 'diff', '--params', file, ...conn]);
+    expect(equal.code).toBe(0);
+    expect(equal.stdout).toMatch(/matches/);
+    const changed = writeParams(state, { ...same, DataLakeForwarderMemory: '1024', Segment: CANARY }, 'changed.yml');
+    const differ = await runStagedCli(['params', 'diff', '--params', changed, ...conn]);
+    expect(differ.code).toBe(1);
+    expect(differ.stdout).toMatch(/DataLakeForwarderMemory: \d+ -> 1024/);
+    expect(differ.stdout).toMatch(/Segment: \*\*\*\* \(secret: cannot compare/);
+    expect(differ.stdout + differ.stderr).not.toContain(CANARY);
+  });
+
+  it('resume continues an interrupted configure without repeating a finished stage', async () => {
+    const endpoint = await sandbox();
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, { DataLakeForwarderMemory: '768', EnableReports: 'true', DatadogEnabled: 'true' });
+    const controller = new AbortController();
+    const io = new MemoryIoHost();
+    const host = hooked(io, (m) => {
+      // Ctrl-C while stage 2 is being applied.
+      if (m.code === 'stack.event' && io.messages.some((x) => x.code === 'stage.start' && (x.data as { stage: number }).stage === 2)) controller.abort();
+    });
+    const opts = { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) };
+    const stopped = await expectFailure(runConfigure(deps, host, { ...opts, signal: controller.signal }));
+    expect(stopped.exitCode).toBe(5);
+    const resumed = new MemoryIoHost();
+    const result = await resumeStagedRun(deps, resumed, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 });
+    expect(result).toMatchObject({ changed: true });
+    expect(resumed.codes()).toContain('stage.skip');
+    const execs = okCalls(await sandboxCalls(endpoint), 'ExecuteChangeSet');
+    expect(execs).toHaveLength(3);
+    const live = await liveParameters(deps);
+    expect([live.DataLakeForwarderMemory, live.EnableReports, live.DatadogEnabled]).toEqual(['768', 'true', 'true']);
+    // Resuming a finished run says so.
+    expect(await resumeStagedRun(deps, new MemoryIoHost(), { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 })).toEqual({ alreadyDone: true });
+  });
+});
+
+describe('resuming a deploy', () => {
+  it('after Ctrl-C during the create, waits for that create (never a second one) and finishes the stages', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const controller = new AbortController();
+    const io = new MemoryIoHost();
+    const host = hooked(io, (m) => {
+      if (m.code === 'stack.event' && io.codes().includes('deploy.create')) controller.abort();
+    });
+    const stopped = await expectFailure(runDeploy(deps, host, deployOptions(state, file, { signal: controller.signal })));
+    expect(stopped.exitCode).toBe(5);
+    const result = await resumeStagedRun(deps, new MemoryIoHost(), { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 });
+    expect(result).toMatchObject({ rootStack: 'panther-root' });
+    const calls = await sandboxCalls(endpoint);
+    expect(okCalls(calls, 'CreateStack', 'panther-root')).toHaveLength(1);
+    const live = await liveParameters(deps);
+    for (const [k, v] of Object.entries(FULL)) expect(live[k], k).toBe(k === 'DatadogAPIKey' ? '****' : v);
+  });
+});
+
+describe('the command line', () => {
+  it('deploy as the issue runs it: --yes --json, exit 0, numbered NDJSON events ending in deploy.done', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const state = tempDir();
+    const file = writeParams(state, { ...FULL, Segment: CANARY });
+    const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state];
+    const r = await runStagedCli(['deploy', '--version', VERSION, '--root-stack', 'panther-root', '--params', file, '--yes', '--json', ...conn], { PANTHERCTL_POLL_INTERVAL_MS: '50' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; code: string });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)?.code).toBe('deploy.done');
+    expect(r.stdout).not.toContain(CANARY);
+    // Drift check afterwards: equal.
+    const diff = await runStagedCli(['params', 'diff', '--params', file, '--root-stack', 'panther-root', ...conn]);
+    expect(diff.code).toBe(0);
+  });
+
+  it('refuses to change anything without --yes and without a terminal', async () => {
+    const state = tempDir();
+    const file = writeParams(state, { EnableReports: 'true' });
+    const r = await runStagedCli(['configure', '--params', file, '--root-stack', 'panther-root', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no terminal.*--yes/);
+  });
+
+  it('refuses --stage-size with --single-update, naming both', async () => {
+    const state = tempDir();
+    const file = writeParams(state, { EnableReports: 'true' });
+    const r = await runStagedCli(['configure', '--params', file, '--yes', '--stage-size', '2', '--single-update', '--region', 'us-east-2', '--state-dir', state]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stage-size.*single-update|single-update.*stage-size/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * `pantherctl diagnose`: what state a stack is in, what that means for the operator, why the
+ * last operation failed, and the command that continues from here.
+ */
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import type { CloudFormationGateway } from '../aws/types.js';
+import { isInProgress, isStableStatus } from '../wait/stack-status.js';
+import { findFailures, type RootCause, type RootCauseOptions } from './root-cause.js';
+
+export interface Diagnosis {
+  stack: string;
+  stackId: string;
+  status: string;
+  statusReason?: string;
+  /** An operation may start on the stack as it is. */
+  stable: boolean;
+  inProgress: boolean;
+  /** One sentence for the operator: what this status means for the deployment. */
+  state: string;
+  rootCause?: RootCause;
+  /** UPDATE_ROLLBACK_FAILED: the resources whose rollback failed. */
+  rollbackFailures: RootCause[];
+  /**
+   * `--skip` values for `pantherctl recover` if a plain retry of the rollback fails again:
+   * skipped resources are left as they are, so this is a last resort, never the default.
+   */
+  suggestedSkips: string[];
+  /** The command that continues from here, when there is one. */
+  nextCommand?: string;
+}
+
+export function describeState(status: string): { state: string; nextCommand?: string } {
+  switch (status) {
+    case 'CREATE_COMPLETE':
+    case 'UPDATE_COMPLETE':
+    case 'IMPORT_COMPLETE':
+      return { state: 'The last operation succeeded.' };
+    case 'UPDATE_ROLLBACK_COMPLETE':
+      return {
+        state: 'The update failed and was rolled back to the previous template and parameters; the deployment works as before.',
+        nextCommand: 'pantherctl resume',
+      };
+    case 'ROLLBACK_COMPLETE':
+      return {
+        state: 'ROLLBACK_COMPLETE: the first deploy failed; the stack can only be deleted and created again.',
+        nextCommand: 'aws cloudformation delete-stack --stack-name STACK',
+      };
+    case 'UPDATE_ROLLBACK_FAILED':
+      return {
+        state: 'UPDATE_ROLLBACK_FAILED: the rollback itself failed and the stack cannot be updated until it finishes; run `pantherctl recover`.',
+        nextCommand: 'pantherctl recover',
+      };
+    case 'ROLLBACK_FAILED':
+      return { state: 'ROLLBACK_FAILED: the failed first deploy could not be cleaned up; delete the stack (retaining the failed resources) and deploy again.' };
+    case 'DELETE_FAILED':
+      return { state: 'DELETE_FAILED: some resources could not be deleted; fix them and delete the stack again.' };
+    case 'UPDATE_FAILED':
+      return { state: 'UPDATE_FAILED: the update failed and rollback was disabled; roll back or update again.' };
+    case 'DELETE_COMPLETE':
+      return { state: 'The stack is deleted.' };
+    case 'REVIEW_IN_PROGRESS':
+      return { state: 'The stack was never created: it only holds a change set awaiting review.' };
+    default:
+      return isInProgress(status)
+        ? { state: `An operation is running (${status}); wait for it to end.`, nextCommand: 'pantherctl status' }
+        : { state: status };
+  }
+}
+
+export async function diagnoseStack(
+  gateway: CloudFormationGateway,
+  stackIdOrName: string,
+  options: RootCauseOptions = {},
+): Promise<Diagnosis> {
+  const summary = await gateway.describeStack(stackIdOrName);
+  if (!summary) {
+    throw new PantherctlError('stack-not-found', `Stack ${stackIdOrName} does not exist.`, {
+      source: 'aws',
+      hint: 'Check the stack name and the region (`--region`).',
+      meta: { stack: stackIdOrName },
+    });
+  }
+  const { state, nextCommand } = describeState(summary.status);
+  const failures = isStableStatus(summary.status) && summary.status !== 'UPDATE_ROLLBACK_COMPLETE' ? [] : await findFailures(gateway, summary.stackId, options);
+  const rootCause = failures.find((f) => !f.duringRollback) ?? failures[0];
+  const rollbackFailures = summary.status === 'UPDATE_ROLLBACK_FAILED' ? failures.filter((f) => f.duringRollback) : [];
+  const suggestedSkips = [...new Set(rollbackFailures.filter((f) => f.resourceType !== 'AWS::CloudFormation::Stack').map((f) => f.resourcePath))];
+  return {
+    stack: summary.name,
+    stackId: summary.stackId,
+    status: summary.status,
+    ...(summary.statusReason ? { statusReason: summary.statusReason } : {}),
+    stable: isStableStatus(summary.status),
+    inProgress: isInProgress(summary.status),
+    state,
+    ...(rootCause ? { rootCause } : {}),
+    rollbackFailures,
+    suggestedSkips,
+    ...(nextCommand ? { nextCommand: nextCommand.replace('STACK', summary.name) } : {}),
+  };
+}

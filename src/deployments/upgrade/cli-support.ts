@@ -1,0 +1,66 @@
+import type { CliContext } from '../../cli/context.js';
+import type { Catalog } from '../../catalog/types.js';
+import { embeddedCatalog } from '../../catalog/embedded.js';
+import { loadConfig } from '../config/load.js';
+import { resolveSettings, type ConnectionFlags, type DeploymentSettings } from '../config/settings.js';
+import type { ExecutorDeps } from './deps.js';
+import { loadExecutorDeps } from './load-deps.js';
+
+/** Test and benchmark hook: every waiter's poll interval (ms). Not a documented option. */
+const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
+
+export interface OpenedDeployment {
+  settings: DeploymentSettings;
+  deps: ExecutorDeps & { close(): void };
+  catalog: Catalog;
+}
+
+/** Flags + pantherctl.yml → settings, gateways and the catalog for one deployment command. */
+export async function openDeployment(ctx: CliContext, flags: ConnectionFlags): Promise<OpenedDeployment> {
+  const config = loadConfig(flags.config);
+  const settings = resolveSettings(flags, config, ctx.streams.env);
+  const poll = Number(ctx.streams.env[POLL_ENV]);
+  const deps = loadExecutorDeps(settings.connection, { io: ctx.io, ...(poll > 0 ? { pollIntervalMs: poll } : {}) });
+  let catalog: Catalog;
+  if (settings.catalogFile) {
+    const { loadCatalogFile } = await import('../../catalog/load.js');
+    catalog = loadCatalogFile(settings.catalogFile);
+  } else {
+    catalog = embeddedCatalog();
+  }
+  return { settings, deps, catalog };
+}
+
+/**
+ * Runs `body` with an AbortSignal that Ctrl-C (SIGINT) and SIGTERM fire. The first signal
+ * stops waiting (never the AWS operation); the handlers are removed afterwards.
+ */
+export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The command line that continues a run, with the connection flags the operator used. */
+export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string): string {
+  const parts = ['pantherctl resume'];
+  const add = (flag: string, value: string | undefined): void => {
+    if (value) parts.push(`${flag} ${value}`);
+  };
+  add('--config', flags.config);
+  add('--profile', flags.profile);
+  add('--region', flags.region);
+  add('--endpoint-url', flags.endpointUrl);
+  add('--assume-role', flags.assumeRole);
+  add('--root-stack', flags.rootStack ?? rootStack);
+  if (flags.roleStack && flags.roleStack !== 'panther-deployment-role') add('--role-stack', flags.roleStack);
+  add('--state-dir', flags.stateDir);
+  return parts.join(' ');
+}

@@ -1,0 +1,42 @@
+import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, TemplateFetcher } from '../aws/types.js';
+import type {
+  BuildWaitOptions,
+  BuildWaitResult,
+  ChangeSetWaitOptions,
+  ChangeSetWaitResult,
+  StackWaitOptions,
+  StackWaitResult,
+} from '../wait/types.js';
+
+/** The root cause of a failed stack operation, as the executor reports it. */
+export interface RootCauseSummary {
+  /** One line: `panther-root-Core-ABC / AlertsFunction (AWS::Lambda::Function): UPDATE_FAILED: reason`. */
+  text: string;
+  stack?: string;
+  logicalId?: string;
+  resourceType?: string;
+  status?: string;
+  reason?: string;
+  /** True when found in a nested stack that is already deleted. */
+  deletedStack?: boolean;
+}
+
+/**
+ * Everything the executor talks to. The CLI binds it to the SDK gateways and the real wait
+ * loops (load-deps.ts, loaded lazily); tests may bind fakes.
+ */
+export interface ExecutorDeps {
+  cloudFormation: CloudFormationGateway;
+  codeBuild: CodeBuildGateway;
+  templates: TemplateFetcher;
+  identity: IdentityGateway;
+  waitForStack(options: StackWaitOptions): Promise<StackWaitResult>;
+  waitForChangeSet(options: ChangeSetWaitOptions): Promise<ChangeSetWaitResult>;
+  waitForBuild(options: BuildWaitOptions): Promise<BuildWaitResult>;
+  /** First failed resource event of the stack's latest operation, nested and deleted stacks included. */
+  findRootCause(stack: string, options: { since?: Date; events?: StackWaitResult['events']; signal?: AbortSignal }): Promise<RootCauseSummary | undefined>;
+  clock?: Clock;
+  /** Poll interval of every waiter; default theirs (1 s). */
+  pollIntervalMs?: number;
+  close?(): void;
+}

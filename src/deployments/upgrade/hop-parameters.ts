@@ -1,0 +1,126 @@
+import { isSecret, REDACTED } from '../../parameters/redact.js';
+import { fullMatch, isCloudFormationNumber } from '../../parameters/validate.js';
+import type { ParameterValue, StackParameter } from '../aws/types.js';
+import type { TemplateParameterDecl } from './template-parameters.js';
+
+/** One preflight finding about the parameters of one hop. */
+export interface ParameterFinding {
+  severity: 'error' | 'warning';
+  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`, `unknown-override`. */
+  code: string;
+  parameter: string;
+  message: string;
+}
+
+/** One row of the parameter diff shown at confirmation; values of secrets are `****`. */
+export interface ParameterDiffRow {
+  key: string;
+  change: 'unchanged' | 'changed' | 'added' | 'removed';
+  from?: string;
+  to?: string;
+}
+
+export interface HopParameters {
+  /** What the change set gets: UsePreviousValue for every kept parameter not overridden. */
+  parameters: ParameterValue[];
+  findings: ParameterFinding[];
+  diff: ParameterDiffRow[];
+  /** Values the stack will run with after this hop (secrets as given or `****`), input to the next hop. */
+  next: StackParameter[];
+}
+
+const masked = (key: string, noEcho: boolean, value: string): string => (noEcho || isSecret(key) ? REDACTED : value);
+
+/**
+ * The parameters of a hop's root change set, pure: live values carried forward with
+ * UsePreviousValue, parameters the new template dropped left out (CloudFormation rejects
+ * unknown keys), new ones taking their default or an operator's value (`--param`), and
+ * every value the stack will run with checked against the new template's constraints.
+ * NoEcho values come back from AWS as `****`; they cannot be checked and are never shown.
+ */
+export function planHopParameters(input: {
+  version: string;
+  live: readonly StackParameter[];
+  template: readonly TemplateParameterDecl[];
+  /** `--param KEY=VALUE` values; they win over live values. */
+  overrides: ReadonlyMap<string, string>;
+}): HopParameters {
+  const { version, live, template, overrides } = input;
+  const liveByKey = new Map(live.map((p) => [p.key, p]));
+  const declared = new Map(template.map((d) => [d.key, d]));
+  const findings: ParameterFinding[] = [];
+  const parameters: ParameterValue[] = [];
+  const diff: ParameterDiffRow[] = [];
+  const next: StackParameter[] = [];
+
+  for (const p of live) {
+    if (!declared.has(p.key)) {
+      findings.push({
+        severity: 'warning',
+        code: 'parameter-removed',
+        parameter: p.key,
+        message: `${p.key} is not a parameter of the ${version} template; its value is dropped by this hop`,
+      });
+      diff.push({ key: p.key, change: 'removed', from: masked(p.key, false, p.value) });
+    }
+  }
+  for (const key of overrides.keys()) {
+    if (!declared.has(key)) {
+      findings.push({ severity: 'error', code: 'unknown-override', parameter: key, message: `--param ${key} is not a parameter of the ${version} template` });
+    }
+  }
+
+  for (const decl of template) {
+    const override = overrides.get(decl.key);
+    const current = liveByKey.get(decl.key);
+    let value: string | undefined;
+    if (override !== undefined) {
+      value = override;
+      parameters.push({ key: decl.key, value: override });
+      const row: ParameterDiffRow = current
+        ? { key: decl.key, change: current.value === override && !decl.noEcho ? 'unchanged' : 'changed', from: masked(decl.key, decl.noEcho, current.value), to: masked(decl.key, decl.noEcho, override) }
+        : { key: decl.key, change: 'added', to: masked(decl.key, decl.noEcho, override) };
+      diff.push(row);
+    } else if (current) {
+      value = current.value;
+      parameters.push({ key: decl.key, usePreviousValue: true });
+      diff.push({ key: decl.key, change: 'unchanged', from: masked(decl.key, decl.noEcho, current.value), to: masked(decl.key, decl.noEcho, current.value) });
+    } else if (decl.default !== undefined) {
+      // Not sent: CloudFormation applies the new parameter's default.
+      value = decl.default;
+      diff.push({ key: decl.key, change: 'added', to: masked(decl.key, decl.noEcho, decl.default) });
+    } else {
+      findings.push({
+        severity: 'error',
+        code: 'parameter-needs-value',
+        parameter: decl.key,
+        message: `${decl.key} is new in ${version} and has no default; give it with --param ${decl.key}=VALUE`,
+      });
+      continue;
+    }
+    next.push({ key: decl.key, value });
+    // A NoEcho value read back from AWS is `****`, not the real one: nothing to check.
+    if (value === REDACTED && (decl.noEcho || override === undefined)) continue;
+    const problem = constraintProblem(decl, value);
+    if (problem) {
+      const shown = decl.noEcho || isSecret(decl.key) ? 'its value' : `"${value}"`;
+      findings.push({ severity: 'error', code: 'parameter-constraint', parameter: decl.key, message: `${decl.key}: ${shown} ${problem} in the ${version} template` });
+    }
+  }
+  return { parameters, findings, diff, next };
+}
+
+/** CloudFormation's checks of one value, worded as "violates ..."; undefined when it passes. */
+export function constraintProblem(decl: TemplateParameterDecl, value: string): string | undefined {
+  if (decl.type === 'Number') {
+    if (!isCloudFormationNumber(value)) return 'is not a number';
+    const n = Number(value);
+    if (decl.minValue !== undefined && n < decl.minValue) return `is below MinValue ${decl.minValue}`;
+    if (decl.maxValue !== undefined && n > decl.maxValue) return `is above MaxValue ${decl.maxValue}`;
+  }
+  if (decl.allowedValues && !decl.allowedValues.includes(value)) return `is not one of the AllowedValues (${decl.allowedValues.map((v) => (v === '' ? "''" : v)).join(', ')})`;
+  if (decl.allowedPattern !== undefined && !fullMatch(decl.allowedPattern, value)) return `does not match AllowedPattern ${decl.allowedPattern}`;
+  if (decl.minLength !== undefined && value.length < decl.minLength) return `is shorter than MinLength ${decl.minLength}`;
+  if (decl.maxLength !== undefined && value.length > decl.maxLength) return `is longer than MaxLength ${decl.maxLength}`;
+  return undefined;
+}

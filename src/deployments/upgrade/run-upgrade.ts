@@ -1,0 +1,321 @@
+import type { Catalog } from '../../catalog/types.js';
+import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
+import type { IoHost } from '../../io/messages.js';
+import { Journal } from '../../journal/journal.js';
+import { acquireLock } from '../../journal/lock.js';
+import { journalPath, lockPath } from '../../journal/paths.js';
+import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
+import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
+import { planUpgrade } from '../../planning/plan-upgrade.js';
+import { compareVersions, parseVersion } from '../../catalog/version.js';
+import type { ChangeSetSummary, StackSummary } from '../aws/types.js';
+import type { DeploymentSettings } from '../config/settings.js';
+import { chooseRootStack } from '../status/discover-root.js';
+import { readDeploymentVersion } from '../status/read-version.js';
+import type { ExecutorDeps } from './deps.js';
+import { runPreflight, type PreparedHop } from './preflight.js';
+import { buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
+
+export interface UpgradeOptions {
+  deps: ExecutorDeps;
+  io: IoHost;
+  settings: DeploymentSettings;
+  catalog: Catalog;
+  /** `--to`: v1.28.7, 1.28, latest. Ignored by resume (the journal has the target). */
+  to?: string;
+  /** `--current`: the version to assume when the stack does not say. */
+  current?: string;
+  /** `--ack ID` for manual steps. */
+  acks?: readonly string[];
+  /** `--param KEY=VALUE`: values for new parameters or changes; values never reach the journal. */
+  overrides?: ReadonlyMap<string, string>;
+  /** `--plan FILE`, already read. */
+  savedPlan?: Plan;
+  /** `--allow-unlisted`. */
+  allowUnlisted?: boolean;
+  /** Continue the journal's unfinished run instead of planning anew; no second confirmation. */
+  resume?: boolean;
+  /** `--dry-run`: preflight and preview, then delete the change set; nothing changes. */
+  dryRun?: boolean;
+  /**
+   * Asks the operator once, after the plan and the preview were shown. Not called with
+   * `--yes`, `--dry-run` or on resume. Returns false to stop with nothing changed.
+   */
+  confirm?: (view: ConfirmationView) => Promise<boolean>;
+  /** Ctrl-C: stops waiting, never the stack operation. */
+  signal: AbortSignal;
+  /** Command line that continues this run, for messages. */
+  resumeCommand?: string;
+  now?: () => Date;
+}
+
+export interface ConfirmationView {
+  rootStack: string;
+  from: string;
+  to: string;
+  hops: PreparedHop[];
+  changeSet?: ChangeSetSummary;
+}
+
+export interface UpgradeResult {
+  outcome: 'done' | 'already-at' | 'dry-run' | 'declined';
+  rootStack: string;
+  from: string;
+  to: string;
+  hops: string[];
+  journal?: string;
+}
+
+/**
+ * `pantherctl upgrade` and `pantherctl resume`: find the deployment, plan, preflight every
+ * hop, confirm once, then run hop after hop (role, root change set, build, verify), with
+ * the journal written before every mutating call. Throws PantherctlError: `deployment`
+ * source when AWS rolled back or a build failed, `interrupted` when waiting stopped.
+ */
+export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
+  const { deps, io, settings } = o;
+  const cfn = deps.cloudFormation;
+  const identity = await deps.identity.getCallerIdentity();
+  const choice = await chooseRootStack(cfn, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack });
+  io.notify({
+    level: 'info',
+    code: 'deployment.root-stack',
+    text: choice.how === 'named' ? `root stack ${choice.name} (account ${identity.account}, ${settings.connection.region})` : `root stack ${choice.name} (found: the only panther-* stack tagged PantherVersion; account ${identity.account}, ${settings.connection.region})`,
+    data: { name: choice.name, how: choice.how, account: identity.account, region: settings.connection.region },
+  });
+  const root = await cfn.describeStack(choice.name);
+  if (!root) throw new PantherctlError('stack-not-found', `root stack ${choice.name} does not exist`, { source: 'aws', hint: 'Check --root-stack and --region.' });
+  const role = await cfn.describeStack(settings.roleStack);
+  const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
+  io.notify({ level: 'info', code: 'deployment.version', text: `${root.name} runs ${live.version} (read from ${live.source})`, data: { ...live } });
+
+  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
+  const jPath = journalPath(key, settings.stateDir);
+  const lock = acquireLock(lockPath(key, settings.stateDir), { command: o.resume ? 'resume' : 'upgrade' });
+  let journal: Journal | undefined;
+  try {
+    journal = Journal.open(jPath, o.now ? { now: o.now } : {});
+    return await underLock(o, { journal, root, role, live: live.version, summary: summarizeJournal(journal.all()), jPath, account: identity.account });
+  } finally {
+    journal?.close();
+    lock.release();
+  }
+}
+
+interface Held {
+  journal: Journal;
+  root: StackSummary;
+  role: StackSummary | undefined;
+  live: string;
+  summary: JournalSummary;
+  jPath: string;
+  account: string;
+}
+
+async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
+  const { deps, io, settings } = o;
+  const { journal, root, summary } = h;
+  const base = { rootStack: root.name, from: h.live, journal: h.jPath };
+  const unfinished = summary.plan && !summary.finished ? summary.plan : undefined;
+
+  // Which hops to run: the journal's unfinished ones (resume, or upgrade to the same target), else a fresh plan.
+  let target: string;
+  let hopVersions: string[] | undefined;
+  if (o.resume) {
+    if (!summary.plan) {
+      throw new PantherctlError('nothing-to-resume', `the journal of ${root.name} has no upgrade to resume`, { hint: 'Start one with `pantherctl upgrade --to VERSION`.', meta: { journal: h.jPath } });
+    }
+    target = summary.plan.to;
+  } else {
+    target = o.to ?? 'latest';
+  }
+  const fresh = planUpgrade({ from: h.live, to: target, catalog: o.catalog, allowUnlisted: Boolean(o.allowUnlisted) });
+  for (const w of fresh.warnings) io.notify({ level: 'warn', code: 'plan.warning', text: w });
+  const continuing = Boolean(unfinished && (o.resume || unfinished.to === fresh.to));
+  if (unfinished && !continuing) {
+    throw new PantherctlError('unfinished-run', `an upgrade of ${root.name} to ${unfinished.to} did not finish`, {
+      hint: 'Run `pantherctl resume` to finish it first, or move the journal aside to start over.',
+      meta: { journal: h.jPath, target: unfinished.to },
+    });
+  }
+  if (continuing && unfinished) {
+    const liveV = parseVersion(h.live);
+    // A hop at the live version may still owe its build; earlier ones are behind us.
+    hopVersions = unfinished.hops.filter((v) => !summary.hops.get(v)?.done && compareVersions(parseVersion(v), liveV) >= 0);
+    target = unfinished.to;
+  }
+  const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
+  if (remaining.length === 0) {
+    if (continuing) journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
+    io.notify({ level: 'result', code: 'upgrade.already-at', text: `${root.name} is already at ${h.live}: nothing to do.`, data: { version: h.live } });
+    return { ...base, outcome: 'already-at', to: h.live, hops: [] };
+  }
+
+  // The Plan of the remaining hops (with catalog notes, URLs, build steps).
+  const full = buildPlan(planUpgrade({ from: continuing && unfinished ? unfinished.from : h.live, to: target, catalog: o.catalog, allowUnlisted: Boolean(o.allowUnlisted) }), {
+    region: settings.connection.region,
+    catalog: o.catalog,
+  });
+  const plan: Plan = { ...full, from: h.live, hops: remaining.map((v) => full.hops.find((x) => x.version === v)).filter((x): x is NonNullable<typeof x> => Boolean(x)) };
+  if (plan.hops.length !== remaining.length) {
+    throw new PantherctlError('plan-changed', `the catalog no longer plans the hops this upgrade started with (${remaining.join(', ')})`, { hint: 'Check the catalog (--catalog), or move the journal aside and plan again.' });
+  }
+
+  plan.hops.forEach((hop, i) => {
+    io.notify({ level: 'info', code: 'plan.hop', text: `hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, data: { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy } });
+  });
+
+  const recorded = continuing ? latestDigests(journal) : undefined;
+  const pre = await runPreflight({
+    deps,
+    io,
+    plan,
+    root,
+    role: h.role,
+    region: settings.connection.region,
+    account: h.account,
+    ...(settings.account ? { expectedAccount: settings.account } : {}),
+    catalog: o.catalog,
+    ...(o.savedPlan ? { savedPlan: o.savedPlan } : {}),
+    acks: o.acks ?? [],
+    overrides: o.overrides ?? new Map(),
+    resuming: continuing,
+    ...(recorded ? { recordedDigests: recorded } : {}),
+  });
+  if (pre.failures.length > 0) {
+    io.notify({ level: 'error', code: 'preflight.failed', text: `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, data: { failures: pre.failures } });
+    throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}: ${pre.failures.map((f) => f.message).join('; ')}`, {
+      source: 'user',
+      hint: 'Fix them and run the command again; nothing was changed.',
+      meta: { failures: pre.failures.map((f) => ({ id: f.id, message: f.message, ...(f.hop ? { hop: f.hop } : {}) })) },
+    });
+  }
+  io.notify({ level: 'info', code: 'preflight.passed', text: `preflight passed (${pre.checks.length} checks)` });
+
+  const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
+  const resumeCommand = o.resumeCommand ?? 'pantherctl resume';
+  const controller = new AbortController();
+  const signal = AbortSignal.any([o.signal, controller.signal]);
+  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  const first = pre.hops[0]!;
+
+  // One confirmation: the plan, then the first hop's change set and parameter diff.
+  let preview: { changeSetName: string } | undefined;
+  let changeSet: ChangeSetSummary | undefined;
+  const askFirst = !continuing;
+  try {
+    if (askFirst) {
+      const made = await createChangeSet(c, first, root, { preview: true });
+      changeSet = made.changeSet;
+      if (!made.noChanges) preview = { changeSetName: made.changeSetName };
+      notifyPreview(io, first, changeSet, made.noChanges);
+      const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
+      const dropPreview = async (): Promise<void> => {
+        if (!preview) return;
+        await deps.cloudFormation.deleteChangeSet({ stackName: root.stackId, changeSetName: preview.changeSetName });
+        journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
+      };
+      if (o.dryRun) {
+        await dropPreview();
+        io.notify({ level: 'result', code: 'upgrade.dry-run', text: `dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, data: { from: h.live, to: target, hops: remaining } });
+        return { ...base, outcome: 'dry-run', to: target, hops: remaining };
+      }
+      if (o.confirm && !(await o.confirm(view))) {
+        await dropPreview();
+        io.notify({ level: 'result', code: 'upgrade.declined', text: 'not confirmed; nothing changed.' });
+        return { ...base, outcome: 'declined', to: target, hops: remaining };
+      }
+    }
+  } catch (err) {
+    throw stopped(err, journal, resumeCommand, false);
+  }
+
+  journal.append({
+    type: 'run.start',
+    command: o.resume ? 'resume' : 'upgrade',
+    from: continuing && unfinished ? unfinished.from : h.live,
+    to: target,
+    hops: continuing && unfinished ? unfinished.hops : remaining,
+    rootStack: root.name,
+    roleStack: settings.roleStack,
+    acks: [...(o.acks ?? [])],
+    // Keys only: values given with --param may be secrets.
+    overrideKeys: [...(o.overrides?.keys() ?? [])],
+    digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+  });
+
+  try {
+    const total = pre.hops.length;
+    for (const hop of pre.hops) {
+      const record = summarizeJournal(journal.all()).hops.get(hop.version);
+      io.notify({ level: 'info', code: 'hop.start', text: `hop ${hop.index + 1} of ${total}: ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
+      await updateRoleStep(c, hop, record);
+      checkAbort(signal);
+      await updateRootStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version), hop === first ? preview : undefined);
+      checkAbort(signal);
+      if (hop.needsBuild) await buildStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version));
+      await verifyStep(c, hop, async (r) => (await readDeploymentVersion(deps.cloudFormation, r)).version);
+      journal.append({ type: 'hop.done', hop: hop.version });
+      io.notify({ level: 'info', code: 'hop.done', text: `hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
+    }
+  } catch (err) {
+    throw stopped(err, journal, resumeCommand, true);
+  }
+  journal.append({ type: 'run.done', to: target });
+  io.notify({ level: 'result', code: 'upgrade.done', text: `${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, data: { from: h.live, to: target, hops: remaining } });
+  return { ...base, outcome: 'done', to: target, hops: remaining };
+}
+
+function checkAbort(signal: AbortSignal): void {
+  if (signal.aborted) throw new PantherctlError('interrupted', 'Interrupted.', { source: 'interrupted' });
+}
+
+/** Records why the run stopped, and turns the error into what the operator should read. */
+function stopped(err: unknown, journal: Journal, resumeCommand: string, started: boolean): unknown {
+  if (err instanceof StepFailure) {
+    journal.append({ type: 'run.failed', code: err.code, ...(typeof err.meta.hop === 'string' ? { hop: err.meta.hop } : {}), state: String(err.meta.state ?? '') });
+    return err;
+  }
+  const interrupted = isPantherctlError(err) && err.source === 'interrupted';
+  if (interrupted) {
+    journal.append({ type: 'run.interrupted', code: err.code });
+    const why = err.code === 'timeout' ? 'Stopped waiting (timeout)' : err.code === 'expired-credentials' ? err.message : 'Interrupted';
+    return new PantherctlError(err.code, `${why}; any stack operation already started continues in AWS`, {
+      source: 'interrupted',
+      hint: started ? `Run \`${resumeCommand}\` to continue where it stopped.` : 'Nothing was changed; run the command again.',
+      cause: err,
+    });
+  }
+  if (started && isPantherctlError(err)) journal.append({ type: 'run.interrupted', code: err.code });
+  return err;
+}
+
+function latestDigests(journal: Journal): Record<string, { root?: string; role?: string }> | undefined {
+  const starts = journal.all().filter((e) => e.type === 'run.start');
+  const last = starts[starts.length - 1];
+  return (last?.digests as Record<string, { root?: string; role?: string }> | undefined) ?? undefined;
+}
+
+function notifyPreview(io: IoHost, hop: PreparedHop, cs: ChangeSetSummary | undefined, noChanges: boolean): void {
+  io.notify({
+    level: 'info',
+    code: 'preview.change-set',
+    text: noChanges ? `change set for ${hop.version}: no resource changes` : `change set for ${hop.version}: ${cs?.changes.length ?? 0} resource change${cs?.changes.length === 1 ? '' : 's'}`,
+    data: { hop: hop.version, changes: cs?.changes.length ?? 0, ...(cs ? { changeSetName: cs.changeSetName } : {}) },
+  });
+  for (const ch of cs?.changes ?? []) {
+    const replace = ch.replacement === 'True' ? ' (REPLACEMENT)' : ch.replacement === 'Conditional' ? ' (may be replaced)' : '';
+    io.notify({ level: 'info', code: 'preview.resource', text: `  ${ch.action.padEnd(6)} ${ch.logicalId} (${ch.resourceType})${replace}`, data: { ...ch } });
+  }
+  const changed = hop.diff.filter((d) => d.change !== 'unchanged');
+  io.notify({
+    level: 'info',
+    code: 'preview.parameters',
+    text: changed.length === 0 ? `parameters: no changes (${hop.diff.length} kept)` : `parameters: ${changed.length} change${changed.length === 1 ? '' : 's'}, ${hop.diff.length - changed.length} kept`,
+    data: { changed: changed.length, kept: hop.diff.length - changed.length },
+  });
+  for (const d of changed) {
+    const text = d.change === 'added' ? `  + ${d.key} = ${d.to}` : d.change === 'removed' ? `  - ${d.key} (was ${d.from})` : `  ~ ${d.key}: ${d.from} → ${d.to}`;
+    io.notify({ level: 'info', code: 'preview.parameter', text, data: { ...d } });
+  }
+}

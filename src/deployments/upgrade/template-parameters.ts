@@ -1,0 +1,45 @@
+import { parseDocument } from 'yaml';
+
+/** A parameter as a template declares it, with the constraints CloudFormation applies. */
+export interface TemplateParameterDecl {
+  key: string;
+  type: string;
+  default?: string;
+  noEcho: boolean;
+  allowedValues?: string[];
+  allowedPattern?: string;
+  minValue?: number;
+  maxValue?: number;
+  minLength?: number;
+  maxLength?: number;
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v));
+const num = (v: unknown): number | undefined => (v === undefined || v === null || Number.isNaN(Number(v)) ? undefined : Number(v));
+
+/**
+ * The `Parameters` section of a template body (YAML or JSON). GetTemplateSummary omits
+ * AllowedPattern and the bounds, so preflight reads them from the template itself.
+ * CloudFormation's short-form tags (!Ref, !Sub) are tolerated: this read never needs them.
+ */
+export function parseTemplateParameters(body: string): TemplateParameterDecl[] {
+  const doc = parseDocument(body, { logLevel: 'silent' });
+  const js = doc.toJS({ maxAliasCount: -1 }) as { Parameters?: Record<string, Record<string, unknown>> } | null;
+  const params = js?.Parameters ?? {};
+  return Object.entries(params).map(([key, p]): TemplateParameterDecl => {
+    const def = str(p.Default);
+    const allowed = Array.isArray(p.AllowedValues) ? p.AllowedValues.map((v) => String(v)) : undefined;
+    const decl: TemplateParameterDecl = {
+      key,
+      type: str(p.Type) ?? 'String',
+      noEcho: p.NoEcho === true || p.NoEcho === 'true',
+    };
+    if (def !== undefined) decl.default = def;
+    if (allowed) decl.allowedValues = allowed;
+    const pattern = str(p.AllowedPattern);
+    if (pattern !== undefined) decl.allowedPattern = pattern;
+    const bounds = { minValue: num(p.MinValue), maxValue: num(p.MaxValue), minLength: num(p.MinLength), maxLength: num(p.MaxLength) };
+    for (const [k, v] of Object.entries(bounds)) if (v !== undefined) (decl as unknown as Record<string, number>)[k] = v;
+    return decl;
+  });
+}

@@ -1,0 +1,86 @@
+import { createInterface } from 'node:readline/promises';
+import type { CliContext } from '../../cli/context.js';
+import { ExitCode, PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
+import { parseParamOverrides } from '../../parameters/inputs.js';
+import type { ConnectionFlags } from '../config/settings.js';
+import { openDeployment, resumeCommandFor, withInterrupt } from './cli-support.js';
+import type { RootCauseSummary } from './deps.js';
+import { runUpgrade, type ConfirmationView } from './run-upgrade.js';
+
+export interface UpgradeCommandOptions extends ConnectionFlags {
+  to?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  ack?: string[];
+  param?: string[];
+  plan?: string;
+  current?: string;
+  allowUnlisted?: boolean;
+}
+
+/**
+ * `pantherctl upgrade` and `pantherctl resume`. Exit codes: 0 done / already at / dry run;
+ * 1 refused (preflight, no confirmation possible, declined); 3 AWS error; 4 a hop failed;
+ * 5 interrupted; 6 locked.
+ */
+export async function upgradeCommand(ctx: CliContext, o: UpgradeCommandOptions, mode: { resume: boolean }): Promise<number> {
+  const overrides = new Map(parseParamOverrides(o.param ?? []).map((p) => [p.key, p.value ?? '']));
+  const savedPlan = o.plan ? (await import('../../planning/read-plan.js')).readPlanFile(o.plan) : undefined;
+  // Refuse before touching AWS when nobody can answer the question.
+  if (!mode.resume && !o.yes && !o.dryRun && !ctx.interactive) {
+    throw new PantherctlError('confirmation-required', 'an upgrade needs a confirmation, and there is no terminal to ask on', {
+      hint: 'Pass --yes to confirm up front (CI), or --dry-run to only preview.',
+    });
+  }
+  const { settings, deps, catalog } = await openDeployment(ctx, o);
+  try {
+    return await withInterrupt(async (signal) => {
+      try {
+        const result = await runUpgrade({
+          deps,
+          io: ctx.io,
+          settings,
+          catalog,
+          ...(o.to ? { to: o.to } : {}),
+          ...(o.current ? { current: o.current } : {}),
+          acks: o.ack ?? [],
+          overrides,
+          ...(savedPlan ? { savedPlan } : {}),
+          allowUnlisted: Boolean(o.allowUnlisted),
+          resume: mode.resume,
+          dryRun: Boolean(o.dryRun),
+          ...(o.yes ? {} : { confirm: (view: ConfirmationView) => ask(ctx, view) }),
+          signal,
+          resumeCommand: resumeCommandFor(o, settings.rootStack),
+        });
+        return result.outcome === 'declined' ? ExitCode.refused : ExitCode.ok;
+      } catch (err) {
+        reportStop(ctx, err);
+        throw err;
+      }
+    });
+  } finally {
+    deps.close();
+  }
+}
+
+async function ask(ctx: CliContext, view: ConfirmationView): Promise<boolean> {
+  const rl = createInterface({ input: ctx.streams.stdin, output: ctx.streams.stdout });
+  try {
+    const n = view.hops.length;
+    const answer = await rl.question(`Upgrade ${view.rootStack} from ${view.from} to ${view.to} in ${n} hop${n === 1 ? '' : 's'}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** On a failed hop: the root cause, the state the deployment is in, the next command. */
+function reportStop(ctx: CliContext, err: unknown): void {
+  if (!isPantherctlError(err) || err.source !== 'deployment') return;
+  const cause = err.meta.rootCause as RootCauseSummary | undefined;
+  if (cause) ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: `root cause: ${cause.text}`, data: { ...cause } });
+  else ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: 'root cause: no failed resource event found (see `pantherctl diagnose`)' });
+  if (typeof err.meta.state === 'string' && err.meta.state) ctx.io.notify({ level: 'error', code: 'failure.state', text: `state: ${err.meta.state}`, data: { state: err.meta.state } });
+  if (err.hint) ctx.io.notify({ level: 'error', code: 'failure.next', text: `next: ${err.hint}`, data: { next: err.hint } });
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryIoHost } from '../../io/messages.js';
+import { FakeCloudFormation, type FakeStack } from '../aws/test-support/fake-cloudformation.js';
+import { captureStartMarker, waitForStackOperation } from './stack-waiter.js';
+import { FakeClock } from './test-support/fake-clock.js';
+
+const NESTED = 'AWS::CloudFormation::Stack';
+
+function setup(): { clock: FakeClock; cf: FakeCloudFormation; root: FakeStack; core: FakeStack } {
+  const clock = new FakeClock();
+  const cf = new FakeCloudFormation(() => clock.now());
+  const root = cf.addStack('panther-root');
+  const core = cf.addStack('panther-root-Core-ABC', 'UPDATE_COMPLETE', {});
+  core.summary.parentId = root.summary.stackId;
+  // Some history before the operation.
+  cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS');
+  cf.event(root, 'panther-root', 'UPDATE_COMPLETE');
+  return { clock, cf, root, core };
+}
+
+/** A successful update: root -> nested Core (two resources) -> root complete at +30 s. */
+function scheduleUpdate(clock: FakeClock, cf: FakeCloudFormation, root: FakeStack, core: FakeStack, finalStatus = 'UPDATE_COMPLETE'): void {
+  const coreRes = { resourceType: NESTED, physicalId: core.summary.stackId };
+  clock.after(500, () => cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS', { clientRequestToken: 'tok-1' }));
+  clock.after(2_000, () => cf.event(root, 'Core', 'UPDATE_IN_PROGRESS', coreRes));
+  clock.after(3_000, () => cf.event(core, 'panther-root-Core-ABC', 'UPDATE_IN_PROGRESS'));
+  clock.after(4_000, () => cf.event(core, 'Fn', 'UPDATE_IN_PROGRESS'));
+  clock.after(9_000, () => cf.event(core, 'Fn', 'UPDATE_COMPLETE'));
+  clock.after(20_000, () => cf.event(core, 'panther-root-Core-ABC', 'UPDATE_COMPLETE'));
+  clock.after(21_000, () => cf.event(root, 'Core', 'UPDATE_COMPLETE', coreRes));
+  clock.after(30_000, () => cf.event(root, 'panther-root', finalStatus, { clientRequestToken: 'tok-1' }));
+}
+
+describe('waitForStackOperation', () => {
+  it('follows the nested stack, streams every event in order, and notices the end within one interval', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    const start = clock.now();
+    scheduleUpdate(clock, cf, root, core);
+    const io = new MemoryIoHost(() => new Date(clock.now()));
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock, io });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+    expect(result.stackId).toBe(root.summary.stackId);
+    expect(clock.now() - start - 30_000).toBeLessThanOrEqual(1_000);
+    const streamed = io.messages.filter((m) => m.code === 'stack.event').map((m) => `${String(m.data?.logicalId)} ${String(m.data?.status)} ${String(m.data?.nested)}`);
+    expect(streamed).toEqual([
+      'panther-root UPDATE_IN_PROGRESS false',
+      'Core UPDATE_IN_PROGRESS false',
+      'panther-root-Core-ABC UPDATE_IN_PROGRESS true',
+      'Fn UPDATE_IN_PROGRESS true',
+      'Fn UPDATE_COMPLETE true',
+      'panther-root-Core-ABC UPDATE_COMPLETE true',
+      'Core UPDATE_COMPLETE false',
+      'panther-root UPDATE_COMPLETE false',
+    ]);
+    expect(io.codes()).toContain('stack.progress');
+    const progress = io.messages.find((m) => m.code === 'stack.progress' && (m.data?.inProgress as string[]).length > 0);
+    expect(progress?.data?.inProgress).toContain('panther-root/Core');
+  });
+
+  it('makes at most one call per second per stack', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    cf.calls.length = 0;
+    scheduleUpdate(clock, cf, root, core);
+    await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+    for (const ref of [root.summary.stackId, core.summary.stackId]) {
+      const times = cf.calls.filter((c) => c.stack === ref || (ref === root.summary.stackId && c.stack === 'panther-root')).map((c) => c.time);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    }
+    // The nested stack is only polled while it is in progress.
+    expect(cf.calls.filter((c) => c.stack === core.summary.stackId).length).toBeLessThanOrEqual(21);
+  });
+
+  it('never paginates past the last seen event', async () => {
+    const { clock, cf, root, core } = setup();
+    for (let i = 0; i < 500; i++) cf.event(root, `Old${i}`, 'UPDATE_COMPLETE');
+    cf.pageSize = 100;
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    cf.pagesServed = 0;
+    cf.calls.length = 0;
+    scheduleUpdate(clock, cf, root, core);
+    await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+    const polls = cf.calls.filter((c) => c.method === 'describeEvents').length;
+    expect(cf.pagesServed).toBe(polls);
+  });
+
+  it('reports a rollback with its outcome', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    scheduleUpdate(clock, cf, root, core, 'UPDATE_ROLLBACK_COMPLETE');
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+    expect(result.outcome).toBe('rolled-back');
+  });
+
+  it.each([
+    ['UPDATE_ROLLBACK_FAILED', 'rollback-failed'],
+    ['ROLLBACK_COMPLETE', 'rolled-back'],
+    ['DELETE_FAILED', 'failed'],
+  ])('maps %s to %s', async (status, outcome) => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    scheduleUpdate(clock, cf, root, core, status);
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+    expect(result.outcome).toBe(outcome);
+  });
+
+  it('ignores the previous operation when resuming with a start time', async () => {
+    const { clock, cf, root, core } = setup();
+    clock.advance(60_000);
+    const startedAfter = new Date(clock.now());
+    scheduleUpdate(clock, cf, root, core);
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter, timeoutMs: 600_000, clock });
+    expect(result.events[0]?.status).toBe('UPDATE_IN_PROGRESS');
+    expect(result.events.at(-1)?.status).toBe('UPDATE_COMPLETE');
+    expect(result.events).toHaveLength(8);
+  });
+
+  it('returns at once when the operation already ended (resume after a crash)', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    scheduleUpdate(clock, cf, root, core);
+    clock.advance(60_000);
+    const t0 = clock.now();
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+    expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+    expect(clock.now()).toBe(t0);
+  });
+
+  it('ignores a terminal status event of another request token', async () => {
+    const { clock, cf, root } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    cf.event(root, 'panther-root', 'UPDATE_COMPLETE', { clientRequestToken: 'someone-else' });
+    clock.after(3_000, () => cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS', { clientRequestToken: 'tok-1' }));
+    clock.after(6_000, () => cf.event(root, 'panther-root', 'UPDATE_COMPLETE', { clientRequestToken: 'tok-1' }));
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, clientRequestToken: 'tok-1', timeoutMs: 600_000, clock });
+    expect(result.events.at(-1)?.clientRequestToken).toBe('tok-1');
+    expect(result.events.at(-1)?.status).toBe('UPDATE_COMPLETE');
+  });
+
+  it('keeps polling through throttling, backing off', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    cf.failNext.set('describeEvents', [throttle, throttle, throttle]);
+    scheduleUpdate(clock, cf, root, core);
+    const io = new MemoryIoHost();
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock, io });
+    expect(result.outcome).toBe('succeeded');
+    expect(io.codes().filter((c) => c === 'stack.poll-retry')).toHaveLength(3);
+    expect(clock.sleeps.some((ms) => ms >= 2_000)).toBe(true);
+  });
+
+  it('surfaces expired credentials as an interruption with the resume hint', async () => {
+    const { clock, cf, root, core } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    scheduleUpdate(clock, cf, root, core);
+    const expired = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' });
+    clock.after(5_000, () => cf.failNext.set('describeEvents', [expired]));
+    await expect(waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock })).rejects.toMatchObject({
+      code: 'expired-credentials',
+      source: 'interrupted',
+    });
+  });
+
+  it('times out with code timeout and the resume hint', async () => {
+    const { clock, cf } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    const err = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 10_000, clock }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'timeout', source: 'interrupted' });
+    expect((err as Error & { hint: string }).hint).toMatch(/continues in AWS.*pantherctl resume/);
+  });
+
+  it('stops waiting on abort (Ctrl-C) without touching the stack', async () => {
+    const { clock, cf } = setup();
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    const ac = new AbortController();
+    clock.after(3_000, () => ac.abort());
+    await expect(
+      waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock, signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'interrupted', source: 'interrupted' });
+    expect(cf.calls.map((c) => c.method).every((m) => m.startsWith('describe'))).toBe(true);
+  });
+
+  it('falls back to DescribeStacks when events stay silent', async () => {
+    const { clock, cf, root } = setup();
+    clock.advance(60_000);
+    const startedAfter = new Date(clock.now());
+    root.summary.status = 'UPDATE_IN_PROGRESS';
+    // The status changes without any event reaching us (e.g. events lost): only DescribeStacks can tell.
+    clock.after(2_000, () => {
+      root.summary.status = 'UPDATE_COMPLETE';
+      root.summary.lastUpdatedTime = new Date(clock.now());
+    });
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter, timeoutMs: 60_000, clock });
+    expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+    expect(cf.calls.some((c) => c.method === 'describeStack')).toBe(true);
+  });
+
+  it('follows nested stacks of nested stacks', async () => {
+    const { clock, cf, root, core } = setup();
+    const deep = cf.addStack('panther-root-Core-ABC-Deep-XYZ');
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    clock.after(500, () => cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS'));
+    clock.after(1_000, () => cf.event(root, 'Core', 'UPDATE_IN_PROGRESS', { resourceType: NESTED, physicalId: core.summary.stackId }));
+    clock.after(2_000, () => cf.event(core, 'Deep', 'UPDATE_IN_PROGRESS', { resourceType: NESTED, physicalId: deep.summary.stackId }));
+    clock.after(3_000, () => cf.event(deep, 'Bucket', 'UPDATE_FAILED', { resourceType: 'AWS::S3::Bucket', reason: 'boom' }));
+    clock.after(9_000, () => cf.event(root, 'panther-root', 'UPDATE_ROLLBACK_COMPLETE'));
+    const io = new MemoryIoHost();
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 60_000, clock, io });
+    expect(result.events.some((e) => e.logicalId === 'Bucket' && e.reason === 'boom')).toBe(true);
+    expect(io.messages.find((m) => m.data?.logicalId === 'Bucket')?.level).toBe('warn');
+  });
+});

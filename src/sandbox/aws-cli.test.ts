@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rootTemplateUrl } from '../catalog/urls.js';
+import { startSandbox, type SandboxServer } from './index.js';
+
+/**
+ * The same scenarios driven by the AWS CLI from Debian's `awscli` package. Only
+ * /usr/bin/aws counts: an `aws` elsewhere on PATH may be another (pip) version.
+ */
+const AWS = '/usr/bin/aws';
+const hasCli = existsSync(AWS);
+if (!hasCli) {
+  // Visible in the test output, so a skipped suite is never mistaken for a passing one.
+  process.stderr.write('aws-cli.test.ts: /usr/bin/aws is missing (apt-get install -y awscli); skipping the AWS CLI tests\n');
+}
+
+let sandbox: SandboxServer;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function aws(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      AWS,
+      ['--endpoint-url', sandbox.endpoint, '--region', 'us-east-2', '--output', 'json', ...args],
+      {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: process.env.HOME ?? '/tmp',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-2',
+          AWS_PAGER: '',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function json<T>(...args: string[]): Promise<T> {
+  const r = await aws(...args);
+  if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+async function previousValueArgs(): Promise<string[]> {
+  const keys = await json<string[]>('cloudformation', 'describe-stacks', '--stack-name', 'panther-root', '--query', 'Stacks[0].Parameters[].ParameterKey');
+  return keys.map((k) => `ParameterKey=${k},UsePreviousValue=true`);
+}
+
+const CAPS = ['--capabilities', 'CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
+
+describe.skipIf(!hasCli)('the AWS CLI against the sandbox', () => {
+  beforeAll(async () => {
+    // Fast enough that an update is over before `aws cloudformation wait` first polls (it
+    // would otherwise sleep 30 s between polls).
+    sandbox = await startSandbox({ port: 0, speed: 5000, seed: 9 });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it('describes the seeded stack', async () => {
+    const out = await json<{ Stacks: { StackStatus: string; Tags: { Key: string; Value: string }[] }[] }>('cloudformation', 'describe-stacks', '--stack-name', 'panther-root');
+    expect(out.Stacks[0]?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(out.Stacks[0]?.Tags).toContainEqual({ Key: 'PantherVersion', Value: 'v1.25.18' });
+  });
+
+  it('updates with --template-url and UsePreviousValue=true, then waits for it', async () => {
+    const params = await previousValueArgs();
+    const updated = await json<{ StackId: string }>(
+      'cloudformation', 'update-stack', '--stack-name', 'panther-root',
+      '--template-url', rootTemplateUrl('v1.26.9', 'us-east-2'),
+      '--parameters', ...params, ...CAPS,
+      '--tags', 'Key=PantherVersion,Value=v1.26.9', 'Key=Application,Value=Panther',
+    );
+    expect(updated.StackId).toMatch(/:stack\/panther-root\//);
+    const wait = await aws('cloudformation', 'wait', 'stack-update-complete', '--stack-name', 'panther-root');
+    expect(wait.code).toBe(0);
+    const events = await json<{ ResourceStatus: string }[]>('cloudformation', 'describe-stack-events', '--stack-name', 'panther-root', '--query', 'StackEvents[?LogicalResourceId==`panther-root`]');
+    expect(events.map((e) => e.ResourceStatus).slice(0, 3)).toEqual(['UPDATE_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_IN_PROGRESS']);
+  });
+
+  it('creates, describes and executes a change set', async () => {
+    const params = await previousValueArgs();
+    const created = await json<{ Id: string }>(
+      'cloudformation', 'create-change-set', '--stack-name', 'panther-root', '--change-set-name', 'to-v1-27-8',
+      '--template-url', rootTemplateUrl('v1.27.8', 'us-east-2'), '--parameters', ...params, ...CAPS,
+    );
+    expect((await aws('cloudformation', 'wait', 'change-set-create-complete', '--change-set-name', created.Id)).code).toBe(0);
+    const cs = await json<{ Status: string; Changes: { ResourceChange: { Action: string; LogicalResourceId: string } }[] }>('cloudformation', 'describe-change-set', '--change-set-name', created.Id);
+    expect(cs.Status).toBe('CREATE_COMPLETE');
+    expect(cs.Changes.map((c) => c.ResourceChange.LogicalResourceId)).toContain('Core');
+    expect((await aws('cloudformation', 'execute-change-set', '--change-set-name', created.Id)).code).toBe(0);
+    expect((await aws('cloudformation', 'wait', 'stack-update-complete', '--stack-name', 'panther-root')).code).toBe(0);
+    const params2 = await json<{ ParameterKey: string }[]>('cloudformation', 'describe-stacks', '--stack-name', 'panther-root', '--query', 'Stacks[0].Parameters');
+    expect(params2.map((p) => p.ParameterKey)).toContain('EnableFips');
+  });
+
+  it('fails a constraint violation with a non-zero exit and the message', async () => {
+    const params = (await previousValueArgs()).filter((p) => !p.includes('PythonRuntime'));
+    const r = await aws(
+      'cloudformation', 'update-stack', '--stack-name', 'panther-root', '--template-url', rootTemplateUrl('v1.28.7', 'us-east-2'),
+      '--parameters', ...params, 'ParameterKey=PythonRuntime,ParameterValue=python2.7', ...CAPS,
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('An error occurred (ValidationError) when calling the UpdateStack operation: Parameter \'PythonRuntime\' must be one of AllowedValues');
+  });
+
+  it('starts a CodeBuild build and reads it back', async () => {
+    const started = await json<{ build: { id: string; buildStatus: string } }>('codebuild', 'start-build', '--project-name', 'panther-pulumi');
+    expect(started.build.buildStatus).toBe('IN_PROGRESS');
+    const got = await json<{ builds: { id: string; buildStatus: string; currentPhase: string }[] }>('codebuild', 'batch-get-builds', '--ids', started.build.id);
+    expect(got.builds[0]?.id).toBe(started.build.id);
+    expect(['IN_PROGRESS', 'SUCCEEDED']).toContain(got.builds[0]?.buildStatus);
+  });
+});

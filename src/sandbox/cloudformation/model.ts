@@ -1,0 +1,128 @@
+/** The CloudFormation state of the sandbox account. Plain data: it is what the state file holds. */
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface Output {
+  OutputKey: string;
+  OutputValue: string;
+  Description?: string;
+  ExportName?: string;
+}
+
+export interface StackEvent {
+  eventId: string;
+  stackId: string;
+  stackName: string;
+  logicalId: string;
+  physicalId: string;
+  resourceType: string;
+  timestamp: number;
+  status: string;
+  reason?: string;
+  token?: string;
+}
+
+export interface StackResource {
+  logicalId: string;
+  type: string;
+  physicalId: string;
+  status: string;
+  reason?: string;
+  updatedAt: number;
+  /** Resolved properties as last applied (JSON); what "changed" is decided against. */
+  props: string;
+  /** The properties before the update in flight, restored by a rollback. */
+  previousProps?: string;
+  /** For AWS::CloudFormation::Stack: the nested stack's id. */
+  nestedStackId?: string;
+}
+
+export interface StackSnapshot {
+  templateBody: string;
+  parameters: Record<string, string>;
+  tags: Tag[];
+}
+
+export interface Stack {
+  stackId: string;
+  stackName: string;
+  status: string;
+  statusReason?: string;
+  creationTime: number;
+  lastUpdatedTime?: number;
+  deletionTime?: number;
+  description?: string;
+  templateBody: string;
+  /** Values as applied; NoEcho ones are digests (see parameters.ts). */
+  parameters: Record<string, string>;
+  tags: Tag[];
+  outputs: Output[];
+  capabilities: string[];
+  roleArn?: string;
+  disableRollback: boolean;
+  notificationArns: string[];
+  timeoutInMinutes?: number;
+  parentId?: string;
+  rootId?: string;
+  /** Resources by logical id, in template order. */
+  resources: Record<string, StackResource>;
+  /** Oldest first; DescribeStackEvents reverses. */
+  events: StackEvent[];
+  /** The state an update in flight would roll back to. */
+  previous?: StackSnapshot;
+  /** Resources added by the update in flight: deleted by its rollback. */
+  addedByUpdate?: string[];
+  /** ClientRequestToken -> the action that used it, for idempotent retries. */
+  tokens: Record<string, string>;
+  changeSetId?: string;
+}
+
+export interface ResourceChange {
+  action: 'Add' | 'Modify' | 'Remove';
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  replacement?: 'True' | 'False' | 'Conditional';
+  scope: string[];
+  details: { name: string; requiresRecreation: 'Never' | 'Conditionally' | 'Always' }[];
+}
+
+export interface ChangeSet {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  stackName: string;
+  type: 'CREATE' | 'UPDATE';
+  status: string;
+  statusReason?: string;
+  executionStatus: string;
+  creationTime: number;
+  description?: string;
+  templateBody: string;
+  parameters: Record<string, string>;
+  tags: Tag[];
+  capabilities: string[];
+  roleArn?: string;
+  changes: ResourceChange[];
+  token?: string;
+}
+
+export const TERMINAL_STATUSES = new Set([
+  'CREATE_COMPLETE',
+  'CREATE_FAILED',
+  'ROLLBACK_COMPLETE',
+  'ROLLBACK_FAILED',
+  'DELETE_COMPLETE',
+  'DELETE_FAILED',
+  'UPDATE_COMPLETE',
+  'UPDATE_FAILED',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_FAILED',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+]);
+
+/** Statuses in which UpdateStack is accepted. */
+export const UPDATABLE_STATUSES = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { PantherctlError } from '../errors/pantherctl-error.js';
+import type { Random } from './random.js';
+
+const probability = z.number().min(0).max(1);
+const times = z.number().int().positive();
+const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts']);
+
+/**
+ * The fault file format (`--faults FILE`, `PUT /_sandbox/faults`). Other tests and tools
+ * write these files, so the shape is a contract: add kinds, never change existing ones.
+ */
+export const faultSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('throttle'), probability: probability.default(1), service: service.optional(), action: z.string().optional(), times: times.optional() }),
+  z.strictObject({
+    kind: z.literal('server-error'),
+    probability: probability.default(1),
+    status: z.number().int().min(500).max(599).default(503),
+    service: service.optional(),
+    action: z.string().optional(),
+    times: times.optional(),
+  }),
+  z.strictObject({ kind: z.literal('drop-connection'), probability: probability.default(1), service: service.optional(), action: z.string().optional(), times: times.optional() }),
+  z.strictObject({
+    kind: z.literal('latency'),
+    ms: z.number().min(0).max(60_000),
+    probability: probability.default(1),
+    service: service.optional(),
+    action: z.string().optional(),
+    times: times.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('fail-resource'),
+    stack: z.string().optional(),
+    logicalId: z.string().optional(),
+    version: z.string().optional(),
+    reason: z.string().optional(),
+    times: times.default(1),
+  }),
+  z.strictObject({ kind: z.literal('fail-rollback'), stack: z.string().optional(), version: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  z.strictObject({ kind: z.literal('fail-build'), project: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+]);
+
+export type FaultSpec = z.input<typeof faultSpecSchema>;
+export type Fault = z.output<typeof faultSpecSchema>;
+
+const faultsFileSchema = z.union([z.strictObject({ faults: z.array(faultSpecSchema) }), z.array(faultSpecSchema)]);
+
+/** Parses a fault file (JSON or YAML) or an admin request body; throws a one-line error. */
+export function parseFaults(text: string, origin: string): Fault[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new PantherctlError('invalid-faults', `${origin} is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return validateFaults(raw, origin);
+}
+
+export function validateFaults(raw: unknown, origin: string): Fault[] {
+  const result = faultsFileSchema.safeParse(raw ?? { faults: [] });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new PantherctlError('invalid-faults', `${origin} is not a valid fault list${where}: ${issue?.message ?? 'invalid'}`, {
+      hint: 'Expected {"faults":[{"kind":"throttle","probability":0.3}, ...]}.',
+    });
+  }
+  return Array.isArray(result.data) ? result.data : result.data.faults;
+}
+
+interface ActiveFault {
+  spec: Fault;
+  /** How many more times it may fire; undefined is unlimited. */
+  remaining: number | undefined;
+  fired: number;
+}
+
+export interface RequestFault {
+  latencyMs: number;
+  effect?: { kind: 'throttle' } | { kind: 'server-error'; status: number } | { kind: 'drop-connection' };
+}
+
+export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
+export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
+export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
+
+function sameVersion(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined) return true;
+  if (b === undefined) return false;
+  const norm = (v: string) => (v.startsWith('v') ? v : `v${v}`);
+  return norm(a) === norm(b);
+}
+
+/** Active faults and their remaining counts; decisions use the sandbox's seeded PRNG. */
+export class FaultBook {
+  private active: ActiveFault[] = [];
+
+  constructor(private readonly random: Random) {}
+
+  replace(specs: readonly Fault[]): void {
+    this.active = specs.map((spec) => ({ spec, remaining: spec.times, fired: 0 }));
+  }
+
+  clear(): void {
+    this.active = [];
+  }
+
+  list(): (Fault & { fired: number; remaining?: number })[] {
+    return this.active.map((a) => ({ ...a.spec, fired: a.fired, ...(a.remaining === undefined ? {} : { remaining: a.remaining }) }));
+  }
+
+  private fire(a: ActiveFault): void {
+    a.fired++;
+    if (a.remaining !== undefined) a.remaining--;
+  }
+
+  private live(): ActiveFault[] {
+    return this.active.filter((a) => a.remaining === undefined || a.remaining > 0);
+  }
+
+  /** Faults on the wire for one request: summed latency, then at most one effect. */
+  forRequest(svc: string, action: string): RequestFault {
+    const out: RequestFault = { latencyMs: 0 };
+    for (const a of this.live()) {
+      const s = a.spec;
+      if (s.kind !== 'throttle' && s.kind !== 'server-error' && s.kind !== 'drop-connection' && s.kind !== 'latency') continue;
+      if (s.service && s.service !== svc) continue;
+      if (s.action && s.action !== action) continue;
+      if (s.kind === 'latency') {
+        if (this.random.next() < s.probability) {
+          this.fire(a);
+          out.latencyMs += s.ms;
+        }
+        continue;
+      }
+      if (out.effect || this.random.next() >= s.probability) continue;
+      this.fire(a);
+      out.effect = s.kind === 'server-error' ? { kind: 'server-error', status: s.status } : { kind: s.kind };
+    }
+    return out;
+  }
+
+  /** A fail-resource fault for this root stack and target version; `take` consumes one firing. */
+  failResource(rootStack: string, version: string | undefined): { fault: FailResourceFault; take(): void } | undefined {
+    const a = this.live().find((x) => x.spec.kind === 'fail-resource' && (!x.spec.stack || x.spec.stack === rootStack) && sameVersion(x.spec.version, version));
+    return a ? { fault: a.spec as FailResourceFault, take: () => this.fire(a) } : undefined;
+  }
+
+  takeFailRollback(rootStack: string, version: string | undefined): FailRollbackFault | undefined {
+    const a = this.live().find((x) => x.spec.kind === 'fail-rollback' && (!x.spec.stack || x.spec.stack === rootStack) && sameVersion(x.spec.version, version));
+    if (!a) return undefined;
+    this.fire(a);
+    return a.spec as FailRollbackFault;
+  }
+
+  takeFailBuild(project: string): FailBuildFault | undefined {
+    const a = this.live().find((x) => x.spec.kind === 'fail-build' && (!x.spec.project || x.spec.project === project));
+    if (!a) return undefined;
+    this.fire(a);
+    return a.spec as FailBuildFault;
+  }
+}

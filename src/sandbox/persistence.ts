@@ -1,0 +1,80 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PantherctlError } from '../errors/pantherctl-error.js';
+import type { Build, Project } from './codebuild/engine.js';
+import type { ChangeSet, Stack } from './cloudformation/model.js';
+
+/** The whole sandbox account as the state file holds it. NoEcho values are digests only. */
+export interface SandboxState {
+  format: 'pantherctl-sandbox-state';
+  formatVersion: 1;
+  savedAt: string;
+  region: string;
+  accountId: string;
+  stacks: Stack[];
+  changeSets: ChangeSet[];
+  projects: Project[];
+  builds: Build[];
+  buckets: { name: string; creationDate: number; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number }[] }[];
+}
+
+/** Writes atomically (temp file, then rename), so a crash never leaves half a state file. */
+export function writeState(path: string, state: SandboxState): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, path);
+}
+
+/** Reads a state file; undefined when there is none yet. */
+export function readState(path: string): SandboxState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PantherctlError('sandbox-state-unreadable', `Cannot read the sandbox state file ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new PantherctlError('sandbox-state-invalid', `The sandbox state file ${path} is not JSON`, { hint: 'Delete it to start from the seeded account.' });
+  }
+  const s = parsed as Partial<SandboxState>;
+  if (s.format !== 'pantherctl-sandbox-state' || s.formatVersion !== 1 || !Array.isArray(s.stacks)) {
+    throw new PantherctlError('sandbox-state-invalid', `${path} is not a pantherctl sandbox state file`, { hint: 'Delete it to start from the seeded account.' });
+  }
+  return s as SandboxState;
+}
+
+/**
+ * A state saved in the middle of an operation (a crash; a clean shutdown finishes them first)
+ * is settled the way the operation was heading: the stack reaches the terminal status of
+ * its current phase, with an event saying why.
+ */
+export function settledStatus(status: string): string | undefined {
+  switch (status) {
+    case 'CREATE_IN_PROGRESS':
+      return 'CREATE_COMPLETE';
+    case 'UPDATE_IN_PROGRESS':
+    case 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS':
+      return 'UPDATE_COMPLETE';
+    case 'UPDATE_ROLLBACK_IN_PROGRESS':
+    case 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS':
+      return 'UPDATE_ROLLBACK_COMPLETE';
+    case 'ROLLBACK_IN_PROGRESS':
+      return 'ROLLBACK_COMPLETE';
+    case 'DELETE_IN_PROGRESS':
+      return 'DELETE_COMPLETE';
+    default:
+      return undefined;
+  }
+}
+
+export function resourceSettledStatus(status: string): string | undefined {
+  if (status === 'CREATE_IN_PROGRESS') return 'CREATE_COMPLETE';
+  if (status === 'UPDATE_IN_PROGRESS') return 'UPDATE_COMPLETE';
+  if (status === 'DELETE_IN_PROGRESS') return 'DELETE_COMPLETE';
+  return undefined;
+}

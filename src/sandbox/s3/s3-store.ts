@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { AwsError, validationError } from '../aws-error.js';
+
+export interface S3Object {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  lastModified: number;
+}
+
+export interface S3Bucket {
+  name: string;
+  creationDate: number;
+  objects: Map<string, S3Object>;
+}
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+const PATH_STYLE_HOST = /^s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com$/;
+const VIRTUAL_HOST = /^(.+)\.s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com$/;
+
+/**
+ * Where a TemplateURL points, for the URL forms CloudFormation accepts (virtual-host and
+ * path-style, with or without a region). Anything else is refused as CloudFormation does.
+ */
+export function parseS3Url(url: string): S3Location {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw validationError('TemplateURL must be a supported URL.');
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw validationError('TemplateURL must be a supported URL.');
+  const host = u.hostname.toLowerCase();
+  const path = decodeURIComponent(u.pathname);
+  if (PATH_STYLE_HOST.test(host)) {
+    const slash = path.indexOf('/', 1);
+    if (slash < 0) throw validationError('TemplateURL must be a supported URL.');
+    return { bucket: path.slice(1, slash), key: path.slice(slash + 1) };
+  }
+  const vh = VIRTUAL_HOST.exec(host);
+  if (vh) return { bucket: vh[1] as string, key: path.slice(1) };
+  throw validationError('TemplateURL must be a supported URL.');
+}
+
+/** The sandbox account's buckets: published templates, and whatever clients put there. */
+export class S3Store {
+  readonly buckets = new Map<string, S3Bucket>();
+
+  constructor(private readonly now: () => number) {}
+
+  createBucket(name: string): S3Bucket {
+    let b = this.buckets.get(name);
+    if (!b) {
+      b = { name, creationDate: this.now(), objects: new Map() };
+      this.buckets.set(name, b);
+    }
+    return b;
+  }
+
+  put(bucket: string, key: string, body: Buffer, contentType = 'application/octet-stream'): S3Object {
+    const b = this.buckets.get(bucket);
+    if (!b) throw noSuchBucket(bucket);
+    const obj: S3Object = { body, contentType, etag: `"${createHash('md5').update(body).digest('hex')}"`, lastModified: this.now() };
+    b.objects.set(key, obj);
+    return obj;
+  }
+
+  get(bucket: string, key: string): S3Object {
+    const b = this.buckets.get(bucket);
+    if (!b) throw noSuchBucket(bucket);
+    const obj = b.objects.get(key);
+    if (!obj) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, 'Sender', { Key: key });
+    return obj;
+  }
+
+  /** The body of a template named by a TemplateURL, failing with CloudFormation's S3 message. */
+  readTemplate(url: string): string {
+    const loc = parseS3Url(url);
+    const obj = this.buckets.get(loc.bucket)?.objects.get(loc.key);
+    if (!obj) {
+      throw validationError(
+        'S3 error: Access Denied For more information check http://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html',
+      );
+    }
+    return obj.body.toString('utf8');
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+}
+
+export function noSuchBucket(bucket: string): AwsError {
+  return new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404, 'Sender', { BucketName: bucket });
+}

@@ -1,0 +1,163 @@
+import { ActivityLog } from './activity-log.js';
+import { CloudFormationEngine } from './cloudformation/engine.js';
+import { CodeBuildEngine } from './codebuild/engine.js';
+import { FaultBook, type Fault } from './faults.js';
+import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
+import { Random } from './random.js';
+import { S3Store } from './s3/s3-store.js';
+import { RealScheduler } from './scheduler.js';
+import { publishTemplates, seedDeployment } from './seed.js';
+
+export interface ResolvedSandboxOptions {
+  region: string;
+  version: string;
+  empty: boolean;
+  speed: number;
+  accountId: string;
+  stateFile?: string;
+  faults: Fault[];
+  now: () => number;
+  seed: number;
+}
+
+const SAVE_DELAY_MS = 250;
+
+/**
+ * The sandbox account: CloudFormation, CodeBuild and S3 state on one clock, the fault book
+ * and the activity log. Protocol handling lives in server.ts.
+ */
+export class Sandbox {
+  readonly random: Random;
+  readonly activity: ActivityLog;
+  readonly faults: FaultBook;
+  readonly s3: S3Store;
+  readonly scheduler: RealScheduler;
+  readonly cfn: CloudFormationEngine;
+  readonly codebuild: CodeBuildEngine;
+  /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
+  readonly taskErrors: string[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(readonly options: ResolvedSandboxOptions) {
+    this.random = new Random(options.seed);
+    this.activity = new ActivityLog();
+    this.faults = new FaultBook(this.random);
+    this.scheduler = new RealScheduler(options.speed, options.now, (err) => {
+      if (this.taskErrors.length < 100) this.taskErrors.push(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err));
+    });
+    this.s3 = new S3Store(() => this.scheduler.now());
+    const onChange = () => this.changed();
+    const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
+    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3 });
+    this.codebuild = new CodeBuildEngine(common);
+  }
+
+  /** Loads the state file if there is one, else seeds the account; then installs the faults. */
+  init(): void {
+    const state = this.options.stateFile ? readState(this.options.stateFile) : undefined;
+    if (state) this.restore(state);
+    else this.seed();
+    this.faults.replace(this.options.faults);
+    this.saveNow();
+  }
+
+  private seed(): void {
+    publishTemplates(this.s3, this.options.region, this.options.version);
+    if (!this.options.empty) {
+      seedDeployment(
+        { cfn: this.cfn, codebuild: this.codebuild, real: this.scheduler, region: this.options.region, accountId: this.options.accountId },
+        this.options.version,
+      );
+    }
+    this.activity.reset();
+  }
+
+  /** Back to the seeded account (or the empty one), with the faults the sandbox started with. */
+  reset(): void {
+    this.cfn.clear();
+    this.codebuild.clear();
+    this.s3.clear();
+    this.faults.clear();
+    this.seed();
+    this.faults.replace(this.options.faults);
+    this.saveNow();
+  }
+
+  changed(): void {
+    if (!this.options.stateFile || this.closed || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.options.stateFile) writeState(this.options.stateFile, this.snapshot());
+  }
+
+  snapshot(): SandboxState {
+    return {
+      format: 'pantherctl-sandbox-state',
+      formatVersion: 1,
+      savedAt: new Date(this.scheduler.now()).toISOString(),
+      region: this.options.region,
+      accountId: this.options.accountId,
+      stacks: this.cfn.stacks,
+      changeSets: [...this.cfn.changeSets.values()],
+      projects: [...this.codebuild.projects.values()],
+      builds: [...this.codebuild.builds.values()],
+      buckets: [...this.s3.buckets.values()].map((b) => ({
+        name: b.name,
+        creationDate: b.creationDate,
+        objects: [...b.objects.entries()].map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified })),
+      })),
+    };
+  }
+
+  private restore(state: SandboxState): void {
+    const now = this.scheduler.now();
+    for (const b of state.buckets) {
+      const bucket = this.s3.createBucket(b.name);
+      bucket.creationDate = b.creationDate;
+      for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified });
+    }
+    for (const stack of state.stacks) {
+      // An operation cut off by a crash is settled where it was heading (a clean stop finishes them).
+      const settled = settledStatus(stack.status);
+      if (settled) {
+        for (const r of Object.values(stack.resources)) {
+          const rs = resourceSettledStatus(r.status);
+          if (rs) this.cfn.resourceEvent(stack, r, rs, 'Settled when the sandbox restarted', undefined);
+        }
+        this.cfn.stackStatus(stack, settled, 'Settled when the sandbox restarted', undefined);
+        if (settled === 'DELETE_COMPLETE') stack.deletionTime = now;
+        delete stack.previous;
+        delete stack.addedByUpdate;
+      }
+      this.cfn.addStack(stack);
+    }
+    for (const cs of state.changeSets) {
+      if (cs.status === 'CREATE_PENDING' || cs.status === 'CREATE_IN_PROGRESS') {
+        cs.status = 'CREATE_COMPLETE';
+        cs.executionStatus = 'AVAILABLE';
+      }
+      this.cfn.changeSets.set(cs.changeSetId, cs);
+    }
+    for (const p of state.projects) this.codebuild.projects.set(p.name, p);
+    for (const b of state.builds) {
+      this.codebuild.builds.set(b.id, b);
+      if (!b.buildComplete) this.codebuild.schedule(b);
+    }
+  }
+
+  /** Finishes every operation in flight (at once), saves, and stops saving. */
+  close(): void {
+    this.scheduler.drain();
+    this.saveNow();
+    this.closed = true;
+  }
+}
