@@ -4,6 +4,7 @@ import { createContext, type CliContext, type GlobalOptions, type Streams } from
 import { registerOfflineCommands } from './commands/offline.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerDeploymentCommands } from './commands/deployment.js';
+import { registerConfigureCommands } from './commands/configure.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
 export async function main(argv: string[], streams: Streams = processStreams()): Promise<number> {
@@ -83,6 +84,7 @@ function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): C
   registerOfflineCommands(builder);
   registerSandboxCommand(builder);
   registerDeploymentCommands(builder);
+  registerConfigureCommands(builder);
   return program;
 }
 

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { collect } from './option-parsers.js';
 import { readInputFile } from './read-input-file.js';
+import { registerParamsDiff } from './configure.js';
 
 interface ValidateOptions {
   firstDeploy?: boolean;
@@ -83,6 +84,8 @@ export function registerParamsCommand(b: ProgramBuilder): void {
     ctx.out(s.dim(`${rows.length} parameters. \`pantherctl params explain NAME\` shows one in full.`));
     return 0;
   });
+
+  registerParamsDiff(params, b);
 }
 
 const FIRST_DEPLOY = {

@@ -212,7 +212,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
       const dropPreview = async (): Promise<void> => {
         if (!preview) return;
-        await deps.cloudFormation.deleteChangeSet({ stackName: root.stackId, changeSetName: preview.changeSetName });
+        await deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: preview.changeSetName });
         journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
       };
       if (o.dryRun) {

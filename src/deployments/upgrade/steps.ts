@@ -156,7 +156,7 @@ export async function updateRoleStep(c: StepContext, hop: PreparedHop, record: H
   c.journal.append({ type: 'step.requested', step, hop: hop.version, clientRequestToken, stack: c.roleStack, templateUrl: hop.roleTemplateUrl, parameterKeys: hop.roleParameters.map((p) => p.key), beforeEventId });
   try {
     await c.deps.cloudFormation.updateStack({
-      stackName: role.stackId,
+      stackName: role.name,
       templateUrl: hop.roleTemplateUrl,
       parameters: hop.roleParameters,
       tags: { ...role.tags, [VERSION_TAG]: hop.version },
@@ -195,7 +195,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
     let executed = isInProgress(root.status);
     let available = false;
     if (!executed && changeSetName) {
-      const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: root.stackId, changeSetName }).catch(() => undefined);
+      const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: root.name, changeSetName }).catch(() => undefined);
       executed = Boolean(cs?.executionStatus && cs.executionStatus !== 'AVAILABLE' && cs.executionStatus !== 'UNAVAILABLE' && cs.executionStatus !== 'OBSOLETE');
       available = cs?.executionStatus === 'AVAILABLE';
     }
@@ -219,7 +219,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
   // A change set made earlier (the confirmed preview, or one a stopped run created) is reused while it is still executable.
   let changeSetName = preview?.changeSetName ?? (create?.status === 'done' && exec?.status !== 'failed' ? (create.entry.changeSetName as string | undefined) : undefined);
   if (changeSetName) {
-    const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: root.stackId, changeSetName }).catch(() => undefined);
+    const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: root.name, changeSetName }).catch(() => undefined);
     if (cs?.executionStatus !== 'AVAILABLE') changeSetName = undefined;
   }
   if (!changeSetName) {
@@ -242,7 +242,7 @@ export async function createChangeSet(c: StepContext, hop: PreparedHop, root: St
   notifyStep(c, hop, step, 'start', { stack: c.rootStack, changeSetName });
   c.journal.append({ type: 'step.requested', step, hop: hop.version, clientRequestToken: changeSetName, changeSetName, templateUrl: hop.rootTemplateUrl, parameterKeys: hop.parameters.map((p) => p.key), ...(options.preview ? { preview: true } : {}) });
   await c.deps.cloudFormation.createChangeSet({
-    stackName: root.stackId,
+    stackName: root.name,
     changeSetName,
     templateUrl: hop.rootTemplateUrl,
     parameters: hop.parameters,
@@ -263,7 +263,7 @@ export async function createChangeSet(c: StepContext, hop: PreparedHop, root: St
   try {
     waited = await c.deps.waitForChangeSet({
       gateway: c.deps.cloudFormation,
-      stackName: root.stackId,
+      stackName: root.name,
       changeSetName,
       signal: c.signal,
       timeoutMs: c.timeoutMs,
@@ -292,7 +292,7 @@ async function executeChangeSet(c: StepContext, hop: PreparedHop, root: StackSum
   const beforeEventId = await newestEventId(c, root.stackId);
   const started = new Date();
   c.journal.append({ type: 'step.requested', step, hop: hop.version, clientRequestToken, changeSetName, stack: c.rootStack, beforeEventId });
-  await c.deps.cloudFormation.executeChangeSet({ stackName: root.stackId, changeSetName, clientRequestToken });
+  await c.deps.cloudFormation.executeChangeSet({ stackName: root.name, changeSetName, clientRequestToken });
   await settle(c, hop, step, await waitStack(c, root.stackId, beforeEventId, clientRequestToken, 'root'), started);
 }
 

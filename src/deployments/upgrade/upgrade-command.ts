@@ -75,12 +75,11 @@ async function ask(ctx: CliContext, view: ConfirmationView): Promise<boolean> {
   }
 }
 
-/** On a failed hop: the root cause, the state the deployment is in, the next command. */
+/** On a failed hop: the root cause and the state the deployment is in; main() prints the next command (the hint). */
 function reportStop(ctx: CliContext, err: unknown): void {
   if (!isPantherctlError(err) || err.source !== 'deployment') return;
   const cause = err.meta.rootCause as RootCauseSummary | undefined;
   if (cause) ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: `root cause: ${cause.text}`, data: { ...cause } });
   else ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: 'root cause: no failed resource event found (see `pantherctl diagnose`)' });
   if (typeof err.meta.state === 'string' && err.meta.state) ctx.io.notify({ level: 'error', code: 'failure.state', text: `state: ${err.meta.state}`, data: { state: err.meta.state } });
-  if (err.hint) ctx.io.notify({ level: 'error', code: 'failure.next', text: `next: ${err.hint}`, data: { next: err.hint } });
 }

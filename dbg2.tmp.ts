@@ -1,0 +1,14 @@
+import { startSandbox } from '/work/main/src/sandbox/index.js';
+import { installCredentials, runCli, tempDir, setFaults } from '/work/main/src/deployments/upgrade/test-support/harness.js';
+import { readFileSync, readdirSync } from 'node:fs';
+installCredentials();
+const sb = await startSandbox({ port: 0, speed: 400, region: 'us-east-2', version: 'v1.25.18', seed: 7 });
+const state = tempDir();
+const c = ['--endpoint-url', sb.endpoint, '--region', 'us-east-2', '--state-dir', state];
+await setFaults(sb.endpoint, JSON.parse(process.argv[2]!));
+const r = await runCli(['upgrade', '--to', process.argv[3] ?? 'v1.28.7', '--yes', ...c]);
+console.log(r.code, r.stdout.split('\n').filter(l => !/stack.event|UPDATE_|CREATE_|Build /.test(l)).join('\n').slice(-3000), r.stderr);
+const d = await runCli(['diagnose', ...c.slice(0,4)]);
+console.log('DIAG', d.code, d.stdout, d.stderr);
+const dir = state + '/journal'; for (const f of readdirSync(dir)) console.log(f, readFileSync(dir + '/' + f, 'utf8').slice(-1500));
+await sb.close();
