@@ -30,7 +30,8 @@ let sandbox: SandboxServer;
 let cfn: CloudFormationClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, speed: 400, seed: 7 });
+  // Slow enough that a second call lands while an update still runs, even on a busy CI machine.
+  sandbox = await startSandbox({ port: 0, speed: 100, seed: 7 });
   cfn = clientsFor(sandbox.endpoint).cfn;
 });
 afterAll(async () => {

@@ -441,7 +441,7 @@ export class CloudFormationEngine {
 
   private context(stack: Stack, template: ParsedTemplate, input: StackInput, kind: 'create' | 'update'): OperationContext {
     const rootName = stack.rootId ? (this.byId.get(stack.rootId)?.stackName ?? stack.stackName) : stack.stackName;
-    const targetVersion = template.pantherVersion ?? stack.tags.find((t) => t.Key === 'PantherVersion')?.Value;
+    const targetVersion = template.pantherVersion ?? (input.tags ?? stack.tags).find((t) => t.Key === 'PantherVersion')?.Value;
     const ctx: OperationContext = {
       capabilities: input.capabilities,
       rootStackName: rootName,

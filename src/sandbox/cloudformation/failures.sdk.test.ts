@@ -20,7 +20,8 @@ let sandbox: SandboxServer;
 let cfn: CloudFormationClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, speed: 400, seed: 11 });
+  // Slow enough that CancelUpdateStack lands while the update still runs, even on a busy CI machine.
+  sandbox = await startSandbox({ port: 0, speed: 100, seed: 11 });
   cfn = clientsFor(sandbox.endpoint).cfn;
 });
 afterAll(async () => {
