@@ -19,6 +19,7 @@ describe('TtyRenderer', () => {
     r.notify({ level: 'info', code: 'stack.event', text: 'x', data: { stack: 'panther-root', logicalId: 'Core', status: 'UPDATE_COMPLETE' } });
     r.close();
     // No colour with color=false; cursor movement is still used for the redraw.
+    // eslint-disable-next-line no-control-regex -- checking for ANSI colour codes
     expect(out.text).not.toMatch(/\u001b\[\d+m/);
     expect(out.text).toContain('\u001b[J');
     expect(out.text).toContain('hop 2 of 3 → v1.27.8  1m05s');

@@ -129,7 +129,7 @@ export class TtyRenderer implements Renderer {
     const shown = st.inProgress.slice(0, 5);
     for (const r of shown) lines.push(`    ${s.yellow('…')} ${r}`);
     if (st.inProgress.length > shown.length) lines.push(s.dim(`    and ${st.inProgress.length - shown.length} more in progress`));
-    const width = this.columns ?? this.stdout.columns ?? 100;
+    const width = Math.max(20, this.columns || this.stdout.columns || 100);
     // A line wider than the terminal wraps and would break the in-place redraw.
     return lines.map((l) => cut(l, width - 1));
   }

@@ -6,7 +6,7 @@ import type { TemplateParameterDecl } from './template-parameters.js';
 /** One preflight finding about the parameters of one hop. */
 export interface ParameterFinding {
   severity: 'error' | 'warning';
-  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`, `unknown-override`. */
+  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`. */
   code: string;
   parameter: string;
   message: string;
@@ -42,7 +42,10 @@ export function planHopParameters(input: {
   version: string;
   live: readonly StackParameter[];
   template: readonly TemplateParameterDecl[];
-  /** `--param KEY=VALUE` values; they win over live values. */
+  /**
+   * `--param KEY=VALUE` values; they win over live values. A key this template does not
+   * declare is not sent (it may belong to a later hop); the caller reports keys no hop knows.
+   */
   overrides: ReadonlyMap<string, string>;
 }): HopParameters {
   const { version, live, template, overrides } = input;
@@ -64,12 +67,6 @@ export function planHopParameters(input: {
       diff.push({ key: p.key, change: 'removed', from: masked(p.key, false, p.value) });
     }
   }
-  for (const key of overrides.keys()) {
-    if (!declared.has(key)) {
-      findings.push({ severity: 'error', code: 'unknown-override', parameter: key, message: `--param ${key} is not a parameter of the ${version} template` });
-    }
-  }
-
   for (const decl of template) {
     const override = overrides.get(decl.key);
     const current = liveByKey.get(decl.key);
@@ -96,6 +93,8 @@ export function planHopParameters(input: {
         parameter: decl.key,
         message: `${decl.key} is new in ${version} and has no default; give it with --param ${decl.key}=VALUE`,
       });
+      // Carried on as if given, so later hops do not report the same missing value again.
+      next.push({ key: decl.key, value: REDACTED });
       continue;
     }
     next.push({ key: decl.key, value });

@@ -73,7 +73,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     input.io.notify({
       level: check.ok ? (check.severity === 'warning' ? 'warn' : 'info') : check.severity === 'warning' ? 'warn' : 'error',
       code: 'preflight.check',
-      text: `${check.ok ? 'ok' : check.severity === 'warning' ? 'warning' : 'FAILED'}: ${check.message}`,
+      text: `${check.severity === 'warning' ? 'warning' : check.ok ? 'ok' : 'FAILED'}: ${check.message}`,
       data: { id: check.id, ok: check.ok, severity: check.severity, ...(check.hop ? { hop: check.hop } : {}) },
     });
   };
@@ -142,6 +142,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     })),
   );
   const hops: PreparedHop[] = [];
+  const declaredSomewhere = new Set<string>();
   let live = root.parameters;
   let roleLive = role?.parameters ?? [];
   plan.hops.forEach((hop, index) => {
@@ -181,6 +182,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
         add({ id: 'template-parse', hop: hop.version, ok: false, message: `the ${kind} template of ${hop.version} does not parse` });
         continue;
       }
+      if (kind === 'root') for (const d of decls) declaredSomewhere.add(d.key);
       const planned = planHopParameters({ version: hop.version, live: kind === 'root' ? live : roleLive, template: decls, overrides: kind === 'root' ? input.overrides : new Map() });
       for (const finding of planned.findings) {
         add({ id: `${kind}-${finding.code}`, hop: hop.version, ok: finding.severity !== 'error', severity: finding.severity, message: `${kind === 'role' ? 'role stack: ' : ''}${finding.message}` });
@@ -196,7 +198,13 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     }
     hops.push(prepared);
   });
-  if (!checks.some((c) => c.id.startsWith('root-parameter') && !c.ok)) {
+  const templatesRead = hops.every((h) => h.rootSha256 !== undefined);
+  for (const key of input.overrides.keys()) {
+    if (templatesRead && !declaredSomewhere.has(key)) {
+      add({ id: 'root-unknown-override', ok: false, message: `--param ${key} is not a parameter of any hop's template (${plan.hops.map((h) => h.version).join(', ')})` });
+    }
+  }
+  if (!checks.some((c) => c.id.startsWith('root-') && !c.ok)) {
     add({ id: 'parameters', ok: true, message: `live parameters fit every hop's template (${plan.hops.length} hop${plan.hops.length === 1 ? '' : 's'})` });
   }
   return { checks, failures: checks.filter((c) => !c.ok), hops };

@@ -184,7 +184,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   });
   if (pre.failures.length > 0) {
     io.notify({ level: 'error', code: 'preflight.failed', text: `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, data: { failures: pre.failures } });
-    throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}: ${pre.failures.map((f) => f.message).join('; ')}`, {
+    throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'} (listed above)`, {
       source: 'user',
       hint: 'Fix them and run the command again; nothing was changed.',
       meta: { failures: pre.failures.map((f) => ({ id: f.id, message: f.message, ...(f.hop ? { hop: f.hop } : {}) })) },
@@ -209,6 +209,12 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       changeSet = made.changeSet;
       if (!made.noChanges) preview = { changeSetName: made.changeSetName };
       notifyPreview(io, first, changeSet, made.noChanges);
+      for (const later of pre.hops.slice(1)) {
+        for (const d of later.diff.filter((x) => x.change === 'added' || x.change === 'removed' || x.change === 'changed')) {
+          const text = d.change === 'added' ? `+ ${d.key} = ${d.to}` : d.change === 'removed' ? `- ${d.key} (was ${d.from})` : `~ ${d.key}: ${d.from} → ${d.to}`;
+          io.notify({ level: 'info', code: 'preview.later-parameter', text: `  at ${later.version}: ${text}`, data: { hop: later.version, ...d } });
+        }
+      }
       const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
       const dropPreview = async (): Promise<void> => {
         if (!preview) return;

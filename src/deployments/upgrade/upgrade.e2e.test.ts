@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
 import { readJournal } from '../../journal/journal.js';
 import type { JournalEntry } from '../../journal/entry.js';
-import { clearFaults, conn, installCredentials, runCli, sandboxCalls, setFaults, spawnCli, tempDir, type SandboxCall } from './test-support/harness.js';
+import { clearFaults, conn, installCredentials, runCli, sandboxCalls, sandboxOperations, setFaults, spawnCli, tempDir, type SandboxCall } from './test-support/harness.js';
 
 const SPEED = 400;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -69,6 +69,13 @@ describe('pantherctl upgrade against the sandbox', () => {
       expect(roleUpdates[i]!.seq).toBeLessThan(rootExecs[i]!.seq);
       if (i > 0) expect(rootExecs[i - 1]!.seq).toBeLessThan(roleUpdates[i]!.seq);
     }
+    // And by the sandbox's own clock: each role operation ended before the root one began.
+    const ops = await sandboxOperations(endpoint);
+    const roleOps = ops.filter((o) => o.stack === 'panther-deployment-role' && o.kind === 'update');
+    const rootOps = ops.filter((o) => o.stack === 'panther-root' && o.kind === 'update');
+    expect(roleOps).toHaveLength(3);
+    expect(rootOps).toHaveLength(3);
+    for (let i = 0; i < 3; i++) expect(Date.parse(roleOps[i]!.endedAt!)).toBeLessThanOrEqual(Date.parse(rootOps[i]!.startedAt));
     const after = await status(endpoint, state);
     expect(after.rootStack.version).toBe('v1.28.7');
     expect(after.roleStack.version).toBe('v1.28.7');
@@ -122,6 +129,39 @@ describe('pantherctl upgrade against the sandbox', () => {
     const resumed = await runCli(['resume', ...conn(endpoint, state)]);
     expect(resumed.code).toBe(0);
     expect((await status(endpoint, state)).rootStack.version).toBe('v1.26.9');
+  });
+
+  it('refusals change nothing: preflight lists every failure, no terminal without --yes, --dry-run, a drifted --plan', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    const noTty = await runCli(['upgrade', '--to', 'v1.28.7', ...conn(endpoint, state)]);
+    expect(noTty.code).toBe(1);
+    expect(noTty.stderr).toMatch(/--yes/);
+
+    const pre = await runCli(['upgrade', '--to', 'v1.28.7', '--yes', '--account', '999999999999', '--param', 'NoSuchParameter=1', ...conn(endpoint, state)]);
+    expect(pre.code).toBe(1);
+    expect(pre.stderr).toMatch(/preflight found 2 problems/);
+    expect(pre.stdout).toMatch(/FAILED: credentials are for account 123456789012/);
+    expect(pre.stdout).toMatch(/FAILED: --param NoSuchParameter is not a parameter of any hop/);
+
+    const dry = await runCli(['upgrade', '--to', 'v1.28.7', '--dry-run', '--json', ...conn(endpoint, state)]);
+    expect(dry.code).toBe(0);
+    const codes = dry.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { code: string }).code);
+    expect(codes).toContain('preview.change-set');
+    expect(codes).toContain('preview.parameters');
+    expect(codes.at(-1)).toBe('upgrade.dry-run');
+
+    const planFile = join(state, 'plan.json');
+    expect((await runCli(['plan', '--from', 'v1.25.18', '--to', 'v1.27.8', '--region', 'us-east-2', '--out', planFile])).code).toBe(0);
+    const drifted = await runCli(['upgrade', '--to', 'v1.28.7', '--yes', '--plan', planFile, ...conn(endpoint, state)]);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/saved plan: the plan ends at v1\.27\.8/);
+
+    const calls = await sandboxCalls(endpoint);
+    expect(calls.filter((c) => ['UpdateStack', 'ExecuteChangeSet', 'StartBuild'].includes(c.action))).toEqual([]);
+    // The dry run's change set was deleted again.
+    expect(mutating(calls, 'CreateChangeSet')).toHaveLength(mutating(calls, 'DeleteChangeSet').length);
+    expect((await status(endpoint, state)).rootStack.version).toBe('v1.25.18');
   });
 
   it('finishes under 30% throttling', async () => {
@@ -180,6 +220,28 @@ describe('pantherctl upgrade against the sandbox', () => {
     const files = walk(state);
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain(canary);
+  });
+
+  it('Ctrl-C stops waiting, not the update: exit 5, says how to resume, and resume finishes', async () => {
+    const endpoint = await sandbox({ speed: 50 });
+    const state = tempDir();
+    const child = spawnCli(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Once the role stack update was asked for, the run is waiting on AWS.
+    const waiting = setInterval(() => {
+      if (/update role stack .*…/.test(child.out())) {
+        clearInterval(waiting);
+        child.kill('SIGINT');
+      }
+    }, 20);
+    const code = await exited;
+    clearInterval(waiting);
+    expect(code).toBe(5);
+    expect(child.out()).toMatch(/pantherctl resume/);
+    expect(journalOf(state).at(-1)).toMatchObject({ type: 'run.interrupted' });
+    const resumed = await runCli(['resume', ...conn(endpoint, state)]);
+    expect(resumed.code).toBe(0);
+    expect(mutating(await sandboxCalls(endpoint), 'UpdateStack', 'panther-deployment-role')).toHaveLength(1);
   });
 
   it('survives SIGKILL at random points; resume finishes without updating a stack twice', async () => {
