@@ -23,8 +23,14 @@ export type JournalEntryType =
   /** The target was reached. */
   | 'run.done';
 
-/** Steps of one hop, in order. */
-export type StepName = 'update-role' | 'create-change-set' | 'execute-change-set' | 'start-build' | 'verify' | 'continue-rollback';
+/** Steps of one upgrade hop, in order (and `recover`'s ContinueUpdateRollback). */
+export type UpgradeStepName = 'update-role' | 'create-change-set' | 'execute-change-set' | 'start-build' | 'verify' | 'continue-rollback';
+
+/**
+ * Every step a journal records: an upgrade hop's, plus those of a first deploy (`deploy`
+ * creates the role and root stacks, and `--replace-failed` deletes a failed one).
+ */
+export type StepName = UpgradeStepName | 'create-role' | 'create-stack' | 'delete-stack';
 
 export interface JournalEntry {
   seq: number;
@@ -34,7 +40,7 @@ export interface JournalEntry {
   run: string;
   type: JournalEntryType;
   step?: StepName;
-  /** The hop's target version (`v1.27.8`). */
+  /** The upgrade hop's target version (`v1.27.8`), or a staged run's step group (`first-deploy`, `stage-2`). */
   hop?: string;
   /** The idempotency token sent with the mutating call, so a resumed run can recognise it. */
   clientRequestToken?: string;

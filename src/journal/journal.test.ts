@@ -6,6 +6,7 @@ import { Journal, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { journalPath, lockPath } from './paths.js';
 import { summarizeJournal } from './progress.js';
+import { openJournalSession } from './session.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'pantherctl-journal-'));
 const fixed = (): Date => new Date('2026-01-02T03:04:05.000Z');
@@ -98,5 +99,23 @@ describe('acquireLock', () => {
       code = (err as { code: string; exitCode: number }).code + (err as { exitCode: number }).exitCode;
     }
     expect(code).toBe('locked6');
+  });
+});
+
+describe('openJournalSession', () => {
+  const key = { account: '123456789012', region: 'us-east-2', rootStack: 'panther-root' };
+
+  it('holds the lock for its run until closed, so a second session on the deployment is refused', () => {
+    const stateDir = dir();
+    const first = openJournalSession(key, { command: 'configure', stateDir, now: fixed });
+    first.journal.append({ type: 'run.start', from: 'live', to: 'file', hops: ['stage-1'] });
+    const owner = JSON.parse(readFileSync(lockPath(key, stateDir), 'utf8')) as { command: string; run: string };
+    expect(owner).toMatchObject({ command: 'configure', run: first.journal.run });
+    expect(() => openJournalSession(key, { command: 'upgrade', stateDir })).toThrow(/locked by configure/);
+    first.close();
+    const second = openJournalSession(key, { command: 'resume', stateDir });
+    expect(second.path).toBe(journalPath(key, stateDir));
+    expect(second.before.plan).toEqual({ from: 'live', to: 'file', hops: ['stage-1'] });
+    second.close();
   });
 });

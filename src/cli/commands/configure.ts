@@ -1,23 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { ProgramBuilder } from '../main.js';
+import { connectionOptions, deploymentRoleOption, journalOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
 
-/**
- * Connection and journal options, spelled as the upgrade commands spell them
- * (src/cli/commands/deployment.ts), so one pantherctl.yml and one set of flags serve all.
- */
+/** Connection and journal options, as the upgrade commands take them. */
 function connection(cmd: Command): Command {
-  return cmd
-    .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
-    .option('--region <region>', 'AWS region (default: pantherctl.yml, then AWS_REGION)')
-    .option('--endpoint-url <url>', 'talk to this endpoint instead of AWS (e.g. the sandbox)')
-    .option('--assume-role <arn>', 'assume this IAM role first')
-    .option('--root-stack <name>', 'root stack (default: the only panther-* stack tagged PantherVersion)')
-    .option('--role-stack <name>', 'deployment role stack (default panther-deployment-role)')
-    .option('--account <id>', 'expected AWS account id; refuse others')
-    .option('--config <file>', 'connection settings file (default ./pantherctl.yml when present)')
-    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
-    .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)));
+  return journalOptions(connectionOptions(cmd));
 }
 
 function params(cmd: Command): Command {
@@ -27,12 +15,13 @@ function params(cmd: Command): Command {
 }
 
 function staged(cmd: Command): Command {
-  return cmd
-    .option('--yes', 'confirm up front (needed without a terminal)')
-    .addOption(new Option('--stage-size <n>', 'at most N parameters per staged update; small groups share one').argParser(intOption('--stage-size', 1, 1000)).conflicts('singleUpdate'))
-    .option('--single-update', 'apply every change in one update instead of stages')
-    .option('--no-build', 'do not run the panther-pulumi build after the stack operations')
-    .option('--skip-deployment-role', "do not pass the role stack's DeploymentRoleArn as the root stack's RoleARN");
+  return deploymentRoleOption(
+    cmd
+      .option('--yes', 'confirm up front (needed without a terminal)')
+      .addOption(new Option('--stage-size <n>', 'at most N parameters per staged update; small groups share one').argParser(intOption('--stage-size', 1, 1000)).conflicts('singleUpdate'))
+      .option('--single-update', 'apply every change in one update instead of stages')
+      .option('--no-build', 'do not run the panther-pulumi build after the stack operations'),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ProgramBuilder } from '../main.js';
+import { connectionOptions, deploymentRoleOption, journalOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
 
 /**
@@ -28,8 +29,11 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     return upgradeCommand(ctx, o as never, { resume: false });
   });
 
-  const resume = journaled(connection(b.command('resume', 'continue an upgrade that stopped (failure, Ctrl-C, crash), from its journal')));
+  const resume = journaled(connection(b.command('resume', 'continue an upgrade, deploy or configure that stopped (failure, Ctrl-C, crash), from its journal')));
   b.action(resume, async (ctx, o) => {
+    // A journal ending in an unfinished deploy or configure is theirs to continue.
+    const staged = await (await import('../../deployments/configure/commands.js')).resumeStagedCommand(ctx, o as never);
+    if (staged !== undefined) return staged;
     const { upgradeCommand } = await import('../../deployments/upgrade/upgrade-command.js');
     return upgradeCommand(ctx, o as never, { resume: true });
   });
@@ -69,23 +73,10 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
 
 /** Connection options every deployment command takes; pantherctl.yml supplies defaults. */
 function connection(cmd: Command): Command {
-  return cmd
-    .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
-    .option('--region <region>', 'AWS region (default: pantherctl.yml, then AWS_REGION)')
-    .option('--endpoint-url <url>', 'talk to this endpoint instead of AWS (e.g. the sandbox)')
-    .option('--assume-role <arn>', 'assume this IAM role first')
-    .option('--root-stack <name>', 'root stack (default: the only panther-* stack tagged PantherVersion)')
-    .option('--role-stack <name>', 'deployment role stack (default panther-deployment-role)')
-    .option('--account <id>', 'expected AWS account id; refuse others')
-    .option('--config <file>', 'connection settings file (default ./pantherctl.yml when present)')
-    .option('--catalog <file>', 'release catalog file instead of the embedded one');
+  return connectionOptions(cmd).option('--catalog <file>', 'release catalog file instead of the embedded one');
 }
 
 /** Options of the commands that change stacks and keep a journal. */
 function journaled(cmd: Command): Command {
-  return cmd
-    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
-    .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)))
-    .option('--param <key=value>', 'value for a parameter (new ones without a default); repeatable', collect)
-    .option('--skip-deployment-role', "do not pass the role stack's DeploymentRoleArn as the root stack's RoleARN");
+  return deploymentRoleOption(journalOptions(cmd).option('--param <key=value>', 'value for a parameter (new ones without a default); repeatable', collect));
 }

@@ -38,8 +38,10 @@ import {
   type DescribeEventsOptions,
   type GatewayOptions,
   type ParameterValue,
+  type SingleCallOptions,
   type ResourceChange,
   type StackEvent,
+  type StackEventsPage,
   type StackListEntry,
   type StackResource,
   type StackSummary,
@@ -120,12 +122,13 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
     private readonly options: GatewayOptions = {},
   ) {}
 
-  private call<T>(operation: string, stack: string | undefined, fn: () => Promise<T>): Promise<T> {
+  private call<T>(operation: string, stack: string | undefined, fn: () => Promise<T>, once = false): Promise<T> {
     const { io, retry } = this.options;
     return withRetry(
       fn,
       {
         ...retry,
+        ...(once ? { attempts: 1 } : {}),
         onRetry: (info) => {
           retry?.onRetry?.(info);
           io?.notify({
@@ -140,10 +143,13 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
     );
   }
 
-  async describeStack(stackIdOrName: string): Promise<StackSummary | undefined> {
+  async describeStack(stackIdOrName: string, options: SingleCallOptions = {}): Promise<StackSummary | undefined> {
     try {
-      const out = await this.call('DescribeStacks', stackIdOrName, () =>
-        this.client.send(new DescribeStacksCommand({ StackName: stackIdOrName })),
+      const out = await this.call(
+        'DescribeStacks',
+        stackIdOrName,
+        () => this.client.send(new DescribeStacksCommand({ StackName: stackIdOrName })),
+        options.retry === false,
       );
       const stack = out.Stacks?.[0];
       return stack ? toStackSummary(stack) : undefined;
@@ -341,11 +347,8 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
     const out: StackEvent[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call('DescribeStackEvents', stackIdOrName, () =>
-        this.client.send(new DescribeStackEventsCommand({ StackName: stackIdOrName, ...optional('NextToken', token) })),
-      );
-      for (const raw of page.StackEvents ?? []) {
-        const event = toStackEvent(raw);
+      const page = await this.describeEventsPage(stackIdOrName, token === undefined ? {} : { nextToken: token });
+      for (const event of page.events) {
         // Pages come newest first: the first known or too old event ends the walk.
         if (options.sinceEventId !== undefined && event.eventId === options.sinceEventId) return out;
         if (options.since !== undefined && event.time.getTime() < options.since.getTime()) return out;
@@ -353,9 +356,19 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
         if (options.limit !== undefined && out.length >= options.limit) return out;
         if (options.stopAt?.(event)) return out;
       }
-      token = page.NextToken;
+      token = page.nextToken;
     } while (token);
     return out;
+  }
+
+  async describeEventsPage(stackIdOrName: string, options: SingleCallOptions & { nextToken?: string } = {}): Promise<StackEventsPage> {
+    const page = await this.call(
+      'DescribeStackEvents',
+      stackIdOrName,
+      () => this.client.send(new DescribeStackEventsCommand({ StackName: stackIdOrName, ...optional('NextToken', options.nextToken) })),
+      options.retry === false,
+    );
+    return { events: (page.StackEvents ?? []).map(toStackEvent), ...optional('nextToken', page.NextToken) };
   }
 
   async listStackResources(stackIdOrName: string): Promise<StackResource[]> {

@@ -250,6 +250,18 @@ export interface DescribeEventsOptions {
   stopAt?: (event: StackEvent) => boolean;
 }
 
+/** One DescribeStackEvents answer: its events newest first, and the token of the next (older) page. */
+export interface StackEventsPage {
+  events: StackEvent[];
+  nextToken?: string;
+}
+
+/** For callers that pace and retry their own calls (the stack waiter). */
+export interface SingleCallOptions {
+  /** Retry throttled/transient failures inside the gateway. Default true; false: exactly one request. */
+  retry?: boolean;
+}
+
 export interface ContinueUpdateRollbackInput {
   stackName: string;
   /** Logical ids; nested resources as `NestedStackLogicalId.LogicalId`, as AWS expects. */
@@ -260,7 +272,7 @@ export interface ContinueUpdateRollbackInput {
 
 export interface CloudFormationGateway {
   /** `undefined` when the stack does not exist (or is deleted and named by name). */
-  describeStack(stackIdOrName: string): Promise<StackSummary | undefined>;
+  describeStack(stackIdOrName: string, options?: SingleCallOptions): Promise<StackSummary | undefined>;
   /** Every stack of the account/region (paginated); deleted ones only with includeDeleted. */
   listStacks(options?: { includeDeleted?: boolean }): Promise<StackListEntry[]>;
   /** The original template body (GetTemplate). */
@@ -280,6 +292,8 @@ export interface CloudFormationGateway {
    * is met; without one, every event of the stack.
    */
   describeEvents(stackIdOrName: string, options?: DescribeEventsOptions): Promise<StackEvent[]>;
+  /** Exactly one DescribeStackEvents page (newest first); `nextToken` continues to older events. */
+  describeEventsPage(stackIdOrName: string, options?: SingleCallOptions & { nextToken?: string }): Promise<StackEventsPage>;
   listStackResources(stackIdOrName: string): Promise<StackResource[]>;
   continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void>;
   cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;

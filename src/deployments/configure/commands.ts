@@ -7,11 +7,12 @@ import type { CliContext } from '../../cli/context.js';
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import type { ConnectionFlags } from '../config/settings.js';
 import type { StagingOptions } from '../staging/types.js';
-import { openDeployment, resumeCommandFor, withInterrupt } from '../upgrade/cli-support.js';
+import { openDeployment, resumeCommandFor, withInterrupt, type OpenedDeployment } from '../upgrade/cli-support.js';
 import type { Confirm } from './confirm.js';
 import { runConfigure, runParamsDiff } from './configure.js';
 import { runDeploy } from './deploy.js';
-import { resumeStagedRun } from './resume.js';
+import { latestStagedCommand, resumeStagedRun } from './resume.js';
+import type { StagedRunOptions } from './types.js';
 
 export interface ParamsFlags extends ConnectionFlags {
   params: string;
@@ -57,44 +58,26 @@ function confirmFor(ctx: CliContext, yes: boolean | undefined): Confirm {
   };
 }
 
-export async function deployCommand(ctx: CliContext, o: DeployFlags): Promise<number> {
-  const confirm = confirmFor(ctx, o.yes);
-  const { settings, deps } = await openDeployment(ctx, o);
+/** Runs `body` with the deployment's settings and gateways, closing the gateways after. */
+async function withDeployment<T>(ctx: CliContext, o: ConnectionFlags, body: (opened: OpenedDeployment) => Promise<T>): Promise<T> {
+  const opened = await openDeployment(ctx, o);
   try {
-    if (!settings.rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
-    const rootStack = settings.rootStack;
-    await withInterrupt((signal) =>
-      runDeploy(deps, ctx.io, {
-        version: o.version,
-        rootStack,
-        roleStack: settings.roleStack,
-        region: settings.connection.region,
-        paramsFile: o.params,
-        overrides: o.param ?? [],
-        staging: stagingOf(o),
-        replaceFailed: Boolean(o.replaceFailed),
-        ...(o.build === false ? { build: false } : {}),
-        useDeploymentRole: settings.useDeploymentRole,
-        stateDir: settings.stateDir,
-        timeoutMs: settings.timeoutMs,
-        confirm,
-        signal,
-        resumeCommand: resumeCommandFor(o, rootStack),
-      }),
-    );
-    return ExitCode.ok;
+    return await body(opened);
   } finally {
-    deps.close();
+    opened.deps.close();
   }
 }
 
-export async function configureCommand(ctx: CliContext, o: StagedFlags): Promise<number> {
+/**
+ * `deploy` and `configure`: the confirmation settled first (refused without a terminal or
+ * `--yes`), then the run with the options both take and Ctrl-C wired to stop waiting.
+ */
+async function stagedCommand(ctx: CliContext, o: StagedFlags, run: (opened: OpenedDeployment, options: StagedRunOptions) => Promise<unknown>): Promise<number> {
   const confirm = confirmFor(ctx, o.yes);
-  const { settings, deps } = await openDeployment(ctx, o);
-  try {
+  return withDeployment(ctx, o, async (opened) => {
+    const { settings } = opened;
     await withInterrupt((signal) =>
-      runConfigure(deps, ctx.io, {
-        ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
+      run(opened, {
         roleStack: settings.roleStack,
         region: settings.connection.region,
         paramsFile: o.params,
@@ -110,15 +93,23 @@ export async function configureCommand(ctx: CliContext, o: StagedFlags): Promise
       }),
     );
     return ExitCode.ok;
-  } finally {
-    deps.close();
-  }
+  });
+}
+
+export function deployCommand(ctx: CliContext, o: DeployFlags): Promise<number> {
+  return stagedCommand(ctx, o, ({ settings, deps }, shared) => {
+    if (!settings.rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
+    return runDeploy(deps, ctx.io, { ...shared, version: o.version, rootStack: settings.rootStack, replaceFailed: Boolean(o.replaceFailed) });
+  });
+}
+
+export function configureCommand(ctx: CliContext, o: StagedFlags): Promise<number> {
+  return stagedCommand(ctx, o, ({ settings, deps }, shared) => runConfigure(deps, ctx.io, { ...shared, ...(settings.rootStack ? { rootStack: settings.rootStack } : {}) }));
 }
 
 /** Exit 0 when the live stack equals the file, 1 when it differs. */
-export async function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<number> {
-  const { settings, deps } = await openDeployment(ctx, o);
-  try {
+export function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<number> {
+  return withDeployment(ctx, o, async ({ settings, deps }) => {
     const result = await runParamsDiff(deps, ctx.io, {
       ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
       roleStack: settings.roleStack,
@@ -127,24 +118,19 @@ export async function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<
       secretsDiffer: Boolean(o.secretsDiffer),
     });
     return result.different ? ExitCode.refused : ExitCode.ok;
-  } finally {
-    deps.close();
-  }
+  });
 }
 
 /**
- * For `pantherctl resume`: when the deployment's journal ends in an unfinished `deploy` or
- * `configure`, continue it and return the exit code; `undefined` when the journal's latest
- * run is not one of them (the upgrade executor's resume takes over).
+ * For `pantherctl resume`: when the deployment's journal ends in a `deploy` or `configure`,
+ * continue it (or say it already finished) and return the exit code; `undefined` when the
+ * journal's latest run is not one of them (the upgrade executor's resume takes over).
  */
-export async function resumeStagedCommand(ctx: CliContext, o: ConnectionFlags): Promise<number | undefined> {
-  const { settings, deps } = await openDeployment(ctx, o);
-  try {
-    if (!settings.rootStack) return undefined;
-    const { pendingStagedRun } = await import('./resume.js');
-    const pending = await pendingStagedRun(deps, { rootStack: settings.rootStack, region: settings.connection.region, stateDir: settings.stateDir });
-    if (!pending) return undefined;
+export function resumeStagedCommand(ctx: CliContext, o: ConnectionFlags): Promise<number | undefined> {
+  return withDeployment(ctx, o, async ({ settings, deps }) => {
     const rootStack = settings.rootStack;
+    if (!rootStack) return undefined;
+    if (!(await latestStagedCommand(deps, { rootStack, region: settings.connection.region, stateDir: settings.stateDir }))) return undefined;
     await withInterrupt((signal) =>
       resumeStagedRun(deps, ctx.io, {
         rootStack,
@@ -158,7 +144,5 @@ export async function resumeStagedCommand(ctx: CliContext, o: ConnectionFlags): 
       }),
     );
     return ExitCode.ok;
-  } finally {
-    deps.close();
-  }
+  });
 }

@@ -6,20 +6,20 @@ import type { HopRecord } from '../../journal/progress.js';
 import { validateParameters } from '../../parameters/validate.js';
 import type { StackSummary } from '../aws/types.js';
 import { planStages } from '../staging/plan-stages.js';
-import type { Stage, StagingOptions } from '../staging/types.js';
+import type { Stage } from '../staging/types.js';
 import { chooseRootStack, VERSION_TAG } from '../status/discover-root.js';
 import type { ExecutorDeps } from '../upgrade/deps.js';
 import { parseTemplateParameters } from '../upgrade/template-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
-import type { Confirm } from './confirm.js';
 import { checkRootStackName } from './deploy.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
 import { diffAgainstLive, type LiveDiff } from './parameter-diff.js';
 import { notifyDiff } from './render-diff.js';
-import { failRun, finishRun } from './run-records.js';
-import { openRunSession } from './session.js';
-import { previewStage, runPulumiBuild, runStages, type StagePreview } from './stage-runner.js';
-import { HOP, type StagedRunContext, type StagedRunRecord } from './types.js';
+import { notifyStagePlan, stageSummary } from './render-stages.js';
+import { startStagedRun } from './run-records.js';
+import { runInSession } from './session.js';
+import { previewStage, runStagedBuild, runStages, type StagePreview } from './stage-runner.js';
+import { HOP, type StagedRunOptions } from './types.js';
 import { reportIssues } from './validation.js';
 
 export interface LiveInspectOptions {
@@ -94,20 +94,8 @@ export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, 
   return { rootStack: root.name, different: diff.different, rows: diff.rows };
 }
 
-export interface ConfigureOptions extends LiveInspectOptions {
-  region: string;
-  staging?: StagingOptions;
-  /** Run `panther-pulumi` after the stages. Default: when the stack's version is v1.22 or later. */
-  build?: boolean;
-  /** Pass the role stack's DeploymentRoleArn as RoleARN. Default true. */
-  useDeploymentRole?: boolean;
-  stateDir: string;
-  timeoutMs: number;
-  confirm: Confirm;
-  signal?: AbortSignal;
-  /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
-  resumeCommand?: string;
-}
+/** `build` runs `panther-pulumi` after the stages; default when the stack's version is v1.22 or later. */
+export interface ConfigureOptions extends LiveInspectOptions, StagedRunOptions {}
 
 export interface ConfigureResult {
   rootStack: string;
@@ -151,18 +139,8 @@ export async function executeConfigure(
   build: boolean,
   resume: { records: ReadonlyMap<string, HopRecord> } | undefined,
 ): Promise<ConfigureResult> {
-  const session = await openRunSession(deps, { region: o.region, rootStack: o.rootStack, stateDir: o.stateDir, command: 'configure' });
-  const c: StagedRunContext = {
-    deps,
-    io,
-    journal: session.journal,
-    signal: o.signal ?? new AbortController().signal,
-    timeoutMs: o.timeoutMs,
-    rootStack: o.rootStack,
-    resumeCommand: o.resumeCommand ?? `pantherctl resume --root-stack ${o.rootStack} --region ${o.region}`,
-  };
   const records = resume?.records ?? new Map<string, HopRecord>();
-  try {
+  return runInSession(deps, io, o, 'configure', async (c) => {
     if (o.useDeploymentRole ?? true) {
       const role = await deps.cloudFormation.describeStack(o.roleStack);
       const arn = role?.outputs.DeploymentRoleArn;
@@ -173,27 +151,12 @@ export async function executeConfigure(
       level: 'info',
       code: 'configure.plan',
       text: `configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`,
-      data: { rootStack: o.rootStack, stages: stages.map((s) => ({ index: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) })) },
+      data: { rootStack: o.rootStack, stages: stages.map(stageSummary) },
     });
-    for (const s of stages) {
-      io.notify({
-        level: 'info',
-        code: 'configure.stage-plan',
-        text: `  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${s.parameters.map((p) => p.key).join(', ')}`,
-        data: { stage: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) },
-      });
-    }
+    notifyStagePlan(io, 'configure', stages);
     let preview: StagePreview | undefined;
     if (!resume) {
-      const record: StagedRunRecord = {
-        command: 'configure',
-        paramsFile: source.file,
-        paramsSha256: source.sha256,
-        overrideKeys: source.overrideKeys,
-        stages: stages.map((s) => s.parameters.map((p) => p.key)),
-        build,
-      };
-      c.journal.append({ type: 'run.start', from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), ...record, options: { ...o.staging } });
+      startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
       preview = await previewStage(c, stages[0]!, stages.length);
       if (!(await o.confirm(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`))) {
         await deps.cloudFormation.deleteChangeSet({ stackName: o.rootStack, changeSetName: preview.changeSetName }).catch(() => undefined);
@@ -201,8 +164,7 @@ export async function executeConfigure(
       }
     }
     const staged = await runStages(c, stages, records, preview);
-    if (build && staged.applied.length > 0) await runPulumiBuild(c, HOP.build, records.get(HOP.build));
-    finishRun(c.journal);
+    if (build && staged.applied.length > 0) await runStagedBuild(c, HOP.build, records.get(HOP.build));
     const result: ConfigureResult = {
       rootStack: o.rootStack,
       changed: staged.applied.length > 0,
@@ -219,10 +181,5 @@ export async function executeConfigure(
       data: { ...result },
     });
     return result;
-  } catch (err) {
-    failRun(c.journal, err);
-    throw err;
-  } finally {
-    session.close();
-  }
+  });
 }

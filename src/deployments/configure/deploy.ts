@@ -1,55 +1,42 @@
 import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
 import { roleTemplateUrl, rootTemplateUrl } from '../../catalog/urls.js';
 import { normalizeVersion, parseVersion } from '../../catalog/version.js';
-import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { IoHost } from '../../io/messages.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { redactValue } from '../../parameters/redact.js';
 import { validateParameters } from '../../parameters/validate.js';
 import type { StackSummary } from '../aws/types.js';
 import { planFirstDeploy } from '../staging/first-deploy.js';
-import type { FirstDeployPlan, StagingOptions } from '../staging/types.js';
+import type { FirstDeployPlan } from '../staging/types.js';
 import { VERSION_TAG } from '../status/discover-root.js';
 import type { ExecutorDeps } from '../upgrade/deps.js';
 import { constraintProblem } from '../upgrade/hop-parameters.js';
 import { parseTemplateParameters, type TemplateParameterDecl } from '../upgrade/template-parameters.js';
 import { isInProgress, isStableStatus } from '../wait/stack-status.js';
-import type { Confirm } from './confirm.js';
+import type { StackWaitResult } from '../wait/types.js';
+import type { OperationContext } from '../operations/context.js';
+import { requestToken } from '../operations/request-token.js';
+import { describeOrFail, recordStackOutcome, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import { everReachedCreateComplete } from './ever-created.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
-import { failRun, finishRun, stepOf } from './run-records.js';
-import { openRunSession } from './session.js';
-import { describeOrFail, newestEventId, requestToken, rootCauseOf, runPulumiBuild, runStages, waitStack } from './stage-runner.js';
-import { HOP, type StagedRunContext, type StagedRunRecord, type StagedStep } from './types.js';
+import { notifyStagePlan, shownValue, stageSummary } from './render-stages.js';
+import { startStagedRun } from './run-records.js';
+import { runInSession } from './session.js';
+import { runStagedBuild, runStages } from './stage-runner.js';
+import { HOP, type StagedRunOptions } from './types.js';
 import { reportIssues } from './validation.js';
 
 /** The prefix the deployment role's permissions are scoped to (spec, "Naming the root stack"). */
 export const ROOT_STACK_PREFIX = 'panther-';
 
-export interface DeployOptions {
+/** `build` runs `panther-pulumi` after the create and after the stages. */
+export interface DeployOptions extends StagedRunOptions {
   /** Panther version to deploy, `v1.28.7` or `1.28.7`. */
   version: string;
   rootStack: string;
-  /** Default `panther-deployment-role`. */
-  roleStack: string;
-  region: string;
-  paramsFile: string;
-  /** `--param KEY=VALUE` flags. */
-  overrides?: readonly string[];
-  staging?: StagingOptions;
   /** Delete a stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again. Default false. */
   replaceFailed?: boolean;
-  /** Run `panther-pulumi` after the create and after the stages. Default: from v1.22 on, as the spec says. */
-  build?: boolean;
-  /** Pass the role stack's DeploymentRoleArn as the root stack's RoleARN. Default true. */
-  useDeploymentRole?: boolean;
-  stateDir: string;
-  /** Bound of each wait. */
-  timeoutMs: number;
-  confirm: Confirm;
-  signal?: AbortSignal;
-  /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
-  resumeCommand?: string;
 }
 
 export interface DeployResult {
@@ -135,19 +122,12 @@ function notifyPlan(io: IoHost, o: DeployOptions, plan: FirstDeployPlan, version
     level: 'info',
     code: 'deploy.plan',
     text: `deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`,
-    data: { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map((s) => ({ index: s.index, groups: s.groups, risky: s.risky, parameters: s.parameters.map((p) => p.key) })), atDefault: plan.atDefault },
+    data: { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map(stageSummary), atDefault: plan.atDefault },
   });
   for (const p of plan.create) {
-    io.notify({ level: 'info', code: 'deploy.create-value', text: `  create: ${p.key} = ${redactValue(p.key, p.value) === '' ? "''" : redactValue(p.key, p.value)}`, data: { key: p.key } });
+    io.notify({ level: 'info', code: 'deploy.create-value', text: `  create: ${p.key} = ${shownValue(p.key, p.value)}`, data: { key: p.key } });
   }
-  for (const s of plan.stages) {
-    io.notify({
-      level: 'info',
-      code: 'deploy.stage-plan',
-      text: `  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${s.parameters.map((p) => `${p.key}=${redactValue(p.key, p.value) === '' ? "''" : redactValue(p.key, p.value)}`).join(', ')}`,
-      data: { stage: s.index, parameters: s.parameters.map((p) => p.key) },
-    });
-  }
+  notifyStagePlan(io, 'deploy', plan.stages, { withValues: true });
   if (plan.atDefault.length) {
     io.notify({ level: 'info', code: 'deploy.at-default', text: `  already the template default (no update needed): ${plan.atDefault.join(', ')}`, data: { keys: plan.atDefault } });
   }
@@ -164,21 +144,11 @@ export async function executeDeploy(
   resume: { records: ReadonlyMap<string, HopRecord> } | undefined,
 ): Promise<DeployResult> {
   const { plan, templateUrl, build } = prepared;
-  const session = await openRunSession(deps, { region: o.region, rootStack: o.rootStack, stateDir: o.stateDir, command: 'deploy' });
   const records = resume?.records ?? new Map<string, HopRecord>();
-  const c: StagedRunContext = {
-    deps,
-    io,
-    journal: session.journal,
-    signal: o.signal ?? new AbortController().signal,
-    timeoutMs: o.timeoutMs,
-    rootStack: o.rootStack,
-    resumeCommand: o.resumeCommand ?? `pantherctl resume --root-stack ${o.rootStack} --region ${o.region}`,
-  };
-  try {
+  return runInSession(deps, io, o, 'deploy', async (c) => {
     let root = await deps.cloudFormation.describeStack(o.rootStack);
     const createRec = records.get(HOP.create);
-    const createDone = stepOf(createRec, 'create-stack')?.status === 'done';
+    const createDone = createRec?.steps['create-stack']?.status === 'done';
     if (!resume) await checkRootForFirstDeploy(c, root, o);
 
     notifyPlan(io, o, plan, version);
@@ -186,17 +156,18 @@ export async function executeDeploy(
       throw new PantherctlError('not-confirmed', 'deploy cancelled: nothing was changed', { hint: 'Pass --yes to deploy without the question.' });
     }
     if (!resume) {
-      const record: StagedRunRecord = {
+      startStagedRun(c.journal, {
         command: 'deploy',
-        paramsFile: source.file,
-        paramsSha256: source.sha256,
-        overrideKeys: source.overrideKeys,
-        version,
-        stages: plan.stages.map((s) => s.parameters.map((p) => p.key)),
-        create: plan.create.map((p) => p.key),
+        source,
+        stages: plan.stages,
         build,
-      };
-      c.journal.append({ type: 'run.start', from: 'none', to: version, hops: [HOP.role, HOP.create, ...plan.stages.map((s) => HOP.stage(s.index))], ...record, options: { ...o.staging, replaceFailed: Boolean(o.replaceFailed) } });
+        version,
+        create: plan.create.map((p) => p.key),
+        from: 'none',
+        to: version,
+        hops: [HOP.role, HOP.create, ...plan.stages.map((s) => HOP.stage(s.index))],
+        options: { ...o.staging, replaceFailed: Boolean(o.replaceFailed) },
+      });
     }
 
     const roleArn = await ensureRoleStack(c, o, version);
@@ -209,11 +180,10 @@ export async function executeDeploy(
       }
       await createRoot(c, o, version, templateUrl, plan, root, createRec);
     }
-    if (build) await runPulumiBuild(c, HOP.create, records.get(HOP.create));
+    if (build) await runStagedBuild(c, HOP.create, records.get(HOP.create));
 
     const staged = await runStages(c, plan.stages, records);
-    if (build && staged.applied.some((i) => records.get(HOP.stage(i))?.done !== true)) await runPulumiBuild(c, HOP.build, records.get(HOP.build));
-    finishRun(c.journal);
+    if (build && staged.applied.some((i) => records.get(HOP.stage(i))?.done !== true)) await runStagedBuild(c, HOP.build, records.get(HOP.build));
     const result: DeployResult = {
       rootStack: o.rootStack,
       version,
@@ -229,16 +199,11 @@ export async function executeDeploy(
       data: { ...result },
     });
     return result;
-  } catch (err) {
-    failRun(c.journal, err);
-    throw err;
-  } finally {
-    session.close();
-  }
+  });
 }
 
 /** What may stand where the root stack goes: nothing, or a failed first deploy. */
-async function checkRootForFirstDeploy(c: StagedRunContext, root: StackSummary | undefined, o: DeployOptions): Promise<void> {
+async function checkRootForFirstDeploy(c: OperationContext, root: StackSummary | undefined, o: DeployOptions): Promise<void> {
   if (!root) return;
   if (root.status === 'ROLLBACK_COMPLETE') {
     const cause = await c.deps.findRootCause(root.stackId, { signal: c.signal }).catch(() => undefined);
@@ -261,7 +226,7 @@ async function checkRootForFirstDeploy(c: StagedRunContext, root: StackSummary |
  * The role stack at the deploy's version: created when absent, updated when at another
  * version, waited on. Returns its DeploymentRoleArn when the root stack should use it.
  */
-async function ensureRoleStack(c: StagedRunContext, o: DeployOptions, version: string): Promise<string | undefined> {
+async function ensureRoleStack(c: OperationContext, o: DeployOptions, version: string): Promise<string | undefined> {
   let role = await c.deps.cloudFormation.describeStack(o.roleStack);
   const url = roleTemplateUrl(version);
   if (role && isInProgress(role.status)) {
@@ -280,24 +245,17 @@ async function ensureRoleStack(c: StagedRunContext, o: DeployOptions, version: s
     await settleRole(c, await waitStack(c, stackId, undefined, token, 'role', started), started, 'create-role');
     role = await describeOrFail(c, stackId);
   } else if (role.tags[VERSION_TAG] !== version) {
-    const token = requestToken('role');
-    const started = new Date();
-    const beforeEventId = await newestEventId(c, role.stackId);
     c.io.notify({ level: 'info', code: 'deploy.role', text: `updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, data: { stack: o.roleStack, version, action: 'update' } });
-    c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'update-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url, beforeEventId });
-    try {
-      await c.deps.cloudFormation.updateStack({
-        stackName: role.stackId,
-        templateUrl: url,
-        parameters: role.parameters.map((p) => ({ key: p.key, usePreviousValue: true })),
-        tags: { ...role.tags, [VERSION_TAG]: version },
-        clientRequestToken: token,
-      });
-      await settleRole(c, await waitStack(c, role.stackId, beforeEventId, token, 'role', started), started, 'update-role');
-    } catch (err) {
-      if (!(isPantherctlError(err) && err.code === 'no-updates')) throw err;
-      c.journal.append({ type: 'step.done', hop: HOP.role, step: 'update-role', noUpdates: true });
-    }
+    const updated = await updateStackAndWait(c, {
+      hop: HOP.role,
+      step: 'update-role',
+      stack: role,
+      input: { templateUrl: url, parameters: role.parameters.map((p) => ({ key: p.key, usePreviousValue: true })), tags: { ...role.tags, [VERSION_TAG]: version } },
+      clientRequestToken: requestToken('role'),
+      label: 'role',
+      journal: { stack: o.roleStack, templateUrl: url },
+    });
+    if (updated !== 'no-updates') await settleRole(c, updated.result, updated.started, 'update-role');
     role = await describeOrFail(c, role.stackId);
   } else {
     c.io.notify({ level: 'info', code: 'deploy.role', text: `deployment role stack ${o.roleStack} is at ${version}`, data: { stack: o.roleStack, version, action: 'none' } });
@@ -305,13 +263,10 @@ async function ensureRoleStack(c: StagedRunContext, o: DeployOptions, version: s
   return (o.useDeploymentRole ?? true) ? role.outputs.DeploymentRoleArn : undefined;
 }
 
-async function settleRole(c: StagedRunContext, result: Awaited<ReturnType<typeof waitStack>>, started: Date, step: StagedStep): Promise<void> {
-  if (result.outcome === 'succeeded') {
-    c.journal.append({ type: 'step.done', hop: HOP.role, step, finalStatus: result.finalStatus });
-    return;
-  }
-  const cause = await rootCauseOf(c, result, started);
-  c.journal.append({ type: 'step.failed', hop: HOP.role, step, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause.text } : {}) });
+async function settleRole(c: OperationContext, result: StackWaitResult, started: Date, step: 'create-role' | 'update-role'): Promise<void> {
+  const outcome = await recordStackOutcome(c, { hop: HOP.role, step }, result, started);
+  if (outcome.ok) return;
+  const { cause } = outcome;
   throw new PantherctlError('role-stack-failed', `the deployment role stack ${result.stackName} ended ${result.finalStatus}${cause ? `: ${cause.text}` : ''}`, {
     source: 'deployment',
     hint: 'Nothing of the root stack was created. Fix the cause, then deploy again.',
@@ -320,7 +275,7 @@ async function settleRole(c: StagedRunContext, result: Awaited<ReturnType<typeof
 }
 
 /** `--replace-failed`: deletes a stack of a failed first deploy, never one that ever existed for real. */
-async function replaceFailedStack(c: StagedRunContext, root: StackSummary): Promise<void> {
+async function replaceFailedStack(c: OperationContext, root: StackSummary): Promise<void> {
   const events = await c.deps.cloudFormation.describeEvents(root.stackId);
   if (everReachedCreateComplete(events, root)) {
     throw new PantherctlError('refuse-delete', `${root.name} reached CREATE_COMPLETE once; pantherctl never deletes a stack that was deployed`, {
@@ -342,8 +297,8 @@ async function replaceFailedStack(c: StagedRunContext, root: StackSummary): Prom
   c.journal.append({ type: 'step.done', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
 }
 
-async function createRoot(c: StagedRunContext, o: DeployOptions, version: string, templateUrl: string, plan: FirstDeployPlan, existing: StackSummary | undefined, rec: HopRecord | undefined): Promise<void> {
-  const requested = stepOf(rec, 'create-stack');
+async function createRoot(c: OperationContext, o: DeployOptions, version: string, templateUrl: string, plan: FirstDeployPlan, existing: StackSummary | undefined, rec: HopRecord | undefined): Promise<void> {
+  const requested = rec?.steps['create-stack'];
   let stackId: string;
   let token: string | undefined;
   let started: Date;
@@ -371,13 +326,12 @@ async function createRoot(c: StagedRunContext, o: DeployOptions, version: string
     c.journal.append({ type: 'step.accepted', hop: HOP.create, step: 'create-stack', stackId });
   }
   const result = await waitStack(c, stackId, undefined, token, 'root', started);
-  if (result.outcome === 'succeeded') {
-    c.journal.append({ type: 'step.done', hop: HOP.create, step: 'create-stack', finalStatus: result.finalStatus, elapsedMs: result.elapsedMs });
+  const outcome = await recordStackOutcome(c, { hop: HOP.create, step: 'create-stack' }, result, started);
+  if (outcome.ok) {
     c.io.notify({ level: 'info', code: 'deploy.created', text: `${o.rootStack} created (${result.finalStatus})`, data: { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs } });
     return;
   }
-  const cause = await rootCauseOf(c, result, started);
-  c.journal.append({ type: 'step.failed', hop: HOP.create, step: 'create-stack', finalStatus: result.finalStatus, ...(cause ? { rootCause: cause.text } : {}) });
+  const { cause } = outcome;
   c.io.notify({ level: 'error', code: 'deploy.create-failed', text: `creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, data: { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) } });
   throw new PantherctlError('first-deploy-failed', `the first deploy of ${o.rootStack} failed${cause ? `: ${cause.text}` : ''}; the stack is left in ${result.finalStatus}`, {
     source: 'deployment',

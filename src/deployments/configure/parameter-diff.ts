@@ -1,6 +1,6 @@
 import { isSecret, REDACTED } from '../../parameters/redact.js';
 import type { StackParameter } from '../aws/types.js';
-import { constraintProblem } from '../upgrade/hop-parameters.js';
+import { constraintProblem, type ParameterFinding } from '../upgrade/hop-parameters.js';
 import type { TemplateParameterDecl } from '../upgrade/template-parameters.js';
 import type { StagedParameter } from '../staging/types.js';
 
@@ -19,13 +19,8 @@ export interface ParameterDiffEntry {
   secret: boolean;
 }
 
-export interface DiffFinding {
-  severity: 'error' | 'warning';
-  /** `unknown-parameter`, `parameter-constraint`, `ignored-after-first-deploy`. */
-  code: string;
-  parameter: string;
-  message: string;
-}
+/** A finding of the file against the live template: `unknown-parameter`, `parameter-constraint`, `ignored-after-first-deploy`. */
+export type DiffFinding = ParameterFinding;
 
 export interface LiveDiff {
   /** Every key of the file, in file order (last value of a repeated key). */

@@ -23,14 +23,19 @@ export interface ResumeStagedOptions {
   resumeCommand?: string;
 }
 
-/**
- * Whether the deployment's journal ends in an unfinished `deploy` or `configure` run, so
- * `pantherctl resume` can hand it to `resumeStagedRun` instead of the upgrade executor.
- */
-export async function pendingStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; stateDir: string }): Promise<'deploy' | 'configure' | undefined> {
+/** The latest staged run of the deployment's journal (see `latestStagedRun`). */
+async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; stateDir: string }): Promise<ReturnType<typeof latestStagedRun>> {
   const { account } = await deps.identity.getCallerIdentity();
-  const run = latestStagedRun(readJournal(journalPath({ account, region: o.region, rootStack: o.rootStack }, o.stateDir)));
-  return run && !run.finished ? run.start.command : undefined;
+  return latestStagedRun(readJournal(journalPath({ account, region: o.region, rootStack: o.rootStack }, o.stateDir)));
+}
+
+/**
+ * Whether the deployment's journal ends in a `deploy` or `configure` run, finished or not, so
+ * `pantherctl resume` hands it to `resumeStagedRun` (which continues it, or says it finished)
+ * instead of the upgrade executor.
+ */
+export async function latestStagedCommand(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; stateDir: string }): Promise<'deploy' | 'configure' | undefined> {
+  return (await readLatestStagedRun(deps, o))?.start.command;
 }
 
 /**
@@ -40,9 +45,7 @@ export async function pendingStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: 
  * the journal records only keys and the file's digest, never values.
  */
 export async function resumeStagedRun(deps: ExecutorDeps, io: IoHost, o: ResumeStagedOptions): Promise<DeployResult | ConfigureResult | { alreadyDone: true }> {
-  const { account } = await deps.identity.getCallerIdentity();
-  const entries = readJournal(journalPath({ account, region: o.region, rootStack: o.rootStack }, o.stateDir));
-  const run = latestStagedRun(entries);
+  const run = await readLatestStagedRun(deps, o);
   if (!run) throw new PantherctlError('nothing-to-resume', `the journal of ${o.rootStack} holds no deploy or configure run`, { hint: 'Nothing to resume.' });
   if (run.finished) {
     io.notify({ level: 'result', code: 'resume.already-done', text: `the last ${run.start.command} of ${o.rootStack} already finished; nothing to resume`, data: { command: run.start.command } });

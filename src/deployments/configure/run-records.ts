@@ -1,8 +1,10 @@
 import { isPantherctlError } from '../../errors/pantherctl-error.js';
 import type { JournalEntry } from '../../journal/entry.js';
 import type { Journal } from '../../journal/journal.js';
-import { summarizeJournal, type HopRecord, type StepRecord } from '../../journal/progress.js';
-import type { StagedRunRecord, StagedStep } from './types.js';
+import { summarizeJournal, type HopRecord } from '../../journal/progress.js';
+import type { Stage } from '../staging/types.js';
+import type { ParameterSource } from './inputs.js';
+import type { StagedRunRecord } from './types.js';
 
 /**
  * The latest staged run (`deploy` or `configure`) of a journal: its `run.start` entry and
@@ -25,11 +27,6 @@ export function latestStagedRun(entries: readonly JournalEntry[]): { start: Jour
   };
 }
 
-/** A step record by name, including the staged steps the upgrade's StepName does not list. */
-export function stepOf(record: HopRecord | undefined, step: StagedStep): StepRecord | undefined {
-  return (record?.steps as Partial<Record<string, StepRecord>> | undefined)?.[step];
-}
-
 export function finishRun(journal: Journal): void {
   journal.append({ type: 'run.done' });
 }
@@ -45,4 +42,38 @@ export function failRun(journal: Journal, err: unknown): void {
   } catch {
     // The journal may already be closed or unwritable; the original error matters more.
   }
+}
+
+export interface StagedRunStart {
+  command: StagedRunRecord['command'];
+  source: ParameterSource;
+  stages: readonly Stage[];
+  build: boolean;
+  /** Deploy only: the version and the keys of the create call. */
+  version?: string;
+  create?: readonly string[];
+  /** The plan as `summarizeJournal` reads it: from, to and the journal hops in order. */
+  from: string;
+  to: string;
+  hops: string[];
+  /** The staging flags, for the record. */
+  options: Record<string, unknown>;
+}
+
+/**
+ * Journals the start of a `deploy` or `configure`: what `resume` needs to continue it exactly,
+ * the parameter file's path and digest and the keys of every stage, never a value.
+ */
+export function startStagedRun(journal: Journal, s: StagedRunStart): void {
+  const record: StagedRunRecord = {
+    command: s.command,
+    paramsFile: s.source.file,
+    paramsSha256: s.source.sha256,
+    overrideKeys: s.source.overrideKeys,
+    ...(s.version ? { version: s.version } : {}),
+    stages: s.stages.map((st) => st.parameters.map((p) => p.key)),
+    ...(s.create ? { create: [...s.create] } : {}),
+    build: s.build,
+  };
+  journal.append({ type: 'run.start', from: s.from, to: s.to, hops: s.hops, ...record, options: s.options });
 }

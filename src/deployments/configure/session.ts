@@ -1,16 +1,12 @@
-import { acquireLock, type DeploymentLock } from '../../journal/lock.js';
-import { Journal } from '../../journal/journal.js';
-import { journalPath, lockPath } from '../../journal/paths.js';
-import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
+import { openJournalSession, type JournalSession } from '../../journal/session.js';
+import type { IoHost } from '../../io/messages.js';
+import type { OperationContext } from '../operations/context.js';
 import type { ExecutorDeps } from '../upgrade/deps.js';
+import { failRun, finishRun } from './run-records.js';
+import type { StagedRunOptions, StagedRunRecord } from './types.js';
 
-export interface RunSession {
+export interface RunSession extends JournalSession {
   account: string;
-  journal: Journal;
-  lock: DeploymentLock;
-  /** What the journal said before this run started. */
-  before: JournalSummary;
-  close(): void;
 }
 
 /**
@@ -19,23 +15,39 @@ export interface RunSession {
  */
 export async function openRunSession(deps: Pick<ExecutorDeps, 'identity'>, o: { region: string; rootStack: string; stateDir: string; command: string }): Promise<RunSession> {
   const { account } = await deps.identity.getCallerIdentity();
-  const key = { account, region: o.region, rootStack: o.rootStack };
-  const journal = Journal.open(journalPath(key, o.stateDir));
-  let lock: DeploymentLock;
-  try {
-    lock = acquireLock(lockPath(key, o.stateDir), { command: o.command, run: journal.run });
-  } catch (err) {
-    journal.close();
-    throw err;
-  }
-  return {
-    account,
-    journal,
-    lock,
-    before: summarizeJournal(journal.all()),
-    close() {
-      journal.close();
-      lock.release();
-    },
+  return { account, ...openJournalSession({ account, region: o.region, rootStack: o.rootStack }, { command: o.command, stateDir: o.stateDir }) };
+}
+
+/**
+ * Runs one `deploy` or `configure` (fresh or resumed) under the deployment's lock, with the
+ * operation context its steps share. The journal records how it ended: `run.done`, or a
+ * failure or interruption that `resume` reads; the lock is always released.
+ */
+export async function runInSession<T>(
+  deps: ExecutorDeps,
+  io: IoHost,
+  o: StagedRunOptions & { rootStack: string },
+  command: StagedRunRecord['command'],
+  body: (c: OperationContext) => Promise<T>,
+): Promise<T> {
+  const session = await openRunSession(deps, { region: o.region, rootStack: o.rootStack, stateDir: o.stateDir, command });
+  const c: OperationContext = {
+    deps,
+    io,
+    journal: session.journal,
+    signal: o.signal ?? new AbortController().signal,
+    timeoutMs: o.timeoutMs,
+    rootStack: o.rootStack,
+    resumeCommand: o.resumeCommand ?? `pantherctl resume --root-stack ${o.rootStack} --region ${o.region}`,
   };
+  try {
+    const result = await body(c);
+    finishRun(c.journal);
+    return result;
+  } catch (err) {
+    failRun(c.journal, err);
+    throw err;
+  } finally {
+    session.close();
+  }
 }

@@ -1,52 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { HopRecord } from '../../journal/progress.js';
-import type { ChangeSetSummary, ParameterValue, StackSummary } from '../aws/types.js';
+import type { ParameterValue, StackSummary } from '../aws/types.js';
+import { createChangeSetAndWait, executeChangeSetAndWait, findRequestedExecution, type MadeChangeSet } from '../operations/change-set.js';
+import type { OperationContext } from '../operations/context.js';
+import { buildFailureText, runPulumiBuild } from '../operations/pulumi-build.js';
+import { requestToken } from '../operations/request-token.js';
+import { describeOrFail, recordStackOutcome, refuseIfBusy } from '../operations/stack-operation.js';
 import type { Stage } from '../staging/types.js';
-import type { RootCauseSummary } from '../upgrade/deps.js';
-import { isInProgress } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
-import { HOP, type StagedRunContext, type StagedStep } from './types.js';
-
-/** A ClientRequestToken / change set name: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters. */
-export const requestToken = (what: string): string => `pantherctl-${what}-${randomUUID().slice(0, 8)}`;
-
-export async function describeOrFail(c: StagedRunContext, name: string): Promise<StackSummary> {
-  const s = await c.deps.cloudFormation.describeStack(name);
-  if (!s) throw new PantherctlError('stack-not-found', `stack ${name} does not exist`, { source: 'aws', hint: 'Check the stack name and the region (`--region`).' });
-  return s;
-}
-
-export async function newestEventId(c: StagedRunContext, stack: string): Promise<string | undefined> {
-  const events = await c.deps.cloudFormation.describeEvents(stack, { limit: 1 });
-  return events[0]?.eventId;
-}
-
-export function waitStack(c: StagedRunContext, stack: string, afterEventId: string | undefined, clientRequestToken: string | undefined, label: string, startedAt?: Date): Promise<StackWaitResult> {
-  const startedAfter = afterEventId ? { afterEventId } : startedAt;
-  return c.deps.waitForStack({
-    gateway: c.deps.cloudFormation,
-    stack,
-    ...(startedAfter ? { startedAfter } : {}),
-    ...(clientRequestToken ? { clientRequestToken } : {}),
-    label,
-    signal: c.signal,
-    timeoutMs: c.timeoutMs,
-    io: c.io,
-    ...(c.deps.clock ? { clock: c.deps.clock } : {}),
-    ...(c.deps.pollIntervalMs ? { pollIntervalMs: c.deps.pollIntervalMs } : {}),
-  });
-}
-
-/** The root cause of a failed operation; undefined when the analysis itself fails. */
-export async function rootCauseOf(c: StagedRunContext, result: StackWaitResult, since: Date): Promise<RootCauseSummary | undefined> {
-  try {
-    return await c.deps.findRootCause(result.stackId, { since, events: result.events, signal: c.signal });
-  } catch {
-    return undefined;
-  }
-}
+import { HOP } from './types.js';
 
 /**
  * The parameters of one stage's update: the stage's values, UsePreviousValue for every other
@@ -65,58 +28,30 @@ export function stageParameters(live: readonly { key: string }[], stage: Stage):
 const keysOf = (stage: Stage): string[] => stage.parameters.map((p) => p.key);
 const label = (stage: Stage, total: number): string => `stage ${stage.index} of ${total} (${stage.groups.join(', ')}${stage.risky ? ', risky' : ''})`;
 
-export interface StagePreview {
-  changeSetName: string;
-  changeSet: ChangeSetSummary;
-  noChanges: boolean;
-}
+export type StagePreview = MadeChangeSet;
 
 /**
  * Creates the stage's change set on the current template and waits until it can be executed.
  * Journaled, so a preview made before a crash is found again (or left to expire) on resume.
  */
-export async function previewStage(c: StagedRunContext, stage: Stage, total: number): Promise<StagePreview> {
+export async function previewStage(c: OperationContext, stage: Stage, total: number): Promise<StagePreview> {
   const root = await describeOrFail(c, c.rootStack);
-  const hop = HOP.stage(stage.index);
-  const step: StagedStep = 'create-change-set';
-  const changeSetName = requestToken(`stage-${stage.index}`);
-  c.journal.append({ type: 'step.requested', hop, step, changeSetName, clientRequestToken: changeSetName, parameterKeys: keysOf(stage) });
-  await c.deps.cloudFormation.createChangeSet({
-    // The name, not the id: the stack is live, and the sandbox (like some older AWS SDKs' models) takes only names here.
-    stackName: root.name,
+  const changeSetName = requestToken('stage', String(stage.index));
+  const made = await createChangeSetAndWait(c, {
+    hop: HOP.stage(stage.index),
+    stack: root,
     changeSetName,
-    usePreviousTemplate: true,
-    parameters: stageParameters(root.parameters, stage),
-    tags: root.tags,
-    ...(c.roleArn ? { roleArn: c.roleArn } : {}),
-    clientToken: changeSetName,
-    description: `pantherctl ${label(stage, total)}`,
+    input: { usePreviousTemplate: true, parameters: stageParameters(root.parameters, stage), tags: root.tags, description: `pantherctl ${label(stage, total)}` },
+    journal: { parameterKeys: keysOf(stage) },
+    failure: (reason) =>
+      new PantherctlError('change-set-failed', `the change set of ${label(stage, total)} failed: ${reason}`, {
+        source: 'deployment',
+        hint: `Nothing was changed on ${c.rootStack} by this stage. Fix the cause, then run \`${c.resumeCommand}\`.`,
+        meta: { stage: stage.index, parameters: keysOf(stage), changeSetName },
+      }),
   });
-  const waited = await c.deps.waitForChangeSet({
-    gateway: c.deps.cloudFormation,
-    stackName: root.stackId,
-    changeSetName,
-    signal: c.signal,
-    timeoutMs: c.timeoutMs,
-    io: c.io,
-    ...(c.deps.clock ? { clock: c.deps.clock } : {}),
-    ...(c.deps.pollIntervalMs ? { pollIntervalMs: c.deps.pollIntervalMs } : {}),
-  });
-  if (waited.noChanges) {
-    c.journal.append({ type: 'step.done', hop, step, changeSetName, noChanges: true });
-    return { changeSetName, changeSet: waited.changeSet, noChanges: true };
-  }
-  if (waited.changeSet.status !== 'CREATE_COMPLETE') {
-    const reason = waited.changeSet.statusReason ?? waited.changeSet.status;
-    c.journal.append({ type: 'step.failed', hop, step, changeSetName, status: waited.changeSet.status, reason });
-    throw new PantherctlError('change-set-failed', `the change set of ${label(stage, total)} failed: ${reason}`, {
-      source: 'deployment',
-      hint: `Nothing was changed on ${c.rootStack} by this stage. Fix the cause, then run \`${c.resumeCommand}\`.`,
-      meta: { stage: stage.index, parameters: keysOf(stage), changeSetName },
-    });
-  }
-  c.journal.append({ type: 'step.done', hop, step, changeSetName, changes: waited.changeSet.changes.length });
-  const changes = waited.changeSet.changes;
+  if (made.noChanges) return made;
+  const changes = made.changeSet.changes;
   const replaced = changes.filter((ch) => ch.replacement === 'True').map((ch) => ch.logicalId);
   c.io.notify({
     level: 'info',
@@ -129,7 +64,7 @@ export async function previewStage(c: StagedRunContext, stage: Stage, total: num
       changes: changes.map((ch) => ({ action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, ...(ch.replacement ? { replacement: ch.replacement } : {}) })),
     },
   });
-  return { changeSetName, changeSet: waited.changeSet, noChanges: false };
+  return made;
 }
 
 export type StageOutcome = 'applied' | 'no-changes' | 'already-done';
@@ -140,7 +75,7 @@ export type StageOutcome = 'applied' | 'no-changes' | 'already-done';
  * cause; earlier stages stay live. A stage whose execution a stopped run already started is
  * waited for, never repeated.
  */
-export async function runStage(c: StagedRunContext, stage: Stage, total: number, record: HopRecord | undefined, preview?: StagePreview): Promise<StageOutcome> {
+export async function runStage(c: OperationContext, stage: Stage, total: number, record: HopRecord | undefined, preview?: StagePreview): Promise<StageOutcome> {
   const hop = HOP.stage(stage.index);
   if (record?.done || record?.steps['execute-change-set']?.status === 'done') {
     c.io.notify({ level: 'info', code: 'stage.skip', text: `${label(stage, total)}: already applied`, data: { stage: stage.index, parameters: keysOf(stage) } });
@@ -149,16 +84,11 @@ export async function runStage(c: StagedRunContext, stage: Stage, total: number,
   c.io.notify({ level: 'info', code: 'stage.start', text: `${label(stage, total)}: ${keysOf(stage).join(', ')}`, data: { stage: stage.index, total, groups: stage.groups, risky: stage.risky, parameters: keysOf(stage) } });
 
   const exec = record?.steps['execute-change-set'];
-  if (exec && (exec.status === 'requested' || exec.status === 'accepted')) {
+  if (exec?.status === 'requested' || exec?.status === 'accepted') {
     const root = await describeOrFail(c, c.rootStack);
-    const after = exec.requested?.beforeEventId as string | undefined;
-    const changeSetName = exec.requested?.changeSetName as string | undefined;
-    const cs = changeSetName ? await c.deps.cloudFormation.describeChangeSet({ stackName: root.stackId, changeSetName }).catch(() => undefined) : undefined;
-    if (isInProgress(root.status) || (cs?.executionStatus && !['AVAILABLE', 'UNAVAILABLE', 'OBSOLETE'].includes(cs.executionStatus))) {
-      const started = new Date(String(exec.requested?.time ?? new Date().toISOString()));
-      return settleStage(c, stage, total, await waitStack(c, root.stackId, after, exec.clientRequestToken, 'root', started), started);
-    }
-    if (cs?.executionStatus === 'AVAILABLE' && changeSetName) return executeStage(c, stage, total, root, changeSetName);
+    const requested = await findRequestedExecution(c, root, exec);
+    if (requested?.state === 'executed') return settleStage(c, stage, total, await requested.wait(), requested.started);
+    if (requested?.state === 'available') return executeStage(c, stage, total, root, requested.changeSetName);
   }
 
   const made = preview ?? (await previewStage(c, stage, total));
@@ -169,33 +99,31 @@ export async function runStage(c: StagedRunContext, stage: Stage, total: number,
     return 'no-changes';
   }
   const root = await describeOrFail(c, c.rootStack);
-  if (isInProgress(root.status)) {
-    throw new PantherctlError('stack-busy', `root stack ${c.rootStack} is ${root.status} with an operation pantherctl did not start`, { source: 'aws', hint: 'Wait for it to finish, then resume.' });
-  }
+  refuseIfBusy(root, `root stack ${c.rootStack}`);
   return executeStage(c, stage, total, root, made.changeSetName);
 }
 
-async function executeStage(c: StagedRunContext, stage: Stage, total: number, root: StackSummary, changeSetName: string): Promise<StageOutcome> {
-  const hop = HOP.stage(stage.index);
-  const clientRequestToken = requestToken(`exec-${stage.index}`);
-  const beforeEventId = await newestEventId(c, root.stackId);
-  const started = new Date();
-  c.journal.append({ type: 'step.requested', hop, step: 'execute-change-set', clientRequestToken, changeSetName, beforeEventId, parameterKeys: keysOf(stage) });
-  await c.deps.cloudFormation.executeChangeSet({ stackName: root.stackId, changeSetName, clientRequestToken });
-  return settleStage(c, stage, total, await waitStack(c, root.stackId, beforeEventId, clientRequestToken, 'root', started), started);
+async function executeStage(c: OperationContext, stage: Stage, total: number, root: StackSummary, changeSetName: string): Promise<StageOutcome> {
+  const { result, started } = await executeChangeSetAndWait(c, {
+    hop: HOP.stage(stage.index),
+    stack: root,
+    changeSetName,
+    clientRequestToken: requestToken('exec', String(stage.index)),
+    journal: { parameterKeys: keysOf(stage) },
+  });
+  return settleStage(c, stage, total, result, started);
 }
 
-async function settleStage(c: StagedRunContext, stage: Stage, total: number, result: StackWaitResult, started: Date): Promise<StageOutcome> {
+async function settleStage(c: OperationContext, stage: Stage, total: number, result: StackWaitResult, started: Date): Promise<StageOutcome> {
   const hop = HOP.stage(stage.index);
-  if (result.outcome === 'succeeded') {
-    c.journal.append({ type: 'step.done', hop, step: 'execute-change-set', finalStatus: result.finalStatus, elapsedMs: result.elapsedMs });
+  const outcome = await recordStackOutcome(c, { hop, step: 'execute-change-set' }, result, started, { parameterKeys: keysOf(stage) });
+  if (outcome.ok) {
     c.journal.append({ type: 'hop.done', hop });
     c.io.notify({ level: 'info', code: 'stage.done', text: `${label(stage, total)}: applied (${result.finalStatus})`, data: { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, elapsedMs: result.elapsedMs } });
     return 'applied';
   }
-  const cause = await rootCauseOf(c, result, started);
+  const { cause } = outcome;
   const rollbackFailed = result.outcome === 'rollback-failed';
-  c.journal.append({ type: 'step.failed', hop, step: 'execute-change-set', finalStatus: result.finalStatus, parameterKeys: keysOf(stage), ...(cause ? { rootCause: cause.text } : {}) });
   const earlier = stage.index > 1 ? `stages 1-${stage.index - 1} stay live; ` : '';
   const state = rollbackFailed
     ? `${result.stackName} is ${result.finalStatus}: the rollback of stage ${stage.index} failed and the stack is stuck until recovered`
@@ -221,7 +149,7 @@ export interface StagesResult {
 }
 
 /** Every stage in order; stops at the first failure (the error propagates). */
-export async function runStages(c: StagedRunContext, stages: readonly Stage[], records: ReadonlyMap<string, HopRecord>, firstPreview?: StagePreview): Promise<StagesResult> {
+export async function runStages(c: OperationContext, stages: readonly Stage[], records: ReadonlyMap<string, HopRecord>, firstPreview?: StagePreview): Promise<StagesResult> {
   const result: StagesResult = { applied: [], unchanged: [] };
   for (const stage of stages) {
     const outcome = await runStage(c, stage, stages.length, records.get(HOP.stage(stage.index)), stage.index === stages[0]?.index ? firstPreview : undefined);
@@ -232,47 +160,27 @@ export async function runStages(c: StagedRunContext, stages: readonly Stage[], r
 }
 
 /**
- * The `panther-pulumi` build that follows a root stack operation (spec, "Trigger Pulumi
- * CodeBuild"), journaled under `hop`; a build a stopped run started is waited for again.
+ * The `panther-pulumi` build after the create or the stages, journaled under `hop`. Skipped
+ * with a warning when the project does not exist yet: the root stack is what creates it.
  */
-export async function runPulumiBuild(c: StagedRunContext, hop: string, record: HopRecord | undefined): Promise<void> {
-  const rec = record?.steps['start-build'];
-  if (rec?.status === 'done') return;
-  let buildId = rec && rec.status !== 'failed' ? (rec.entry.buildId as string | undefined) : undefined;
-  if (!buildId && !(await c.deps.codeBuild.projectExists(PULUMI_PROJECT))) {
-    // The root stack creates the project; without it there is nothing to run, and failing
-    // here would report a deployment that succeeded as failed.
-    c.journal.append({ type: 'step.done', hop, step: 'start-build', skipped: 'project-not-found' });
-    c.io.notify({ level: 'warn', code: 'build.no-project', text: `the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, data: { project: PULUMI_PROJECT } });
-    return;
-  }
-  if (!buildId) {
-    const token = requestToken('build');
-    c.io.notify({ level: 'info', code: 'build.start', text: `starting the ${PULUMI_PROJECT} build…`, data: { project: PULUMI_PROJECT, hop } });
-    c.journal.append({ type: 'step.requested', hop, step: 'start-build', clientRequestToken: token, project: PULUMI_PROJECT });
-    buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: token });
-    c.journal.append({ type: 'step.accepted', hop, step: 'start-build', buildId });
-  }
-  const result = await c.deps.waitForBuild({
-    gateway: c.deps.codeBuild,
-    buildId,
-    signal: c.signal,
-    timeoutMs: c.timeoutMs,
-    io: c.io,
-    ...(c.deps.clock ? { clock: c.deps.clock } : {}),
-    ...(c.deps.pollIntervalMs ? { pollIntervalMs: c.deps.pollIntervalMs } : {}),
-  });
-  if (result.status === 'SUCCEEDED') {
-    c.journal.append({ type: 'step.done', hop, step: 'start-build', buildId, elapsedMs: result.elapsedMs });
-    c.io.notify({ level: 'info', code: 'build.done', text: `${PULUMI_PROJECT} build ${buildId} succeeded`, data: { buildId, elapsedMs: result.elapsedMs } });
-    return;
-  }
-  const phase = result.build.phases.find((p) => p.status && p.status !== 'SUCCEEDED' && p.status !== 'IN_PROGRESS');
-  c.journal.append({ type: 'step.failed', hop, step: 'start-build', buildId, status: result.status, state: 'stack done, build failed' });
-  throw new PantherctlError('build-failed', `the ${PULUMI_PROJECT} build ${buildId} ${result.status.toLowerCase()}${phase ? ` in phase ${phase.type}${phase.message ? `: ${phase.message}` : ''}` : ''}`, {
-    source: 'deployment',
-    hint: `The stack operation itself succeeded. Fix the build, then run \`${c.resumeCommand}\` (it reruns only the build).`,
-    meta: { buildId, status: result.status, state: 'stack done, build failed' },
+export async function runStagedBuild(c: OperationContext, hop: string, record: HopRecord | undefined): Promise<void> {
+  await runPulumiBuild(c, {
+    hop,
+    record: record?.steps['start-build'],
+    token: requestToken('build'),
+    skipWithoutProject: true,
+    announce: {
+      start: (resumed) =>
+        resumed
+          ? c.io.notify({ level: 'info', code: 'build.start', text: `${PULUMI_PROJECT} build ${resumed.buildId}: waiting for the build already under way…`, data: { project: PULUMI_PROJECT, hop, buildId: resumed.buildId, resumed: true } })
+          : c.io.notify({ level: 'info', code: 'build.start', text: `starting the ${PULUMI_PROJECT} build…`, data: { project: PULUMI_PROJECT, hop } }),
+      done: (buildId, elapsedMs) => c.io.notify({ level: 'info', code: 'build.done', text: `${PULUMI_PROJECT} build ${buildId} succeeded`, data: { buildId, elapsedMs } }),
+    },
+    failure: (result, phase, buildId) =>
+      new PantherctlError('build-failed', `the ${PULUMI_PROJECT} build ${buildId} ${buildFailureText(result, phase)}`, {
+        source: 'deployment',
+        hint: `The stack operation itself succeeded. Fix the build, then run \`${c.resumeCommand}\` (it reruns only the build).`,
+        meta: { buildId, status: result.status, state: 'stack done, build failed' },
+      }),
   });
 }
-

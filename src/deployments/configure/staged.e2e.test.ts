@@ -11,12 +11,11 @@ import { MemoryIoHost, type IoHost, type Message } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { loadExecutorDeps } from '../upgrade/load-deps.js';
-import { clearFaults, installCredentials, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../upgrade/test-support/harness.js';
+import { clearFaults, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../upgrade/test-support/harness.js';
 import type { ExecutorDeps } from '../upgrade/deps.js';
 import { runConfigure, runParamsDiff } from './configure.js';
 import { runDeploy, type DeployOptions } from './deploy.js';
 import { resumeStagedRun } from './resume.js';
-import { runStagedCli } from './test-support/staged-cli.js';
 
 const SPEED = 400;
 const VERSION = 'v1.28.7';
@@ -141,7 +140,7 @@ describe('pantherctl deploy against an empty sandbox', () => {
   it('refuses a root stack name without panther-, saying why', async () => {
     const state = tempDir();
     const file = writeParams(state, FULL);
-    const r = await runStagedCli(['deploy', '--version', VERSION, '--root-stack', 'prod-root', '--params', file, '--yes', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    const r = await runCli(['deploy', '--version', VERSION, '--root-stack', 'prod-root', '--params', file, '--yes', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/does not start with panther-.*deployment role only manages/);
   });
@@ -272,11 +271,11 @@ describe('pantherctl configure on a deployed sandbox', () => {
     expect(mutations).toEqual([]);
 
     const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
-    const equal = await runStagedCli(['params', 'diff', '--params', file, ...conn]);
+    const equal = await runCli(['params', 'diff', '--params', file, ...conn]);
     expect(equal.code).toBe(0);
     expect(equal.stdout).toMatch(/matches/);
     const changed = writeParams(state, { ...same, DataLakeForwarderMemory: '1024', Segment: CANARY }, 'changed.yml');
-    const differ = await runStagedCli(['params', 'diff', '--params', changed, ...conn]);
+    const differ = await runCli(['params', 'diff', '--params', changed, ...conn]);
     expect(differ.code).toBe(1);
     expect(differ.stdout).toMatch(/DataLakeForwarderMemory: \d+ -> 1024/);
     expect(differ.stdout).toMatch(/Segment: \*\*\*\* \(secret: cannot compare/);
@@ -287,16 +286,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const endpoint = await sandbox();
     const deps = depsFor(endpoint);
     const state = tempDir();
-    const file = writeParams(state, { DataLakeForwarderMemory: '768', EnableReports: 'true', DatadogEnabled: 'true' });
-    const controller = new AbortController();
-    const io = new MemoryIoHost();
-    const host = hooked(io, (m) => {
-      // Ctrl-C while stage 2 is being applied.
-      if (m.code === 'stack.event' && io.messages.some((x) => x.code === 'stage.start' && (x.data as { stage: number }).stage === 2)) controller.abort();
-    });
-    const opts = { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) };
-    const stopped = await expectFailure(runConfigure(deps, host, { ...opts, signal: controller.signal }));
-    expect(stopped.exitCode).toBe(5);
+    await configureStoppedInStage2(deps, state);
     const resumed = new MemoryIoHost();
     const result = await resumeStagedRun(deps, resumed, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 });
     expect(result).toMatchObject({ changed: true });
@@ -308,7 +298,44 @@ describe('pantherctl configure on a deployed sandbox', () => {
     // Resuming a finished run says so.
     expect(await resumeStagedRun(deps, new MemoryIoHost(), { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 })).toEqual({ alreadyDone: true });
   });
+
+  it('`pantherctl resume` on the command line continues an interrupted configure, not an upgrade', async () => {
+    const endpoint = await sandbox();
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    await configureStoppedInStage2(deps, state);
+
+    const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
+    const r = await runCli(['resume', '--json', ...conn]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const codes = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { code: string }).code);
+    expect(codes).toContain('resume.start');
+    expect(codes).toContain('stage.skip');
+    expect(codes.at(-1)).toBe('configure.done');
+    expect(codes.some((c) => c.startsWith('upgrade.') || c.startsWith('preflight.'))).toBe(false);
+    expect(okCalls(await sandboxCalls(endpoint), 'ExecuteChangeSet')).toHaveLength(3);
+    const live = await liveParameters(deps);
+    expect([live.DataLakeForwarderMemory, live.EnableReports, live.DatadogEnabled]).toEqual(['768', 'true', 'true']);
+    // Run again, resume says the configure already finished (it is not handed to the upgrade executor).
+    const again = await runCli(['resume', ...conn]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already finished; nothing to resume/);
+  });
 });
+
+/** A `configure` of three staged values, stopped by Ctrl-C while stage 2 is being applied (exit 5). */
+async function configureStoppedInStage2(deps: ExecutorDeps, state: string): Promise<void> {
+  const file = writeParams(state, { DataLakeForwarderMemory: '768', EnableReports: 'true', DatadogEnabled: 'true' });
+  const controller = new AbortController();
+  const io = new MemoryIoHost();
+  const host = hooked(io, (m) => {
+    if (m.code === 'stack.event' && io.messages.some((x) => x.code === 'stage.start' && (x.data as { stage: number }).stage === 2)) controller.abort();
+  });
+  const opts = { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true), signal: controller.signal };
+  expect((await expectFailure(runConfigure(deps, host, opts))).exitCode).toBe(5);
+}
 
 describe('resuming a deploy', () => {
   it('after Ctrl-C during the create, waits for that create (never a second one) and finishes the stages', async () => {
@@ -338,7 +365,7 @@ describe('the command line', () => {
     const state = tempDir();
     const file = writeParams(state, { ...FULL, Segment: CANARY });
     const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state];
-    const r = await runStagedCli(['deploy', '--version', VERSION, '--root-stack', 'panther-root', '--params', file, '--yes', '--json', ...conn], { PANTHERCTL_POLL_INTERVAL_MS: '50' });
+    const r = await runCli(['deploy', '--version', VERSION, '--root-stack', 'panther-root', '--params', file, '--yes', '--json', ...conn], { PANTHERCTL_POLL_INTERVAL_MS: '50' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; code: string });
@@ -346,14 +373,14 @@ describe('the command line', () => {
     expect(events.at(-1)?.code).toBe('deploy.done');
     expect(r.stdout).not.toContain(CANARY);
     // Drift check afterwards: equal.
-    const diff = await runStagedCli(['params', 'diff', '--params', file, '--root-stack', 'panther-root', ...conn]);
+    const diff = await runCli(['params', 'diff', '--params', file, '--root-stack', 'panther-root', ...conn]);
     expect(diff.code).toBe(0);
   });
 
   it('refuses to change anything without --yes and without a terminal', async () => {
     const state = tempDir();
     const file = writeParams(state, { EnableReports: 'true' });
-    const r = await runStagedCli(['configure', '--params', file, '--root-stack', 'panther-root', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    const r = await runCli(['configure', '--params', file, '--root-stack', 'panther-root', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no terminal.*--yes/);
   });
@@ -361,7 +388,7 @@ describe('the command line', () => {
   it('refuses --stage-size with --single-update, naming both', async () => {
     const state = tempDir();
     const file = writeParams(state, { EnableReports: 'true' });
-    const r = await runStagedCli(['configure', '--params', file, '--yes', '--stage-size', '2', '--single-update', '--region', 'us-east-2', '--state-dir', state]);
+    const r = await runCli(['configure', '--params', file, '--yes', '--stage-size', '2', '--single-update', '--region', 'us-east-2', '--state-dir', state]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/stage-size.*single-update|single-update.*stage-size/);
   });

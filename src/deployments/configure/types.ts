@@ -1,21 +1,26 @@
-import type { IoHost } from '../../io/messages.js';
-import type { Journal } from '../../journal/journal.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
+import type { StagingOptions } from '../staging/types.js';
+import type { Confirm } from './confirm.js';
 
-/** What every step of `deploy` and `configure` needs; one per run. */
-export interface StagedRunContext {
-  deps: ExecutorDeps;
-  io: IoHost;
-  journal: Journal;
-  /** Ctrl-C: stops waiting, never the AWS operation. */
-  signal: AbortSignal;
-  /** Bound of each single wait (stack operation, change set, build). */
+/** Options `deploy` and `configure` share: where the deployment is, how to stage, how to wait. */
+export interface StagedRunOptions {
+  /** Default `panther-deployment-role`. */
+  roleStack: string;
+  region: string;
+  paramsFile: string;
+  /** `--param KEY=VALUE` flags. */
+  overrides?: readonly string[];
+  staging?: StagingOptions;
+  /** Run `panther-pulumi` after the stack operations. Default: from v1.22 on, as the spec says. */
+  build?: boolean;
+  /** Pass the role stack's DeploymentRoleArn as the root stack's RoleARN. Default true. */
+  useDeploymentRole?: boolean;
+  stateDir: string;
+  /** Bound of each wait. */
   timeoutMs: number;
-  rootStack: string;
-  /** RoleARN passed to CloudFormation for the root stack (the role stack's DeploymentRoleArn). */
-  roleArn?: string;
-  /** The command that continues this run, for hints (`pantherctl resume --root-stack ...`). */
-  resumeCommand: string;
+  confirm: Confirm;
+  signal?: AbortSignal;
+  /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
+  resumeCommand?: string;
 }
 
 /** Journal "hop" names of a staged run (the journal keys steps by hop). */
@@ -25,9 +30,6 @@ export const HOP = {
   build: 'build',
   stage: (index: number): string => `stage-${index}`,
 } as const;
-
-/** Journal steps of a staged run beyond the upgrade executor's StepName. */
-export type StagedStep = 'create-role' | 'update-role' | 'create-stack' | 'delete-stack' | 'create-change-set' | 'execute-change-set' | 'start-build';
 
 /** What `run.start` records for `deploy` and `configure`, so `resume` can continue exactly. */
 export interface StagedRunRecord {

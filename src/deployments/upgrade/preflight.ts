@@ -7,7 +7,8 @@ import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import type { ParameterValue, StackSummary } from '../aws/types.js';
 import type { ExecutorDeps } from './deps.js';
 import { planHopParameters, type ParameterDiffRow } from './hop-parameters.js';
-import { isStable, unstableHint } from './stack-status.js';
+import { isStableStatus } from '../wait/stack-status.js';
+import { unstableHint } from './stack-status.js';
 import { parseTemplateParameters } from './template-parameters.js';
 
 export interface PreflightCheck {
@@ -87,16 +88,16 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   });
   add({
     id: 'root-stack-stable',
-    ok: isStable(root.status) || Boolean(input.resuming),
-    message: isStable(root.status) ? `root stack is ${root.status}` : `root stack is ${root.status}. ${unstableHint(root.status)}`,
+    ok: isStableStatus(root.status) || Boolean(input.resuming),
+    message: isStableStatus(root.status) ? `root stack is ${root.status}` : `root stack is ${root.status}. ${unstableHint(root.status)}`,
   });
   if (!role) {
     add({ id: 'role-stack', ok: false, message: 'deployment role stack not found; name it with --role-stack (default panther-deployment-role)' });
   } else {
     add({
       id: 'role-stack',
-      ok: isStable(role.status) || Boolean(input.resuming),
-      message: isStable(role.status) ? `role stack ${role.name} is ${role.status}` : `role stack ${role.name} is ${role.status}. ${unstableHint(role.status)}`,
+      ok: isStableStatus(role.status) || Boolean(input.resuming),
+      message: isStableStatus(role.status) ? `role stack ${role.name} is ${role.status}` : `role stack ${role.name} is ${role.status}. ${unstableHint(role.status)}`,
     });
   }
   if (input.expectedAccount) {

@@ -1,9 +1,8 @@
 import type { Catalog } from '../../catalog/types.js';
 import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import type { IoHost } from '../../io/messages.js';
-import { Journal } from '../../journal/journal.js';
-import { acquireLock } from '../../journal/lock.js';
-import { journalPath, lockPath } from '../../journal/paths.js';
+import type { Journal } from '../../journal/journal.js';
+import { openJournalSession } from '../../journal/session.js';
 import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
 import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
@@ -89,16 +88,14 @@ export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
   io.notify({ level: 'info', code: 'deployment.version', text: `${root.name} runs ${live.version} (read from ${live.source})`, data: { ...live } });
 
-  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
-  const jPath = journalPath(key, settings.stateDir);
-  const lock = acquireLock(lockPath(key, settings.stateDir), { command: o.resume ? 'resume' : 'upgrade' });
-  let journal: Journal | undefined;
+  const session = openJournalSession(
+    { account: identity.account, region: settings.connection.region, rootStack: root.name },
+    { command: o.resume ? 'resume' : 'upgrade', stateDir: settings.stateDir, ...(o.now ? { now: o.now } : {}) },
+  );
   try {
-    journal = Journal.open(jPath, o.now ? { now: o.now } : {});
-    return await underLock(o, { journal, root, role, live: live.version, summary: summarizeJournal(journal.all()), jPath, account: identity.account });
+    return await underLock(o, { journal: session.journal, root, role, live: live.version, summary: session.before, jPath: session.path, account: identity.account });
   } finally {
-    journal?.close();
-    lock.release();
+    session.close();
   }
 }
 

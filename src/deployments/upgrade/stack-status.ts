@@ -1,13 +1,4 @@
-/** Stack statuses an update may start from. */
-const STABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
-
-export function isStable(status: string): boolean {
-  return STABLE.has(status);
-}
-
-export function isInProgress(status: string): boolean {
-  return status.endsWith('_IN_PROGRESS');
-}
+import { isInProgress } from '../wait/stack-status.js';
 
 /** What to do about a stack that is neither stable nor busy. */
 export function unstableHint(status: string): string {

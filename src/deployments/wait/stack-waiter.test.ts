@@ -83,8 +83,9 @@ describe('waitForStackOperation', () => {
     cf.calls.length = 0;
     scheduleUpdate(clock, cf, root, core);
     await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
-    const polls = cf.calls.filter((c) => c.method === 'describeEvents').length;
-    expect(cf.pagesServed).toBe(polls);
+    const polls = cf.calls.filter((c) => c.method === 'describeEventsPage');
+    expect(polls.length).toBeGreaterThan(10);
+    expect(polls.filter((c) => c.token !== undefined)).toEqual([]);
   });
 
   it('reports a rollback with its outcome', async () => {
@@ -144,7 +145,7 @@ describe('waitForStackOperation', () => {
     const { clock, cf, root, core } = setup();
     const marker = await captureStartMarker(cf, 'panther-root', clock);
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    cf.failNext.set('describeEvents', [throttle, throttle, throttle]);
+    cf.failNext.set('describeEventsPage', [throttle, throttle, throttle]);
     scheduleUpdate(clock, cf, root, core);
     const io = new MemoryIoHost();
     const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock, io });
@@ -158,7 +159,7 @@ describe('waitForStackOperation', () => {
     const marker = await captureStartMarker(cf, 'panther-root', clock);
     scheduleUpdate(clock, cf, root, core);
     const expired = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' });
-    clock.after(5_000, () => cf.failNext.set('describeEvents', [expired]));
+    clock.after(5_000, () => cf.failNext.set('describeEventsPage', [expired]));
     await expect(waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock })).rejects.toMatchObject({
       code: 'expired-credentials',
       source: 'interrupted',
@@ -212,5 +213,79 @@ describe('waitForStackOperation', () => {
     const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 60_000, clock, io });
     expect(result.events.some((e) => e.logicalId === 'Bucket' && e.reason === 'boom')).toBe(true);
     expect(io.messages.find((m) => m.data?.logicalId === 'Bucket')?.level).toBe('warn');
+  });
+});
+
+describe('per-stack call spacing', () => {
+  it('keeps >= 1000 ms between any two calls for one stack through a long operation with bursts of several pages', async () => {
+    const { clock, cf, root, core } = setup();
+    const web = cf.addStack('panther-root-Web-DEF');
+    cf.pageSize = 20;
+    const marker = await captureStartMarker(cf, 'panther-root', clock);
+    cf.calls.length = 0;
+    const t0 = clock.now();
+    const nested = (s: FakeStack) => ({ resourceType: NESTED, physicalId: s.summary.stackId });
+    let created = 0;
+    const at = (ms: number, run: () => void): void => {
+      clock.at(t0 + ms, () => {
+        run();
+        created += 1;
+      });
+    };
+    at(500, () => cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS'));
+    at(1_000, () => cf.event(root, 'Core', 'UPDATE_IN_PROGRESS', nested(core)));
+    at(1_000, () => cf.event(root, 'Web', 'UPDATE_IN_PROGRESS', nested(web)));
+    at(1_500, () => cf.event(core, core.summary.name, 'UPDATE_IN_PROGRESS'));
+    at(1_500, () => cf.event(web, web.summary.name, 'UPDATE_IN_PROGRESS'));
+    // Two minutes of work: every 5 s a burst of 45 events (more than two pages at once) on
+    // each stack, and a steady trickle of 4 events a second in between.
+    for (let t = 2_000; t < 110_000; t += 250) {
+      for (const s of [root, core, web]) {
+        const n = t % 5_000 === 0 ? 45 : 1;
+        for (let i = 0; i < n; i++) at(t, () => cf.event(s, `R${t}x${i}`, 'UPDATE_COMPLETE'));
+      }
+    }
+    at(115_000, () => cf.event(core, core.summary.name, 'UPDATE_COMPLETE'));
+    at(115_000, () => cf.event(web, web.summary.name, 'UPDATE_COMPLETE'));
+    at(116_000, () => cf.event(root, 'Core', 'UPDATE_COMPLETE', nested(core)));
+    at(116_000, () => cf.event(root, 'Web', 'UPDATE_COMPLETE', nested(web)));
+    at(120_000, () => cf.event(root, 'panther-root', 'UPDATE_COMPLETE'));
+
+    const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
+
+    expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+    expect(clock.now() - (t0 + 120_000)).toBeLessThanOrEqual(1_000);
+    // Every event exactly once, each stack's in order.
+    expect(result.events).toHaveLength(created);
+    expect(new Set(result.events.map((e) => e.eventId)).size).toBe(created);
+    for (const s of [root, core, web]) {
+      const times = result.events.filter((e) => e.stackId === s.summary.stackId).map((e) => e.time.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+    // Pages beyond the first were needed, and read one per slot.
+    expect(cf.calls.some((c) => c.token !== undefined)).toBe(true);
+    for (const s of [root, core, web]) {
+      const calls = cf.calls.filter((c) => c.stack === s.summary.stackId || c.stack === s.summary.name);
+      expect(calls.length).toBeGreaterThan(100);
+      for (let i = 1; i < calls.length; i++) expect(calls[i]!.time - calls[i - 1]!.time).toBeGreaterThanOrEqual(1_000);
+    }
+  });
+
+  it('spaces the DescribeStacks fallback and throttled retries like event polls', async () => {
+    const { clock, cf, root } = setup();
+    clock.advance(60_000);
+    const startedAfter = new Date(clock.now());
+    root.summary.status = 'UPDATE_IN_PROGRESS';
+    const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    cf.failNext.set('describeEventsPage', [throttle, throttle]);
+    clock.after(25_000, () => {
+      root.summary.status = 'UPDATE_COMPLETE';
+      root.summary.lastUpdatedTime = new Date(clock.now());
+    });
+    const result = await waitForStackOperation({ gateway: cf, stack: root.summary.stackId, startedAfter, timeoutMs: 60_000, clock });
+    expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+    expect(cf.calls.some((c) => c.method === 'describeStack')).toBe(true);
+    const times = cf.calls.map((c) => c.time);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1_000);
   });
 });

@@ -1,13 +1,17 @@
 /**
  * Waits for one CloudFormation stack operation by polling stack events ourselves: from the
  * operation's start, only new events (pagination stops at the last one seen), following
- * nested stacks while they are in progress, at most one call per stack per poll interval.
+ * nested stacks while they are in progress. Every call for a stack (event pages, the
+ * DescribeStacks fallback, retries) goes through one per-stack pacer, so a stack never sees
+ * more than one call per interval: a burst of more than one page of new events is read one
+ * page per slot, and throttling is retried here at the stack's pace, never inside the gateway.
  * The SDK waiters poll every 30-120 s and show nothing; this one notices the end within
  * about one interval and streams every event as a `stack.event` message.
  */
 import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import { awsErrorCode, classifyAwsError, isRetryable } from '../aws/errors.js';
 import type { Clock, CloudFormationGateway, StackEvent } from '../aws/types.js';
+import { StackCallPacer } from './call-pacer.js';
 import { isAbortError, systemClock } from './clock.js';
 import { isFailedStatus, isInProgress, isTerminalStackStatus, outcomeOf } from './stack-status.js';
 import type { StackEventMessage, StackWaitOptions, StackWaitResult } from './types.js';
@@ -26,6 +30,9 @@ interface Tracker {
   lastEventId?: string;
   since?: Date;
   seen: Set<string>;
+  /** A walk back through more than one page of new events, continued at the next slot. */
+  walk?: { token: string; collected: StackEvent[] };
+  /** Backoff after failures; the pacer adds the per-stack spacing on top. */
   nextPollAt: number;
   failures: number;
   /** Parent reported this nested stack finished: poll once more, then stop. */
@@ -105,6 +112,7 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
   const interval = options.pollIntervalMs ?? 1000;
   const progressInterval = options.progressIntervalMs ?? 5000;
   const label = options.label ?? stack;
+  const pacer = options.pacer ?? new StackCallPacer(clock, interval);
   const started = clock.now();
   const deadline = started + options.timeoutMs;
 
@@ -191,17 +199,40 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
     }
   };
 
-  /** One DescribeStackEvents for one stack; returns the new events, oldest first. */
+  const isKnown = (event: StackEvent, tracker: Tracker): boolean =>
+    tracker.lastEventId !== undefined
+      ? event.eventId === tracker.lastEventId
+      : tracker.since !== undefined && event.time.getTime() < tracker.since.getTime();
+
+  /**
+   * One DescribeStackEvents page for one stack. Returns the new events, oldest first, once the
+   * walk back reaches a known event; while more pages of new events remain, returns none and
+   * keeps them for the next slot (events are handled in order, never with a gap before them).
+   */
   const pollEvents = async (tracker: Tracker): Promise<StackEvent[]> => {
-    const fresh = await raceAbort(
-      gateway.describeEvents(tracker.ref, {
-        ...(tracker.lastEventId ? { sinceEventId: tracker.lastEventId } : tracker.since ? { since: tracker.since } : {}),
-      }),
+    const token = tracker.walk?.token;
+    const page = await raceAbort(
+      pacer.call(tracker.ref, () => gateway.describeEventsPage(tracker.ref, { retry: false, ...(token === undefined ? {} : { nextToken: token }) }), signal),
       signal,
     );
-    const newest = fresh[0];
+    const collected = tracker.walk?.collected ?? [];
+    let reachedKnown = false;
+    for (const event of page.events) {
+      if (isKnown(event, tracker)) {
+        reachedKnown = true;
+        break;
+      }
+      collected.push(event);
+    }
+    if (!tracker.nested && collected.length > 0) lastRootEventAt = clock.now();
+    if (!reachedKnown && page.nextToken !== undefined) {
+      tracker.walk = { token: page.nextToken, collected };
+      return [];
+    }
+    delete tracker.walk;
+    const newest = collected[0];
     if (newest) tracker.lastEventId = newest.eventId;
-    return fresh.reverse().filter((e) => {
+    return collected.reverse().filter((e) => {
       if (tracker.seen.has(e.eventId)) return false;
       tracker.seen.add(e.eventId);
       return true;
@@ -209,8 +240,11 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
   };
 
   /** The low-rate fallback: the root's status straight from DescribeStacks. */
-  const pollStatus = async (): Promise<void> => {
-    const summary = await raceAbort(gateway.describeStack(rootId), signal);
+  const pollStatus = async (tracker: Tracker): Promise<void> => {
+    const summary = await raceAbort(
+      pacer.call(tracker.ref, () => gateway.describeStack(rootId, { retry: false }), signal),
+      signal,
+    );
     if (!summary) {
       if (opStart) final = { status: 'DELETE_COMPLETE' };
       return;
@@ -229,16 +263,15 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
     const now = clock.now();
     try {
       let fresh: StackEvent[] = [];
-      if (!tracker.nested && now - lastRootEventAt >= FALLBACK_AFTER_MS) {
+      if (!tracker.nested && !tracker.walk && now - lastRootEventAt >= FALLBACK_AFTER_MS) {
         lastRootEventAt = now;
-        await pollStatus();
+        await pollStatus(tracker);
       } else {
         fresh = await pollEvents(tracker);
-        if (!tracker.nested && fresh.length > 0) lastRootEventAt = now;
       }
       tracker.failures = 0;
-      tracker.nextPollAt = now + interval;
-      if (tracker.finishing) tracker.done = true;
+      tracker.nextPollAt = now;
+      if (tracker.finishing && !tracker.walk) tracker.done = true;
       return fresh;
     } catch (err) {
       if (isAbortError(err) || (isPantherctlError(err) && err.code === 'interrupted')) throw err;
@@ -254,18 +287,22 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
       }
       if (!isRetryable(err)) throw classifyAwsError(err, { operation: 'CloudFormation.DescribeStackEvents', stack: tracker.name });
       tracker.failures += 1;
-      tracker.nextPollAt = now + Math.min(MAX_BACKOFF_MS, interval * 2 ** tracker.failures);
+      // The first retry takes the stack's next slot; repeated failures back off exponentially.
+      tracker.nextPollAt = now + Math.min(MAX_BACKOFF_MS, interval * 2 ** (tracker.failures - 1));
       io?.notify({ level: 'debug', code: 'stack.poll-retry', text: `Polling ${tracker.name} failed (${code}); backing off.`, data: { stack: tracker.name, code } });
       return [];
     }
   };
+
+  /** When a stack may be polled next: after its backoff and its pacer slot. */
+  const pollAt = (t: Tracker): number => Math.max(t.nextPollAt, pacer.readyAt(t.ref));
 
   try {
     for (;;) {
       if (signal?.aborted) throw abortErr();
       const now = clock.now();
       if (now >= deadline) throw interrupted('timeout', label, elapsed());
-      const due = [...trackers.values()].filter((t) => !t.done && t.nextPollAt <= now);
+      const due = [...trackers.values()].filter((t) => !t.done && pollAt(t) <= now);
       const batches = await Promise.all(due.map(async (t) => ({ tracker: t, fresh: await pollOne(t) })));
       const merged = batches.flatMap(({ tracker, fresh }) => fresh.map((event) => ({ event, tracker })));
       merged.sort((a, b) => a.event.time.getTime() - b.event.time.getTime());
@@ -293,7 +330,7 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
         });
       }
       const active = [...trackers.values()].filter((t) => !t.done);
-      const wakeAt = Math.min(deadline, nextProgressAt, ...active.map((t) => t.nextPollAt));
+      const wakeAt = Math.min(deadline, nextProgressAt, ...active.map(pollAt));
       if (wakeAt > after) await clock.sleep(wakeAt - after, signal);
     }
   } catch (err) {

@@ -3,6 +3,7 @@
  * loops themselves so the executor can type against them without loading anything.
  */
 import type { IoHost } from '../../io/messages.js';
+import type { StackCallPacer } from './call-pacer.js';
 import type { BuildInfo, ChangeSetSummary, Clock, CloudFormationGateway, CodeBuildGateway, StackEvent } from '../aws/types.js';
 
 export type StackOutcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed';
@@ -40,6 +41,11 @@ export interface StackWaitOptions extends WaitDeps {
   progressIntervalMs?: number;
   /** Label used in messages (e.g. `role` / `root`); default the stack name. */
   label?: string;
+  /**
+   * Spaces every call per stack (its `intervalMs` wins over `pollIntervalMs`). Pass one to
+   * consecutive waits to keep the spacing across them. Default: a new pacer per wait.
+   */
+  pacer?: StackCallPacer;
 }
 
 export interface StackWaitResult {

@@ -269,6 +269,44 @@ describe('change sets', () => {
     expect(done.StackStatus).toBe('CREATE_COMPLETE');
     expect(done.Outputs?.[0]?.OutputValue).toBe('https://sqs.us-east-2.amazonaws.com/123456789012/jobs');
   });
+
+  it('takes an existing stack by its id (ARN) as StackName, like AWS', async () => {
+    const stackId = (await cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0]?.StackId ?? '';
+    expect(stackId).toMatch(/^arn:aws:cloudformation:us-east-2:123456789012:stack\/panther-root\//);
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0]?.StackName).toBe('panther-root');
+    const params = await previousValues(cfn, stackId);
+    const created = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: stackId,
+        ChangeSetName: 'by-arn',
+        TemplateURL: rootTemplateUrl('v1.26.9', 'us-east-2'),
+        Parameters: params,
+        Capabilities: [...CAPABILITIES],
+        Tags: TAGS('v1.26.9'),
+      }),
+    );
+    expect(created.StackId).toBe(stackId);
+    await admin(sandbox.endpoint, 'POST', 'settle');
+    const cs = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: 'by-arn', StackName: stackId }));
+    expect(cs).toMatchObject({ Status: 'CREATE_COMPLETE', StackName: 'panther-root' });
+    expect((await cfn.send(new ListChangeSetsCommand({ StackName: stackId }))).Summaries?.map((c) => c.ChangeSetName)).toEqual(['by-arn']);
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: 'by-arn', StackName: stackId }));
+    expect((await waitForStack(cfn, stackId)).StackStatus).toBe('UPDATE_COMPLETE');
+    const events = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId }));
+    expect(events.StackEvents?.[0]).toMatchObject({ StackId: stackId, LogicalResourceId: 'panther-root', ResourceStatus: 'UPDATE_COMPLETE' });
+
+    const again = await cfn.send(
+      new UpdateStackCommand({ StackName: stackId, TemplateURL: rootTemplateUrl('v1.27.8', 'us-east-2'), Parameters: params, Capabilities: [...CAPABILITIES], Tags: TAGS('v1.27.8') }),
+    );
+    expect(again.StackId).toBe(stackId);
+    expect((await waitForStack(cfn, stackId)).StackStatus).toBe('UPDATE_COMPLETE');
+
+    const unknown = stackId.replace(/\/[^/]+$/, '/00000000-0000-0000-0000-000000000000');
+    const missing = await errorOf(
+      cfn.send(new CreateChangeSetCommand({ StackName: unknown, ChangeSetName: 'nope', UsePreviousTemplate: true, Parameters: params, Capabilities: [...CAPABILITIES] })),
+    );
+    expect(missing).toMatchObject({ name: 'ValidationError', message: `Stack [${unknown}] does not exist` });
+  });
 });
 
 describe('stack events', () => {

@@ -599,13 +599,18 @@ export class CloudFormationEngine {
   // --- change sets ------------------------------------------------------------------------------
 
   createChangeSet(input: ChangeSetInput): ChangeSet {
-    const name = this.validateStackName(input.stackName);
+    // AWS takes an existing stack's id (ARN) wherever it takes its name; a new stack needs a name.
+    const byArn = input.stackName?.startsWith('arn:') ? this.findStack(input.stackName) : undefined;
+    if (input.stackName?.startsWith('arn:') && (!byArn || byArn.status === 'DELETE_COMPLETE')) {
+      throw validationError(`Stack [${input.stackName}] does not exist`);
+    }
+    const name = byArn ? byArn.stackName : this.validateStackName(input.stackName);
     if (!input.changeSetName || !STACK_NAME.test(input.changeSetName) || input.changeSetName.length > 128) {
       throw validationError(
         `1 validation error detected: Value '${input.changeSetName ?? 'null'}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
       );
     }
-    let stack = this.byName.get(name);
+    let stack = byArn ?? this.byName.get(name);
     if (input.changeSetType === 'CREATE') {
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') {
         throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists and cannot be created again with the changeSet [${input.changeSetName}].`);

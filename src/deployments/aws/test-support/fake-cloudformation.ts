@@ -10,6 +10,7 @@ import type {
   CreateChangeSetInput,
   DescribeEventsOptions,
   StackEvent,
+  StackEventsPage,
   StackListEntry,
   StackResource,
   StackSummary,
@@ -27,6 +28,8 @@ export interface FakeCall {
   method: string;
   stack?: string;
   time: number;
+  /** describeEventsPage: the NextToken sent (absent for a first page). */
+  token?: string;
 }
 
 let seq = 0;
@@ -84,8 +87,8 @@ export class FakeCloudFormation implements CloudFormationGateway {
     return [...this.stacks.values()].find((s) => s.summary.name === ref && !s.deleted);
   }
 
-  private record(method: string, stack?: string): void {
-    this.calls.push({ method, ...(stack ? { stack } : {}), time: this.now() });
+  private record(method: string, stack?: string, token?: string): void {
+    this.calls.push({ method, ...(stack ? { stack } : {}), time: this.now(), ...(token === undefined ? {} : { token }) });
     const queue = this.failNext.get(method);
     const err = queue?.shift();
     if (err !== undefined) throw err;
@@ -179,23 +182,39 @@ export class FakeCloudFormation implements CloudFormationGateway {
     this.record('deleteStack', input.stackName);
   }
 
+  /** Walks pages like the real gateway: one recorded call per page. */
   async describeEvents(ref: string, options: DescribeEventsOptions = {}): Promise<StackEvent[]> {
-    this.record('describeEvents', ref);
+    const out: StackEvent[] = [];
+    let token: string | undefined;
+    do {
+      this.record('describeEvents', ref, token);
+      const page = this.page(ref, token);
+      for (const e of page.events) {
+        if (options.sinceEventId !== undefined && e.eventId === options.sinceEventId) return out;
+        if (options.since !== undefined && e.time.getTime() < options.since.getTime()) return out;
+        out.push(e);
+        if (options.limit !== undefined && out.length >= options.limit) return out;
+        if (options.stopAt?.(e)) return out;
+      }
+      token = page.nextToken;
+    } while (token !== undefined);
+    return out;
+  }
+
+  async describeEventsPage(ref: string, options: { nextToken?: string } = {}): Promise<StackEventsPage> {
+    this.record('describeEventsPage', ref, options.nextToken);
+    return this.page(ref, options.nextToken);
+  }
+
+  /** Pages like AWS and the sandbox: newest first, tokens index the append-only history. */
+  private page(ref: string, nextToken: string | undefined): StackEventsPage {
     const s = this.stacks.get(ref) ?? this.find(ref);
     if (!s || (s.deleted && !ref.startsWith('arn:'))) throw this.notFound(ref);
-    const out: StackEvent[] = [];
-    const newestFirst = [...s.events].reverse();
     this.pagesServed++;
-    for (let i = 0; i < newestFirst.length; i++) {
-      if (i > 0 && i % this.pageSize === 0) this.pagesServed++;
-      const e = newestFirst[i]!;
-      if (options.sinceEventId !== undefined && e.eventId === options.sinceEventId) break;
-      if (options.since !== undefined && e.time.getTime() < options.since.getTime()) break;
-      out.push({ ...e });
-      if (options.limit !== undefined && out.length >= options.limit) break;
-      if (options.stopAt?.(e)) break;
-    }
-    return out;
+    const end = Math.min(nextToken === undefined ? s.events.length : Number(nextToken), s.events.length);
+    const start = Math.max(0, end - this.pageSize);
+    const events = s.events.slice(start, end).reverse().map((e) => ({ ...e }));
+    return { events, ...(start > 0 ? { nextToken: String(start) } : {}) };
   }
 
   async listStackResources(ref: string): Promise<StackResource[]> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../../cli/main.js';
+import type { CallRecord, OperationRecord } from '../../../sandbox/activity-log.js';
 
 export interface CliRun {
   code: number;
@@ -80,26 +81,11 @@ export function tempDir(prefix = 'pantherctl-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export interface SandboxCall {
-  seq: number;
-  time: string;
-  service: string;
-  action: string;
-  stack?: string;
-  project?: string;
-  outcome: string;
-}
+/** One line of the sandbox's call log (`GET /_sandbox/calls`), as the sandbox defines it. */
+export type SandboxCall = CallRecord;
 
-export interface SandboxOperation {
-  stack?: string;
-  project?: string;
-  kind: string;
-  startedAt: string;
-  endedAt?: string;
-  durationMs?: number;
-  outcome: string;
-  finalStatus?: string;
-}
+/** One line of the sandbox's operations log (`GET /_sandbox/operations`); its internal start time is not sent. */
+export type SandboxOperation = Omit<OperationRecord, 'startedMs'>;
 
 export async function sandboxCalls(endpoint: string): Promise<SandboxCall[]> {
   const r = await fetch(`${endpoint}/_sandbox/calls`);

@@ -1,0 +1,30 @@
+import { Option, type Command } from 'commander';
+import { intOption } from './option-parsers.js';
+
+/**
+ * Where the deployment is and how to reach it: every command that talks to AWS takes these,
+ * spelled the same, so one pantherctl.yml and one set of flags serve them all.
+ */
+export function connectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
+    .option('--region <region>', 'AWS region (default: pantherctl.yml, then AWS_REGION)')
+    .option('--endpoint-url <url>', 'talk to this endpoint instead of AWS (e.g. the sandbox)')
+    .option('--assume-role <arn>', 'assume this IAM role first')
+    .option('--root-stack <name>', 'root stack (default: the only panther-* stack tagged PantherVersion)')
+    .option('--role-stack <name>', 'deployment role stack (default panther-deployment-role)')
+    .option('--account <id>', 'expected AWS account id; refuse others')
+    .option('--config <file>', 'connection settings file (default ./pantherctl.yml when present)');
+}
+
+/** Where a command that changes stacks keeps its journal and lock, and how long one wait may take. */
+export function journalOptions(cmd: Command): Command {
+  return cmd
+    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
+    .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)));
+}
+
+/** `--skip-deployment-role`, for every command that updates the root stack. */
+export function deploymentRoleOption(cmd: Command): Command {
+  return cmd.option('--skip-deployment-role', "do not pass the role stack's DeploymentRoleArn as the root stack's RoleARN");
+}

@@ -1,0 +1,127 @@
+import { isPantherctlError, type PantherctlError } from '../../errors/pantherctl-error.js';
+import type { StepRecord } from '../../journal/progress.js';
+import type { ChangeSetSummary, CreateChangeSetInput, StackSummary } from '../aws/types.js';
+import { isInProgress } from '../wait/stack-status.js';
+import type { StackWaitResult } from '../wait/types.js';
+import { waitDeps, type OperationContext } from './context.js';
+import { newestEventId, operationSeen, waitStack } from './stack-operation.js';
+
+export interface ChangeSetRequest {
+  /** The journal hop the step is recorded under (`v1.27.8`, `stage-2`). */
+  hop: string;
+  stack: StackSummary;
+  /** Also the ClientToken: a retried call cannot make a second change set. */
+  changeSetName: string;
+  /** What to change: template, parameters, tags, description. */
+  input: Omit<CreateChangeSetInput, 'stackName' | 'changeSetName' | 'clientToken' | 'roleArn'>;
+  /** More fields of the `step.requested` entry: keys only, never values. */
+  journal?: Record<string, unknown>;
+  /** The error to throw (after journaling) when CloudFormation cannot make the change set. */
+  failure(reason: string): PantherctlError;
+}
+
+export interface MadeChangeSet {
+  changeSetName: string;
+  changeSet: ChangeSetSummary;
+  /** CloudFormation found nothing to change: a success, with nothing to execute. */
+  noChanges: boolean;
+}
+
+/**
+ * Creates a change set on a live stack (with the run's RoleARN) and waits until it can be
+ * executed or is known to hold no changes. Journaled, so a change set made before a crash is
+ * found again on resume. A change set CloudFormation rejects is journaled as failed and
+ * thrown as `request.failure(reason)`: nothing was changed.
+ */
+export async function createChangeSetAndWait(c: OperationContext, request: ChangeSetRequest): Promise<MadeChangeSet> {
+  const { hop, stack, changeSetName } = request;
+  const step = 'create-change-set';
+  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: changeSetName, changeSetName, ...request.journal });
+  await c.deps.cloudFormation.createChangeSet({
+    // The name, not the id: the stack is live, and the sandbox (like some older AWS SDKs' models) takes only names here.
+    stackName: stack.name,
+    changeSetName,
+    ...request.input,
+    ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+    clientToken: changeSetName,
+  });
+  const fail = (reason: string, status?: string): PantherctlError => {
+    c.journal.append({ type: 'step.failed', step, hop, changeSetName, ...(status ? { status } : {}), reason });
+    return request.failure(reason);
+  };
+  let waited;
+  try {
+    waited = await c.deps.waitForChangeSet({ gateway: c.deps.cloudFormation, stackName: stack.name, changeSetName, ...waitDeps(c) });
+  } catch (err) {
+    if (isPantherctlError(err) && err.code === 'change-set-failed') throw fail(String(err.meta.reason ?? err.message), 'FAILED');
+    throw err;
+  }
+  if (waited.noChanges) {
+    c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true });
+    return { changeSetName, changeSet: waited.changeSet, noChanges: true };
+  }
+  if (waited.changeSet.status !== 'CREATE_COMPLETE') throw fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
+  c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: waited.changeSet.changes.length });
+  return { changeSetName, changeSet: waited.changeSet, noChanges: false };
+}
+
+/** Whether a change set made earlier (a confirmed preview, one a stopped run made) can still be executed. */
+export async function isExecutable(c: OperationContext, stack: StackSummary, changeSetName: string): Promise<boolean> {
+  const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: stack.name, changeSetName }).catch(() => undefined);
+  return cs?.executionStatus === 'AVAILABLE';
+}
+
+export interface ExecutionRequest {
+  hop: string;
+  stack: StackSummary;
+  changeSetName: string;
+  clientRequestToken: string;
+  /** More fields of the `step.requested` entry: keys only, never values. */
+  journal?: Record<string, unknown>;
+}
+
+/**
+ * Executes a change set and waits for the stack operation, from the stack's newest event
+ * before the call (journaled with the token, so a resume can tell whether the call landed).
+ */
+export async function executeChangeSetAndWait(c: OperationContext, request: ExecutionRequest): Promise<{ result: StackWaitResult; started: Date }> {
+  const { hop, stack, changeSetName, clientRequestToken } = request;
+  const beforeEventId = await newestEventId(c, stack.stackId);
+  const started = new Date();
+  c.journal.append({ type: 'step.requested', step: 'execute-change-set', hop, clientRequestToken, changeSetName, beforeEventId, ...request.journal });
+  await c.deps.cloudFormation.executeChangeSet({ stackName: stack.name, changeSetName, clientRequestToken });
+  return { result: await waitStack(c, stack.stackId, beforeEventId, clientRequestToken, 'root', started), started };
+}
+
+/** Where an execution that a stopped run asked for stands. */
+export type RequestedExecution =
+  /** It reached the stack (running or finished): wait for it, never execute again. */
+  | { state: 'executed'; wait: () => Promise<StackWaitResult>; started: Date }
+  /** It never landed and its change set is still executable: execute that one. */
+  | { state: 'available'; changeSetName: string };
+
+/**
+ * For resume: what became of the `execute-change-set` step `rec` journaled as requested.
+ * Undefined when there is none, or when it never landed and its change set is gone (make a
+ * new one). A change set that left AVAILABLE, a stack in progress, or a stack event carrying
+ * our token since the recorded event all mean it landed.
+ */
+export async function findRequestedExecution(c: OperationContext, stack: StackSummary, rec: StepRecord | undefined): Promise<RequestedExecution | undefined> {
+  if (!rec || (rec.status !== 'requested' && rec.status !== 'accepted')) return undefined;
+  const changeSetName = rec.requested?.changeSetName as string | undefined;
+  const after = rec.requested?.beforeEventId as string | undefined;
+  let executed = isInProgress(stack.status);
+  let available = false;
+  if (!executed && changeSetName) {
+    const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: stack.name, changeSetName }).catch(() => undefined);
+    executed = Boolean(cs?.executionStatus && cs.executionStatus !== 'AVAILABLE' && cs.executionStatus !== 'UNAVAILABLE' && cs.executionStatus !== 'OBSOLETE');
+    available = cs?.executionStatus === 'AVAILABLE';
+  }
+  if (!executed && !available) executed = await operationSeen(c, stack, after, rec.clientRequestToken);
+  if (executed) {
+    const started = new Date(String(rec.requested?.time ?? new Date().toISOString()));
+    return { state: 'executed', started, wait: () => waitStack(c, stack.stackId, after, rec.clientRequestToken, 'root', started) };
+  }
+  if (available && changeSetName) return { state: 'available', changeSetName };
+  return undefined;
+}

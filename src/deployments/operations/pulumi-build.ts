@@ -1,0 +1,93 @@
+import { PULUMI_PROJECT } from '../../catalog/urls.js';
+import type { PantherctlError } from '../../errors/pantherctl-error.js';
+import type { StepRecord } from '../../journal/progress.js';
+import type { BuildPhase } from '../aws/types.js';
+import type { BuildWaitResult } from '../wait/types.js';
+import { waitDeps, type OperationContext } from './context.js';
+
+/** How a command words the build's progress; the journal entries are the same for all. */
+export interface BuildAnnouncer {
+  /** A new build is starting (no id yet), or a stopped run's build is waited for again. */
+  start(resumed?: { buildId: string }): void;
+  done(buildId: string, elapsedMs: number): void;
+  /** The journal says the build already succeeded. */
+  skip?(): void;
+}
+
+export interface BuildRequest {
+  /** The journal hop the step is recorded under. */
+  hop: string;
+  /** What the journal says of this hop's `start-build` step. */
+  record: StepRecord | undefined;
+  /** The idempotency token of a new build. */
+  token: string;
+  /**
+   * Journal the step as skipped, with a warning, when the CodeBuild project does not exist.
+   * For a first deploy, where the root stack is what creates the project. Default false.
+   */
+  skipWithoutProject?: boolean;
+  announce: BuildAnnouncer;
+  /** The error to throw (after journaling) when the build fails; `phase` is the first phase that did not succeed. */
+  failure(result: BuildWaitResult, phase: BuildPhase | undefined, buildId: string): PantherctlError;
+}
+
+/** `failed in phase BUILD: message`, for the failure messages of every command. */
+export function buildFailureText(result: BuildWaitResult, phase: BuildPhase | undefined): string {
+  return `${result.status.toLowerCase()}${phase ? ` in phase ${phase.type}${phase.message ? `: ${phase.message}` : ''}` : ''}`;
+}
+
+/**
+ * The `panther-pulumi` build that follows a root stack operation (spec, "Trigger Pulumi
+ * CodeBuild"). A build a stopped run started, running or succeeded, is waited for again rather
+ * than started twice; a failed one is started anew. Journaled before the call, with its token.
+ */
+export async function runPulumiBuild(c: OperationContext, request: BuildRequest): Promise<void> {
+  const { hop, record: rec, announce } = request;
+  const step = 'start-build';
+  if (rec?.status === 'done') {
+    announce.skip?.();
+    return;
+  }
+  if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
+    let buildId = rec.entry.buildId as string | undefined;
+    if (!buildId) {
+      // Stopped between asking for the build and hearing its id: a build of the project that
+      // started after the request is ours.
+      const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
+      const asked = Date.parse(String(rec.requested?.time ?? rec.entry.time)) - 5_000;
+      if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
+    }
+    if (buildId) {
+      const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
+      if (info && (info.status === 'IN_PROGRESS' || info.status === 'SUCCEEDED')) {
+        announce.start({ buildId });
+        await waitBuild(c, request, buildId);
+        return;
+      }
+    }
+  }
+  if (request.skipWithoutProject && !(await c.deps.codeBuild.projectExists(PULUMI_PROJECT))) {
+    // The root stack creates the project; without it there is nothing to run, and failing
+    // here would report a deployment that succeeded as failed.
+    c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
+    c.io.notify({ level: 'warn', code: 'build.no-project', text: `the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, data: { project: PULUMI_PROJECT } });
+    return;
+  }
+  announce.start();
+  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
+  const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: request.token });
+  c.journal.append({ type: 'step.accepted', step, hop, buildId });
+  await waitBuild(c, request, buildId);
+}
+
+async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
+  const result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c) });
+  if (result.status === 'SUCCEEDED') {
+    c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
+    request.announce.done(buildId, result.elapsedMs);
+    return;
+  }
+  const phase = result.build.phases.find((p) => p.status && p.status !== 'SUCCEEDED' && p.status !== 'IN_PROGRESS');
+  c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
+  throw request.failure(result, phase, buildId);
+}
