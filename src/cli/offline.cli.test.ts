@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './test-support/run-cli.js';
+import { REPO_ROOT, runCli } from './test-support/run-cli.js';
 
 const SPEC_RECOMMENDED = [
   'v1.23.5', 'v1.24.12', 'v1.25.18', 'v1.26.9', 'v1.27.8', 'v1.28.7', 'v1.29.3', 'v1.30.5', 'v1.31.1',
@@ -239,5 +239,34 @@ describe('pantherctl params', () => {
     expect(one.stdout).toMatch(/2048/);
     const table = runCli(['params', 'explain']);
     expect(table.stdout.split('\n').length).toBeGreaterThan(names.length);
+  });
+});
+
+describe('README', () => {
+  it('opens with the install-and-run command and the test command, and the run part works offline', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const [first, second] = block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
+    expect(first).toMatch(/^npm ci && node bin\/pantherctl\.js /);
+    expect(second).toBe('npm test');
+    // npm ci has already run for this test; run the rest of the first command as written.
+    const args = first!.replace(/^npm ci && node bin\/pantherctl\.js /, '').split(/\s+/);
+    const r = runCli(args);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Upgrade plan .* → v1\.39\.7/);
+  });
+});
+
+describe('pantherctl sandbox start refusals', () => {
+  it('refuses a version it has no templates for, and an unusable state file, on one line', () => {
+    const r = runCli(['sandbox', 'start', '--port', '0', '--version', 'v9.9.9']);
+    expect(r.status).toBe(2);
+    expectOneLineError(r.stderr);
+    const dir = mkdtempSync(join(tmpdir(), 'pantherctl-sb-'));
+    const notADir = join(dir, 'file');
+    writeFileSync(notADir, '');
+    const s = runCli(['sandbox', 'start', '--port', '0', '--state-file', join(notADir, 'state.json')]);
+    expect(s.status).toBe(1);
+    expectOneLineError(s.stderr);
   });
 });

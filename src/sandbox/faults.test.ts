@@ -15,7 +15,7 @@ describe('fault files', () => {
 
   it('refuse unknown kinds and fields with one line naming the place', () => {
     expect(() => parseFaults('{"faults":[{"kind":"throttle","chance":1}]}', 'f.json')).toThrow(/^f\.json is not a valid fault list at faults\.0/);
-    expect(() => parseFaults('faults: [', 'f.yml')).toThrow(/^f\.yml is neither JSON nor YAML/);
+    expect(() => parseFaults('faults: [', 'f.yml')).toThrow(/^f\.yml:1:10: neither JSON nor YAML: /);
   });
 });
 

@@ -45,7 +45,7 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 export type Fault = z.output<typeof faultSpecSchema>;
 
-const faultsFileSchema = z.union([z.strictObject({ faults: z.array(faultSpecSchema) }), z.array(faultSpecSchema)]);
+const faultsFileSchema = z.strictObject({ faults: z.array(faultSpecSchema) });
 
 /** Parses a fault file (JSON or YAML) or an admin request body; throws a one-line error. */
 export function parseFaults(text: string, origin: string): Fault[] {
@@ -53,21 +53,29 @@ export function parseFaults(text: string, origin: string): Fault[] {
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new PantherctlError('invalid-faults', `${origin} is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
+    // The yaml package ends its first line with " at line L, column C:"; put the position first instead.
+    const e = err as Error & { linePos?: { line: number; col: number }[] };
+    const pos = e.linePos?.[0];
+    const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new PantherctlError('invalid-faults', `${origin}${pos ? `:${pos.line}:${pos.col}` : ''}: neither JSON nor YAML: ${message}`);
   }
   return validateFaults(raw, origin);
 }
 
 export function validateFaults(raw: unknown, origin: string): Fault[] {
-  const result = faultsFileSchema.safeParse(raw ?? { faults: [] });
+  // A bare list is accepted as well as {"faults": [...]}; normalising first keeps zod's
+  // messages specific (a union of the two shapes would only say "Invalid input").
+  const result = faultsFileSchema.safeParse(Array.isArray(raw) ? { faults: raw } : (raw ?? { faults: [] }));
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new PantherctlError('invalid-faults', `${origin} is not a valid fault list${where}: ${issue?.message ?? 'invalid'}`, {
+    const kinds = faultSpecSchema.options.map((o) => o.shape.kind.value).join(', ');
+    const detail = issue?.path.at(-1) === 'kind' ? `unknown kind; expected one of ${kinds}` : (issue?.message ?? 'invalid');
+    throw new PantherctlError('invalid-faults', `${origin} is not a valid fault list${where}: ${detail}`, {
       hint: 'Expected {"faults":[{"kind":"throttle","probability":0.3}, ...]}.',
     });
   }
-  return Array.isArray(result.data) ? result.data : result.data.faults;
+  return result.data.faults;
 }
 
 interface ActiveFault {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { normalizeVersion } from '../catalog/version.js';
+import { embeddedCatalog } from '../catalog/embedded.js';
 import { parseFaults, validateFaults, type Fault, type FaultSpec } from './faults.js';
 import { Sandbox } from './sandbox.js';
 import { createRequestListener } from './server.js';
@@ -52,9 +53,7 @@ function resolveFaults(options: SandboxOptions): Fault[] {
     try {
       text = readFileSync(options.faultsFile, 'utf8');
     } catch (err) {
-      throw new PantherctlError('invalid-faults', `Cannot read the fault file ${options.faultsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-        source: 'usage',
-      });
+      throw new PantherctlError('invalid-faults', `Cannot read the fault file ${options.faultsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     faults.push(...parseFaults(text, options.faultsFile));
   }
@@ -67,9 +66,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(speed > 0) || !Number.isFinite(speed)) throw new PantherctlError('usage', 'Expected `--speed` to be a positive number', { source: 'usage' });
   const port = options.port ?? 4599;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PantherctlError('usage', 'Expected `--port` to be between 0 and 65535', { source: 'usage' });
+  const version = normalizeVersion(options.version ?? 'v1.25.18');
+  // Templates are published for the catalog's releases only; a deployment seeded at any other
+  // version could never be upgraded or even re-read, so refuse it up front.
+  const published = embeddedCatalog().releases.map((r) => r.version);
+  if (!published.includes(version)) {
+    throw new PantherctlError('unknown-version', `The sandbox has no templates for ${version}`, {
+      source: 'usage',
+      hint: `Use one of the catalog's releases: ${published.join(', ')}.`,
+    });
+  }
   const sandbox = new Sandbox({
     region: options.region ?? 'us-east-2',
-    version: normalizeVersion(options.version ?? 'v1.25.18'),
+    version,
     empty: options.empty ?? false,
     speed,
     accountId: options.accountId ?? '123456789012',

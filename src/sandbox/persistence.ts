@@ -20,10 +20,16 @@ export interface SandboxState {
 
 /** Writes atomically (temp file, then rename), so a crash never leaves half a state file. */
 export function writeState(path: string, state: SandboxState): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(state));
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new PantherctlError('sandbox-state-unwritable', `Cannot write the sandbox state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      hint: 'Pass a --state-file in a writable directory.',
+    });
+  }
 }
 
 /** Reads a state file; undefined when there is none yet. */
