@@ -37,7 +37,9 @@ export function registerConfigureCommands(b: ProgramBuilder): void {
       params(
         b
           .command('deploy', 'first deploy into an account without Panther: create with the safe minimum, then staged updates')
-          .requiredOption('--version <version>', 'Panther version to deploy, e.g. v1.28.7')
+          .requiredOption('--version <version>', 'Panther version to deploy, e.g. v1.28.7; refused unless the catalog lists it')
+          .option('--catalog <file>', 'release catalog file instead of the embedded one')
+          .option('--allow-unlisted', 'deploy a version the catalog does not list (with a warning)')
           .option('--replace-failed', 'delete a root stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again'),
       ),
     ),
@@ -56,7 +58,9 @@ export function registerConfigureCommands(b: ProgramBuilder): void {
 
 /**
  * `params diff --params FILE`: the file against the live stack, changing nothing; exit 0
- * when equal, 1 when different (for drift checks in CI). NoEcho values come back from AWS as
+ * when equal, 1 when different (for drift checks in CI), 2 when the file cannot be read or is
+ * invalid (so a broken check is never read as drift), 3 on an AWS error. `--json` prints one
+ * document (`equal`, `differences`, `secretsNotCompared`, ...). NoEcho values come back from AWS as
  * `****`, so secrets are listed as "cannot compare" and count as different only with
  * `--secrets-differ`.
  */
@@ -65,7 +69,7 @@ export function registerParamsDiff(paramsCommand: Command, b: ProgramBuilder): v
     params(
       paramsCommand
         .command('diff')
-        .description('compare a parameter file with the live stack (exit 0 equal, 1 different)')
+        .description('compare a parameter file with the live stack (exit 0 equal, 1 different, 2 invalid file)')
         .option('--secrets-differ', 'count secrets, which cannot be compared, as different'),
     ),
   );

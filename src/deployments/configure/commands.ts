@@ -5,11 +5,12 @@
 import { createInterface } from 'node:readline/promises';
 import type { CliContext } from '../../cli/context.js';
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
+import { MemoryIoHost } from '../../io/messages.js';
 import type { ConnectionFlags } from '../config/settings.js';
 import type { StagingOptions } from '../staging/types.js';
 import { openDeployment, resumeCommandFor, withInterrupt, type OpenedDeployment } from '../upgrade/cli-support.js';
 import type { Confirm } from './confirm.js';
-import { runConfigure, runParamsDiff } from './configure.js';
+import { paramsDiffDocument, runConfigure, runParamsDiff } from './configure.js';
 import { runDeploy } from './deploy.js';
 import { latestStagedCommand, resumeStagedRun } from './resume.js';
 import type { StagedRunOptions } from './types.js';
@@ -30,6 +31,7 @@ export interface StagedFlags extends ParamsFlags {
 export interface DeployFlags extends StagedFlags {
   version: string;
   replaceFailed?: boolean;
+  allowUnlisted?: boolean;
 }
 
 export interface DiffFlags extends ParamsFlags {
@@ -97,9 +99,9 @@ async function stagedCommand(ctx: CliContext, o: StagedFlags, run: (opened: Open
 }
 
 export function deployCommand(ctx: CliContext, o: DeployFlags): Promise<number> {
-  return stagedCommand(ctx, o, ({ settings, deps }, shared) => {
+  return stagedCommand(ctx, o, ({ settings, deps, catalog }, shared) => {
     if (!settings.rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
-    return runDeploy(deps, ctx.io, { ...shared, version: o.version, rootStack: settings.rootStack, replaceFailed: Boolean(o.replaceFailed) });
+    return runDeploy(deps, ctx.io, { ...shared, version: o.version, rootStack: settings.rootStack, replaceFailed: Boolean(o.replaceFailed), catalog, allowUnlisted: Boolean(o.allowUnlisted) });
   });
 }
 
@@ -107,18 +109,37 @@ export function configureCommand(ctx: CliContext, o: StagedFlags): Promise<numbe
   return stagedCommand(ctx, o, ({ settings, deps }, shared) => runConfigure(deps, ctx.io, { ...shared, ...(settings.rootStack ? { rootStack: settings.rootStack } : {}) }));
 }
 
-/** Exit 0 when the live stack equals the file, 1 when it differs. */
-export function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<number> {
-  return withDeployment(ctx, o, async ({ settings, deps }) => {
-    const result = await runParamsDiff(deps, ctx.io, {
-      ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
-      roleStack: settings.roleStack,
-      paramsFile: o.params,
-      overrides: o.param ?? [],
-      secretsDiffer: Boolean(o.secretsDiffer),
+/**
+ * Exit 0 when the live stack equals the file, 1 when it differs, and nothing else: a file
+ * that cannot be read or is invalid exits 2 (usage class), AWS failures 3, so a CI drift
+ * check never mistakes a broken check for drift. `--json` prints one document (the result,
+ * or `{"error": {...}}` with the findings in `error.issues`) and no progress events.
+ */
+export async function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<number> {
+  // In --json mode the messages are kept, not printed: stdout holds one document.
+  const quiet = ctx.json ? Object.assign(new MemoryIoHost(), { close: () => undefined }) : undefined;
+  const run = quiet ? { ...ctx, io: quiet } : ctx;
+  try {
+    return await withDeployment(run, o, async ({ settings, deps }) => {
+      const result = await runParamsDiff(deps, run.io, {
+        ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
+        roleStack: settings.roleStack,
+        paramsFile: o.params,
+        overrides: o.param ?? [],
+        secretsDiffer: Boolean(o.secretsDiffer),
+      });
+      if (quiet) ctx.outJson(paramsDiffDocument(result));
+      return result.different ? ExitCode.refused : ExitCode.ok;
     });
-    return result.different ? ExitCode.refused : ExitCode.ok;
-  });
+  } catch (err) {
+    throw asInvalidInput(err);
+  }
+}
+
+/** A refusal of the input (source `user`) becomes exit 2, keeping its code, message and meta; exit 1 means "different" only. */
+function asInvalidInput(err: unknown): unknown {
+  if (!(err instanceof PantherctlError) || err.source !== 'user') return err;
+  return new PantherctlError(err.code, err.message, { source: 'usage', ...(err.hint ? { hint: err.hint } : {}), meta: err.meta, cause: err });
 }
 
 /**

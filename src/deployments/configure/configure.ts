@@ -11,16 +11,17 @@ import { chooseRootStack, VERSION_TAG } from '../status/discover-root.js';
 import type { ExecutorDeps } from '../upgrade/deps.js';
 import { parseTemplateParameters } from '../upgrade/template-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
-import { checkRootStackName } from './deploy.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
+import { crossParameterIssues } from './effective-validation.js';
 import { diffAgainstLive, type LiveDiff } from './parameter-diff.js';
 import { notifyDiff } from './render-diff.js';
 import { notifyStagePlan, stageSummary } from './render-stages.js';
 import { startStagedRun } from './run-records.js';
 import { runInSession } from './session.js';
+import { checkRootStackName } from './stack-name.js';
 import { previewStage, runStagedBuild, runStages, type StagePreview } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
-import { reportIssues } from './validation.js';
+import { reportIssues, type ReportedIssue } from './validation.js';
 
 export interface LiveInspectOptions {
   /** Undefined: discover the one `panther-*` root stack. */
@@ -38,6 +39,8 @@ export interface LiveInspection {
   root: StackSummary;
   source: ParameterSource;
   diff: LiveDiff;
+  /** Findings that do not block (errors refuse in `inspectLive`). */
+  warnings: ReportedIssue[];
   version?: string;
 }
 
@@ -65,20 +68,28 @@ export async function inspectLive(deps: Pick<ExecutorDeps, 'cloudFormation'>, io
       // The live template decides which keys exist; the FirstUserEmail warning only when it changes.
       !(i.code === 'unknown-parameter' && declared.has(i.parameter)) && !(i.code === 'ignored-after-first-deploy' && !changed.has(i.parameter)),
   );
-  reportIssues(io, source.file, issues, diff.findings);
+  // The file alone cannot tell DatadogEnabled=true from a stack without a key: judge the
+  // cross-parameter rules on the file's values over the live ones, before anything changes.
+  const cross = crossParameterIssues(source.inputs, root.parameters);
+  const warnings = reportIssues(io, source.file, [...issues, ...cross], diff.findings);
   const version = root.tags[VERSION_TAG];
-  return { root, source, diff, ...(version ? { version } : {}) };
+  return { root, source, diff, warnings, ...(version ? { version } : {}) };
 }
 
 export interface ParamsDiffResult {
   rootStack: string;
+  /** Absolute path of the parameter file. */
+  file: string;
   different: boolean;
   rows: LiveDiff['rows'];
+  warnings: ReportedIssue[];
+  /** Whether secrets that cannot be compared counted as different (`--secrets-differ`). */
+  secretsDiffer: boolean;
 }
 
 /** `pantherctl params diff`: the diff only; `different` decides exit 1. */
 export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, io: IoHost, o: LiveInspectOptions): Promise<ParamsDiffResult> {
-  const { root, diff } = await inspectLive(deps, io, o);
+  const { root, diff, source, warnings } = await inspectLive(deps, io, o);
   notifyDiff(io, diff.rows);
   const counts = { changed: 0, added: 0, 'cannot-compare': 0, unchanged: 0 };
   for (const r of diff.rows) counts[r.change]++;
@@ -91,7 +102,55 @@ export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, 
       : `${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`,
     data: { rootStack: root.name, different: diff.different, ...counts },
   });
-  return { rootStack: root.name, different: diff.different, rows: diff.rows };
+  return { rootStack: root.name, file: source.file, different: diff.different, rows: diff.rows, warnings, secretsDiffer: Boolean(o.secretsDiffer) };
+}
+
+/** One difference of the `params diff --json` document; secrets are `****` on both sides, always. */
+export interface ParamsDiffDifference {
+  parameter: string;
+  change: 'changed' | 'added' | 'cannot-compare';
+  from?: string;
+  to?: string;
+  secret: boolean;
+}
+
+/**
+ * The single document `params diff --json` prints (pure). `equal` mirrors the exit code (0
+ * equal, 1 different). `differences` are the rows that make the file differ: changed and
+ * added values, and secrets only when `--secrets-differ` counts them. `secretsNotCompared`
+ * names every secret of the file AWS returns masked, counted or not.
+ */
+export function paramsDiffDocument(r: ParamsDiffResult): {
+  equal: boolean;
+  rootStack: string;
+  file: string;
+  differences: ParamsDiffDifference[];
+  secretsNotCompared: string[];
+  secretsCountedAsDifferent: boolean;
+  unchanged: string[];
+  warnings: Omit<ReportedIssue, 'severity'>[];
+} {
+  const differences: ParamsDiffDifference[] = [];
+  for (const row of r.rows) {
+    if (row.change === 'unchanged' || (row.change === 'cannot-compare' && !r.secretsDiffer)) continue;
+    differences.push({
+      parameter: row.key,
+      change: row.change,
+      ...(row.from !== undefined ? { from: row.from } : {}),
+      ...(row.to !== undefined ? { to: row.to } : {}),
+      secret: row.secret,
+    });
+  }
+  return {
+    equal: !r.different,
+    rootStack: r.rootStack,
+    file: r.file,
+    differences,
+    secretsNotCompared: r.rows.filter((row) => row.change === 'cannot-compare').map((row) => row.key),
+    secretsCountedAsDifferent: r.secretsDiffer,
+    unchanged: r.rows.filter((row) => row.change === 'unchanged').map((row) => row.key),
+    warnings: r.warnings.map(({ parameter, code, message, where }) => ({ parameter, code, message, where })),
+  };
 }
 
 /** `build` runs `panther-pulumi` after the stages; default when the stack's version is v1.22 or later. */

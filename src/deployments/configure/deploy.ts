@@ -1,6 +1,8 @@
 import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
 import { roleTemplateUrl, rootTemplateUrl } from '../../catalog/urls.js';
-import { normalizeVersion, parseVersion } from '../../catalog/version.js';
+import { embeddedCatalog } from '../../catalog/embedded.js';
+import type { Catalog } from '../../catalog/types.js';
+import { parseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { IoHost } from '../../io/messages.js';
 import type { HopRecord } from '../../journal/progress.js';
@@ -18,17 +20,16 @@ import type { StackWaitResult } from '../wait/types.js';
 import type { OperationContext } from '../operations/context.js';
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, recordStackOutcome, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
+import { checkDeployVersion } from './deploy-version.js';
 import { everReachedCreateComplete } from './ever-created.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
 import { notifyStagePlan, shownValue, stageSummary } from './render-stages.js';
 import { startStagedRun } from './run-records.js';
 import { runInSession } from './session.js';
+import { checkRootStackName, checkStackName } from './stack-name.js';
 import { runStagedBuild, runStages } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
 import { reportIssues } from './validation.js';
-
-/** The prefix the deployment role's permissions are scoped to (spec, "Naming the root stack"). */
-export const ROOT_STACK_PREFIX = 'panther-';
 
 /** `build` runs `panther-pulumi` after the create and after the stages. */
 export interface DeployOptions extends StagedRunOptions {
@@ -37,6 +38,10 @@ export interface DeployOptions extends StagedRunOptions {
   rootStack: string;
   /** Delete a stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again. Default false. */
   replaceFailed?: boolean;
+  /** The release catalog `version` must be listed in (`--catalog FILE`). Default: the embedded catalog. */
+  catalog?: Catalog;
+  /** Deploy a version the catalog does not list, with a warning (`--allow-unlisted`). Default false: nothing is known about it. */
+  allowUnlisted?: boolean;
 }
 
 export interface DeployResult {
@@ -48,16 +53,6 @@ export interface DeployResult {
   atDefault: string[];
 }
 
-/** Refuses a root stack name the deployment role cannot manage, saying why. */
-export function checkRootStackName(name: string): void {
-  if (!name.startsWith(ROOT_STACK_PREFIX)) {
-    throw new PantherctlError('root-stack-name', `the root stack name ${name} does not start with ${ROOT_STACK_PREFIX}`, {
-      hint: 'The deployment role only manages stacks and resources named panther-*, and the stack name prefixes every resource it creates; choose a name such as panther-root.',
-      meta: { rootStack: name },
-    });
-  }
-}
-
 /**
  * `pantherctl deploy`: a first deploy done the safe way. The role stack at the same version,
  * the root stack created with only the required and first-deploy-safe values, the
@@ -65,11 +60,26 @@ export function checkRootStackName(name: string): void {
  * deployment; a failed update only rolls itself back).
  */
 export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions): Promise<DeployResult> {
+  // Everything checkable offline goes first: a bad input must fail before any AWS call, never
+  // after the role stack was created (a half-applied first deploy).
   checkRootStackName(o.rootStack);
-  const version = normalizeVersion(o.version);
+  checkStackName(o.roleStack, 'the role stack name');
+  const { version, warnings } = checkDeployVersion(o.version, o.catalog ?? embeddedCatalog(), o.allowUnlisted);
   const source = readParameterSource(o.paramsFile, o.overrides ?? []);
+  checkOffline(io, source);
+  for (const text of warnings) io.notify({ level: 'warn', code: 'deploy.version-warning', text, data: { version } });
   const prepared = await prepareDeploy(deps, io, o, version, source);
   return executeDeploy(deps, io, o, version, source, prepared, undefined);
+}
+
+/**
+ * The first-deploy rules that need no template, before any AWS call. Unknown keys and
+ * required values are left to `prepareDeploy`: the template being deployed may be newer than
+ * the parameter table. Warnings are reported once, by `prepareDeploy`.
+ */
+function checkOffline(io: IoHost, source: ParameterSource): void {
+  const errors = validateParameters(source.inputs, { firstDeploy: true }).filter((i) => i.severity === 'error' && i.code !== 'unknown-parameter' && i.code !== 'missing-required');
+  reportIssues(io, source.file, errors, []);
 }
 
 export interface PreparedDeploy {

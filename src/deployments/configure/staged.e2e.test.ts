@@ -393,3 +393,119 @@ describe('the command line', () => {
     expect(r.stderr).toMatch(/stage-size.*single-update|single-update.*stage-size/);
   });
 });
+
+const MUTATING = /^(Create|Update|Execute|Delete|Start|Stop|Continue|Cancel|Put|Set)/;
+
+describe('bad input is refused before any AWS call (review of issue 5)', () => {
+  it('deploy refuses a version the catalog does not list and an invalid stack name: exit 1, one line, no mutating call', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const conn = ['--params', file, '--yes', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state];
+
+    const unlisted = await runCli(['deploy', '--version', 'v9.1.1', '--root-stack', 'panther-x', ...conn]);
+    expect(unlisted.code).toBe(1);
+    expect(unlisted.stdout).toBe('');
+    expect(unlisted.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unlisted.stderr).toMatch(/v9\.1\.1 is not in the embedded catalog.*--allow-unlisted/);
+
+    const badName = await runCli(['deploy', '--version', VERSION, '--root-stack', 'panther-bad_name!', ...conn]);
+    expect(badName.code).toBe(1);
+    expect(badName.stdout).toBe('');
+    expect(badName.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badName.stderr).toMatch(/"panther-bad_name!" is not a valid CloudFormation stack name/);
+
+    const invalid = writeParams(state, { ...FULL, EnableReports: 'yes' }, 'invalid.yml');
+    const badFile = await runCli(['deploy', '--version', VERSION, '--root-stack', 'panther-root', ...conn.slice(2), '--params', invalid]);
+    expect(badFile.code).toBe(1);
+    expect(badFile.stderr).toMatch(/invalid\.yml: 1 parameter error; nothing was changed/);
+
+    // Not one call reached the sandbox, mutating or not.
+    const calls = await sandboxCalls(endpoint);
+    expect(calls.filter((c) => MUTATING.test(c.action))).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('deploy --allow-unlisted goes past the catalog check (the template is then missing: no stack is created)', async () => {
+    const endpoint = await sandbox({ empty: true });
+    const state = tempDir();
+    const file = writeParams(state, FULL);
+    const r = await runCli(['deploy', '--version', 'v9.1.1', '--root-stack', 'panther-x', '--allow-unlisted', '--params', file, '--yes', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Template not found/);
+    expect((await sandboxCalls(endpoint)).filter((c) => MUTATING.test(c.action))).toEqual([]);
+  });
+
+  it('configure judges DatadogEnabled against the live values: clearing the only key is refused before any change', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    const file = writeParams(state, { DatadogEnabled: 'true', DatadogAPIKey: '' });
+    const before = (await sandboxCalls(endpoint)).length;
+    const r = await runCli(['configure', '--params', file, '--yes', '--root-stack', 'panther-root', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/datadog-no-key/);
+    expect(r.stderr).toMatch(/1 parameter error; nothing was changed/);
+    expect((await sandboxCalls(endpoint)).slice(before).filter((c) => MUTATING.test(c.action))).toEqual([]);
+  });
+});
+
+describe('params diff for CI (review of issue 5)', () => {
+  it('--json prints one JSON document, secrets masked; exit 0 equal, 1 different', async () => {
+    const endpoint = await sandbox();
+    const deps = depsFor(endpoint);
+    const state = tempDir();
+    const live = await liveParameters(deps);
+    const conn = ['--json', '--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
+
+    const same = writeParams(state, { EnableReports: live.EnableReports!, DatadogAPIKey: CANARY });
+    const equal = await runCli(['params', 'diff', '--params', same, ...conn]);
+    expect(equal.code).toBe(0);
+    expect(equal.stderr).toBe('');
+    expect(equal.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(equal.stdout)).toEqual({
+      equal: true,
+      rootStack: 'panther-root',
+      file: same,
+      differences: [],
+      secretsNotCompared: ['DatadogAPIKey'],
+      secretsCountedAsDifferent: false,
+      unchanged: ['EnableReports'],
+      warnings: [],
+    });
+
+    const changed = writeParams(state, { EnableReports: live.EnableReports === 'true' ? 'false' : 'true', DatadogAPIKey: CANARY }, 'changed.yml');
+    const differ = await runCli(['params', 'diff', '--params', changed, '--secrets-differ', ...conn]);
+    expect(differ.code).toBe(1);
+    expect(differ.stdout.trim().split('\n')).toHaveLength(1);
+    const doc = JSON.parse(differ.stdout) as { equal: boolean; differences: { parameter: string; change: string; from?: string; to?: string }[] };
+    expect(doc.equal).toBe(false);
+    expect(doc.differences).toEqual([
+      { parameter: 'EnableReports', change: 'changed', from: live.EnableReports, to: live.EnableReports === 'true' ? 'false' : 'true', secret: false },
+      { parameter: 'DatadogAPIKey', change: 'cannot-compare', from: '****', to: '****', secret: true },
+    ]);
+    expect(differ.stdout).not.toContain(CANARY);
+  });
+
+  it('an invalid or unreadable file exits 2, not 1 (1 means different), with the {"error"} document under --json', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
+    const invalid = writeParams(state, { EnableReports: 'yes', DatadogAPIKey: CANARY });
+
+    const json = await runCli(['params', 'diff', '--json', '--params', invalid, ...conn]);
+    expect(json.code).toBe(2);
+    expect(json.stdout.trim().split('\n')).toHaveLength(1);
+    const doc = JSON.parse(json.stdout) as { error: { code: string; errors: number; issues: { parameter: string; code: string; severity: string }[] } };
+    expect(doc.error).toMatchObject({ code: 'invalid-parameters', errors: 1 });
+    expect(doc.error.issues).toContainEqual(expect.objectContaining({ parameter: 'EnableReports', code: 'not-allowed-value', severity: 'error' }));
+    expect(json.stdout).not.toContain(CANARY);
+
+    const text = await runCli(['params', 'diff', '--params', invalid, ...conn]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/1 parameter error/);
+
+    const missing = await runCli(['params', 'diff', '--json', '--params', join(state, 'nope.yml'), ...conn]);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'cannot-read-file' } });
+  });
+});
