@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,27 @@ describe('acquireLock', () => {
     b.release();
   });
 
+  it('lets only one of two runs racing to take over the same stale lock win', () => {
+    const path = join(dir(), 'x.lock');
+    acquireLock(path, { command: 'upgrade', pid: 999_999 });
+    const alive = (pid: number): boolean => pid === 1001 || pid === 1002;
+    let a: ReturnType<typeof acquireLock> | undefined;
+    let interleaved = false;
+    // B has seen the stale lock; before it acts, A takes the same stale lock over.
+    const racing = (): void => {
+      if (interleaved) return;
+      interleaved = true;
+      a = acquireLock(path, { command: 'upgrade', pid: 1001, isAlive: alive });
+    };
+    expect(() => acquireLock(path, { command: 'resume', pid: 1002, isAlive: alive, onStale: racing })).toThrow(/locked by upgrade \(pid 1001/);
+    expect(interleaved).toBe(true);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 1001 });
+    a?.release();
+    expect(existsSync(path)).toBe(false);
+    // No takeover claim is left behind.
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+  });
+
   it('never takes over a lock held on another host', () => {
     const path = join(dir(), 'x.lock');
     acquireLock(path, { command: 'upgrade', pid: 999_999, host: 'elsewhere' });
@@ -104,6 +125,14 @@ describe('acquireLock', () => {
 
 describe('openJournalSession', () => {
   const key = { account: '123456789012', region: 'us-east-2', rootStack: 'panther-root' };
+
+  it('creates no journal file for a run that wrote nothing (a refused run)', () => {
+    const stateDir = dir();
+    const s = openJournalSession(key, { command: 'upgrade', stateDir });
+    s.close();
+    expect(existsSync(journalPath(key, stateDir))).toBe(false);
+    expect(existsSync(lockPath(key, stateDir))).toBe(false);
+  });
 
   it('holds the lock for its run until closed, so a second session on the deployment is refused', () => {
     const stateDir = dir();

@@ -21,6 +21,7 @@ export class Journal {
   private readonly now: () => Date;
   private seq: number;
   private fd: number | undefined;
+  private closed = false;
   private readonly entries: JournalEntry[];
 
   private constructor(
@@ -34,20 +35,14 @@ export class Journal {
     this.seq = existing.reduce((max, e) => Math.max(max, e.seq), 0);
   }
 
-  /** Opens (creating it and its directory if needed) the journal at `path`. */
+  /**
+   * Opens the journal at `path`. The file (and its directory) is only created by the first
+   * `append`, so a run refused before it changed anything leaves no empty journal behind.
+   */
   static open(path: string, options: JournalOptions = {}): Journal {
     const existing = readJournal(path);
     dropTornTail(path);
-    const journal = new Journal(path, existing, options);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      journal.fd = openSync(path, 'a', 0o600);
-    } catch (err) {
-      throw new PantherctlError('journal-unwritable', `cannot open the journal ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-        hint: 'Check that the state directory (--state-dir) is writable.',
-      });
-    }
-    return journal;
+    return new Journal(path, existing, options);
   }
 
   /** Every entry, oldest first: those found on disk when opened, then this run's. */
@@ -56,11 +51,12 @@ export class Journal {
   }
 
   append(input: JournalInput): JournalEntry {
-    if (this.fd === undefined) throw new PantherctlError('journal-closed', 'the journal is closed', { source: 'internal' });
+    if (this.closed) throw new PantherctlError('journal-closed', 'the journal is closed', { source: 'internal' });
+    const fd = this.fd ?? this.openFile();
     const entry = { seq: ++this.seq, time: this.now().toISOString(), run: this.run, ...input } as JournalEntry;
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    writeSync(fd, `${JSON.stringify(entry)}\n`);
     // The entry must be on disk before the mutating call it announces is made.
-    fsyncSync(this.fd);
+    fsyncSync(fd);
     this.entries.push(entry);
     return entry;
   }
@@ -68,6 +64,19 @@ export class Journal {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.closed = true;
+  }
+
+  private openFile(): number {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'a', 0o600);
+      return this.fd;
+    } catch (err) {
+      throw new PantherctlError('journal-unwritable', `cannot open the journal ${this.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+        hint: 'Check that the state directory (--state-dir) is writable.',
+      });
+    }
   }
 }
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { PantherctlError } from '../errors/pantherctl-error.js';
+import { PantherctlError, isPantherctlError } from '../errors/pantherctl-error.js';
 
 /** What a lock file holds: who holds the deployment. */
 export interface LockOwner {
@@ -28,17 +29,24 @@ export interface AcquireLockOptions {
   host?: string;
   pid?: number;
   now?: () => Date;
+  /** Test hook: called when a stale lock was found, before taking it over (to interleave a racing run). */
+  onStale?: (path: string) => void;
 }
 
 /**
  * Takes the deployment's lock: a file created with O_EXCL, so that of two runs racing for it
  * exactly one wins, even across processes. A lock left by a dead process on this host is
  * stale and taken over; one held on another host cannot be checked and is refused.
+ *
+ * Taking over is where two runs could both win (each removes "the stale lock", the second
+ * removing the first one's fresh lock), so only the holder of a takeover claim may remove a
+ * stale lock: a lock file of its own (`<lock>.takeover-<digest of the stale content>`, taken
+ * by this same function, hence itself safe from a claimer that died), and it removes the lock
+ * only while the lock still holds exactly the stale content it examined.
  */
 export function acquireLock(path: string, options: AcquireLockOptions): DeploymentLock {
   const host = options.host ?? hostname();
   const pid = options.pid ?? process.pid;
-  const isAlive = options.isAlive ?? processAlive;
   const owner: LockOwner = {
     pid,
     hostname: host,
@@ -47,38 +55,73 @@ export function acquireLock(path: string, options: AcquireLockOptions): Deployme
     ...(options.run ? { run: options.run } : {}),
   };
   mkdirSync(dirname(path), { recursive: true });
-  // Two attempts: the second only after removing a stale lock.
-  for (let attempt = 0; attempt < 2; attempt++) {
+  return acquire(path, `${JSON.stringify(owner)}\n`, { host, pid, isAlive: options.isAlive ?? processAlive, ...(options.onStale ? { onStale: options.onStale } : {}) });
+}
+
+interface Acquirer {
+  host: string;
+  pid: number;
+  isAlive: (pid: number) => boolean;
+  onStale?: (path: string) => void;
+}
+
+function acquire(path: string, content: string, a: Acquirer): DeploymentLock {
+  // A few attempts: each retry follows a stale lock removed (by us or by a racing run).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createExclusive(path, content)) return held(path, content);
+    const raw = readRaw(path);
+    if (raw === 'gone') continue;
+    const holder = parseOwner(raw);
+    if (!(holder && holder.hostname === a.host && holder.pid !== a.pid && !a.isAlive(holder.pid))) throw lockedError(path, holder);
+    a.onStale?.(path);
+    let claim: DeploymentLock;
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, `${JSON.stringify(owner)}\n`);
-      closeSync(fd);
-      let released = false;
-      return {
-        path,
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(path, { force: true });
-        },
-      };
+      claim = acquire(`${path}.takeover-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`, content, { ...a, onStale: undefined });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new PantherctlError('lock-unwritable', `cannot create the lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-          hint: 'Check that the state directory (--state-dir) is writable.',
-        });
-      }
+      // Another run is taking this stale lock over right now; it will hold the deployment.
+      if (isPantherctlError(err) && err.code === 'locked') throw lockedError(path, undefined);
+      throw err;
     }
-    const holder = readOwner(path);
-    if (holder === 'gone') continue;
-    if (holder && holder.hostname === host && holder.pid !== pid && !isAlive(holder.pid)) {
-      rmSync(path, { force: true });
-      continue;
+    try {
+      // Still the stale lock we examined? Then no one else removed it, and no one can now.
+      if (readRaw(path) === raw) rmSync(path, { force: true });
+    } finally {
+      claim.release();
     }
-    throw lockedError(path, holder);
   }
-  const last = readOwner(path);
-  throw lockedError(path, last === 'gone' ? undefined : last);
+  const last = readRaw(path);
+  throw lockedError(path, last === 'gone' ? undefined : parseOwner(last));
+}
+
+/** Creates the file with O_EXCL; false when it exists. */
+function createExclusive(path: string, content: string): boolean {
+  try {
+    const fd = openSync(path, 'wx', 0o600);
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new PantherctlError('lock-unwritable', `cannot create the lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      hint: 'Check that the state directory (--state-dir) is writable.',
+    });
+  }
+}
+
+function held(path: string, content: string): DeploymentLock {
+  let released = false;
+  return {
+    path,
+    release() {
+      if (released) return;
+      released = true;
+      // Only our own lock: never remove one another run holds.
+      if (readRaw(path) === content) rmSync(path, { force: true });
+    },
+  };
 }
 
 function lockedError(path: string, holder: LockOwner | undefined): PantherctlError {
@@ -90,12 +133,20 @@ function lockedError(path: string, holder: LockOwner | undefined): PantherctlErr
   });
 }
 
-/** The lock's owner; undefined when unreadable (being written), 'gone' when it vanished meanwhile. */
-function readOwner(path: string): LockOwner | undefined | 'gone' {
+/** The lock file's text; 'gone' when it vanished meanwhile, '' when unreadable. */
+function readRaw(path: string): string | 'gone' {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : '';
+  }
+}
+
+/** The lock's owner; undefined when unreadable (being written). */
+function parseOwner(raw: string): LockOwner | undefined {
+  try {
+    return JSON.parse(raw) as LockOwner;
+  } catch {
     return undefined;
   }
 }

@@ -9,6 +9,7 @@ export function connectionOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
     .option('--region <region>', 'AWS region (default: pantherctl.yml, then AWS_REGION)')
+    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for (a private template mirror)')
     .option('--endpoint-url <url>', 'talk to this endpoint instead of AWS (e.g. the sandbox)')
     .option('--assume-role <arn>', 'assume this IAM role first')
     .option('--root-stack <name>', 'root stack (default: the only panther-* stack tagged PantherVersion)')

@@ -17,7 +17,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
   });
 
   const upgrade = journaled(connection(b.command('upgrade', 'upgrade the deployment hop by hop (role stack, root stack, pulumi build)')))
-    .addOption(new Option('--to <version>', 'target: v1.28.7, 1.28, 1.28.x or latest').default('latest'))
+    .option('--to <version>', "target: v1.28.7, 1.28, 1.28.x or latest (default: the --plan file's target, else latest)")
     .option('--yes', 'confirm up front (needed without a terminal)')
     .option('--dry-run', 'run the preflight and preview the first change set, then delete it; change nothing')
     .option('--ack <id>', 'acknowledge a manual step of the plan (repeatable)', collect)
@@ -29,7 +29,9 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     return upgradeCommand(ctx, o as never, { resume: false });
   });
 
-  const resume = journaled(connection(b.command('resume', 'continue an upgrade, deploy or configure that stopped (failure, Ctrl-C, crash), from its journal')));
+  const resume = journaled(connection(b.command('resume', 'continue an upgrade, deploy or configure that stopped (failure, Ctrl-C, crash), from its journal')))
+    .option('--current <version>', 'the version deployed, when the stacks do not say')
+    .option('--allow-unlisted', 'allow a target the catalog does not list');
   b.action(resume, async (ctx, o) => {
     // A journal ending in an unfinished deploy or configure is theirs to continue.
     const staged = await (await import('../../deployments/configure/commands.js')).resumeStagedCommand(ctx, o as never);
@@ -62,10 +64,17 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--account <id>', 'narrow the policy to this account (default any)')
     .option('--region <region>', 'narrow the policy to this region (default any)')
     .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
-    .option('--role-stack <name>', 'deployment role stack name', 'panther-deployment-role');
-  b.action<{ account?: string; region?: string; partition: string; roleStack: string }>(iam, async (ctx, o) => {
+    .option('--role-stack <name>', 'deployment role stack name', 'panther-deployment-role')
+    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
+  b.action<{ account?: string; region?: string; partition: string; roleStack: string; allowUnsupportedRegion?: boolean }>(iam, async (ctx, o) => {
     const { buildIamPolicy } = await import('../../deployments/upgrade/iam-policy.js');
-    const policy = buildIamPolicy({ partition: o.partition, roleStack: o.roleStack, ...(o.account ? { account: o.account } : {}), ...(o.region ? { region: o.region } : {}) });
+    const policy = buildIamPolicy({
+      partition: o.partition,
+      roleStack: o.roleStack,
+      ...(o.account ? { account: o.account } : {}),
+      ...(o.region ? { region: o.region } : {}),
+      ...(o.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
+    });
     ctx.out(JSON.stringify(policy, null, ctx.json ? undefined : 2));
     return 0;
   });

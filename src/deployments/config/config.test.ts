@@ -15,6 +15,16 @@ describe('pantherctl.yml', () => {
     expect(() => parseConfig('region: us-east-2\ntimeoutMinutes: 0\n', 'p.yml')).toThrow(/^p\.yml:2:17: timeoutMinutes/);
   });
 
+  it('reports a YAML syntax error as one clean line file:line:col: message', () => {
+    let message = '';
+    try {
+      parseConfig('region: us-east-2\nbad\n', 'badcfg.yml');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe('badcfg.yml:2:1: Implicit map keys need to be followed by map values');
+  });
+
   it('is what the committed JSON Schema describes (run `npm run schema`)', () => {
     const committed = readFileSync(join(import.meta.dirname, '..', '..', '..', CONFIG_SCHEMA_PATH), 'utf8');
     expect(committed).toBe(pantherctlConfigJsonSchemaText());

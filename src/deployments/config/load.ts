@@ -34,7 +34,10 @@ export function parseConfig(text: string, path: string): PantherctlConfig {
   };
   const yamlError = doc.errors[0];
   if (yamlError) {
-    throw new PantherctlError('config-invalid', `${at(yamlError.pos[0])}: ${yamlError.message.split('\n')[0]}`);
+    // yaml's message repeats the position and a source excerpt (" at line 2, column 1:\n\n…"):
+    // keep the first sentence only, since `file:line:col:` already says where.
+    const message = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+    throw new PantherctlError('config-invalid', `${at(yamlError.pos[0])}: ${message}`);
   }
   const value: unknown = doc.toJS() ?? {};
   const result = pantherctlConfigSchema.safeParse(value);

@@ -1,3 +1,4 @@
+import { validateRegion } from '../../catalog/regions.js';
 import { usageError } from '../../errors/pantherctl-error.js';
 import type { ConnectionOptions } from '../aws/types.js';
 import type { PantherctlConfig } from './schema.js';
@@ -18,6 +19,8 @@ export interface ConnectionFlags {
   /** Minutes. */
   timeout?: number;
   catalog?: string;
+  /** `--allow-unsupported-region`: a well-formed region outside the supported list (private template mirror). */
+  allowUnsupportedRegion?: boolean;
 }
 
 /** Where one deployment is and how to reach it: flags over pantherctl.yml over defaults. */
@@ -41,11 +44,14 @@ export const DEFAULT_TIMEOUT_MINUTES = 120;
 export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig, env: NodeJS.ProcessEnv): DeploymentSettings {
   const region = flags.region ?? config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw usageError('No region: give `--region`, set `region` in pantherctl.yml, or set AWS_REGION');
+  // Checked before any AWS call: the region goes into template URLs and endpoints.
+  validateRegion(region, Boolean(flags.allowUnsupportedRegion));
   const rootStack = flags.rootStack ?? config.rootStack;
   const profile = flags.profile ?? config.profile;
   const endpointUrl = flags.endpointUrl ?? config.endpointUrl;
   const assumeRoleArn = flags.assumeRole ?? config.assumeRole;
   const account = flags.account ?? config.account;
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw usageError(`Expected \`--account\` to be a 12-digit AWS account id, got "${account}"`);
   const catalogFile = flags.catalog ?? config.catalog;
   return {
     connection: {

@@ -29,6 +29,14 @@ export interface Diagnosis {
   nextCommand?: string;
 }
 
+export interface DiagnoseOptions extends RootCauseOptions {
+  /**
+   * The stack is the deployment's root stack: a failed first deploy (ROLLBACK_COMPLETE) is
+   * then replaced with `pantherctl deploy --replace-failed`. Default false (any stack).
+   */
+  rootStack?: boolean;
+}
+
 export function describeState(status: string): { state: string; nextCommand?: string } {
   switch (status) {
     case 'CREATE_COMPLETE':
@@ -70,7 +78,7 @@ export function describeState(status: string): { state: string; nextCommand?: st
 export async function diagnoseStack(
   gateway: CloudFormationGateway,
   stackIdOrName: string,
-  options: RootCauseOptions = {},
+  options: DiagnoseOptions = {},
 ): Promise<Diagnosis> {
   const summary = await gateway.describeStack(stackIdOrName);
   if (!summary) {
@@ -80,8 +88,14 @@ export async function diagnoseStack(
       meta: { stack: stackIdOrName },
     });
   }
-  const { state, nextCommand } = describeState(summary.status);
-  const failures = isStableStatus(summary.status) && summary.status !== 'UPDATE_ROLLBACK_COMPLETE' ? [] : await findFailures(gateway, summary.stackId, options);
+  const described = describeState(summary.status);
+  const { state } = described;
+  let nextCommand = described.nextCommand;
+  if (summary.status === 'ROLLBACK_COMPLETE' && options.rootStack && !summary.parentId) {
+    // pantherctl deletes the failed root stack and creates it again, journaled and resumable.
+    nextCommand = `pantherctl deploy --replace-failed --root-stack ${summary.name} --version ${summary.tags.PantherVersion ?? 'VERSION'} --params FILE`;
+  }
+  const failures = isStableStatus(summary.status) && summary.status !== 'UPDATE_ROLLBACK_COMPLETE' ? [] : await findFailures(gateway, summary.stackId, options.since ? { since: options.since } : {});
   const rootCause = failures.find((f) => !f.duringRollback) ?? failures[0];
   const rollbackFailures = summary.status === 'UPDATE_ROLLBACK_FAILED' ? failures.filter((f) => f.duringRollback) : [];
   const suggestedSkips = [...new Set(rollbackFailures.filter((f) => f.resourceType !== 'AWS::CloudFormation::Stack').map((f) => f.resourcePath))];

@@ -170,6 +170,17 @@ describe('diagnoseStack', () => {
     expect(d.rootCause?.reason).toBe('bucket exists');
   });
 
+  it('points a root stack in ROLLBACK_COMPLETE at `pantherctl deploy --replace-failed`, never a bare delete-stack', async () => {
+    const w = world();
+    const s = w.cf.addStack('panther-new', 'ROLLBACK_COMPLETE');
+    w.cf.event(s, 'panther-new', 'CREATE_IN_PROGRESS');
+    w.cf.event(s, 'Bucket', 'CREATE_FAILED', { reason: 'bucket exists' });
+    w.cf.event(s, 'panther-new', 'ROLLBACK_COMPLETE');
+    const d = await diagnoseStack(w.cf, 'panther-new', { rootStack: true });
+    expect(d.nextCommand).toMatch(/^pantherctl deploy --replace-failed --root-stack panther-new --version \S+ --params FILE$/);
+    expect(d.nextCommand).not.toMatch(/delete-stack/);
+  });
+
   it('refuses an unknown stack with stack-not-found', async () => {
     const w = world();
     await expect(diagnoseStack(w.cf, 'panther-nope')).rejects.toMatchObject({ code: 'stack-not-found' });

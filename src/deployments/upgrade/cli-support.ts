@@ -48,19 +48,45 @@ export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>
   }
 }
 
-/** The command line that continues a run, with the connection flags the operator used. */
-export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string): string {
+/** What else the run needed beyond the connection flags, for `resumeCommandFor`. */
+export interface ResumeExtras {
+  /** `--current VERSION`. */
+  current?: string;
+  /** `--allow-unlisted`. */
+  allowUnlisted?: boolean;
+  /** `--param` keys: written as `--param KEY=<value>`, since values (maybe secrets) are never stored. */
+  paramKeys?: readonly string[];
+}
+
+/** Quotes a value for a POSIX shell when it needs it. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command line that continues a run: every flag it needed (connection, state dir,
+ * catalog, role and version options, `--param KEY=<value>` placeholders), never a secret value.
+ */
+export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string, extras: ResumeExtras = {}): string {
   const parts = ['pantherctl resume'];
   const add = (flag: string, value: string | undefined): void => {
-    if (value) parts.push(`${flag} ${value}`);
+    if (value) parts.push(`${flag} ${shellWord(value)}`);
   };
   add('--config', flags.config);
   add('--profile', flags.profile);
   add('--region', flags.region);
+  if (flags.allowUnsupportedRegion) parts.push('--allow-unsupported-region');
   add('--endpoint-url', flags.endpointUrl);
   add('--assume-role', flags.assumeRole);
+  add('--account', flags.account);
   add('--root-stack', flags.rootStack ?? rootStack);
   if (flags.roleStack && flags.roleStack !== 'panther-deployment-role') add('--role-stack', flags.roleStack);
   add('--state-dir', flags.stateDir);
+  add('--catalog', flags.catalog);
+  if (flags.skipDeploymentRole) parts.push('--skip-deployment-role');
+  if (flags.timeout !== undefined) add('--timeout', String(flags.timeout));
+  add('--current', extras.current);
+  if (extras.allowUnlisted) parts.push('--allow-unlisted');
+  for (const key of extras.paramKeys ?? []) parts.push(`--param ${shellWord(key)}=<value>`);
   return parts.join(' ');
 }

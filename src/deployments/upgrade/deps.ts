@@ -19,6 +19,8 @@ export interface RootCauseSummary {
   reason?: string;
   /** True when found in a nested stack that is already deleted. */
   deletedStack?: boolean;
+  /** A failed build: the first build phase that did not succeed. */
+  phase?: string;
 }
 
 /**

@@ -22,7 +22,7 @@ export async function diagnoseCommand(ctx: CliContext, o: DiagnoseOptions): Prom
   const { settings, deps } = await openDeployment(ctx, o);
   try {
     const name = o.stack ?? (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
-    const d = await diagnoseStack(deps.cloudFormation, name);
+    const d = await diagnoseStack(deps.cloudFormation, name, { rootStack: o.stack === undefined || o.stack === settings.rootStack });
     if (ctx.json) ctx.outJson(d);
     else renderDiagnosis(ctx, d);
     const failed = d.status.endsWith('_FAILED') || d.status === 'UPDATE_ROLLBACK_COMPLETE' || d.status === 'ROLLBACK_COMPLETE';
@@ -62,7 +62,6 @@ export async function recoverCommand(ctx: CliContext, o: RecoverCommandOptions):
     const journal = Journal.open(journalPath(key, settings.stateDir));
     try {
       const clientRequestToken = `pantherctl-recover-${randomUUID().slice(0, 8)}`;
-      ctx.io.notify({ level: 'info', code: 'step.start', text: `continue the rollback of ${stack}${o.skip?.length ? `, skipping ${o.skip.join(', ')}` : ''}…`, data: { step: 'continue-rollback', stack } });
       const result = await withInterrupt((signal) =>
         recoverStack({
           gateway: deps.cloudFormation,
@@ -73,7 +72,9 @@ export async function recoverCommand(ctx: CliContext, o: RecoverCommandOptions):
           signal,
           io: ctx.io,
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+          // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen.
           beforeCall: ({ marker }) => {
+            ctx.io.notify({ level: 'info', code: 'step.start', text: `continue the rollback of ${stack}${o.skip?.length ? `, skipping ${o.skip.join(', ')}` : ''}…`, data: { step: 'continue-rollback', stack } });
             journal.append({
               type: 'step.requested',
               step: 'continue-rollback',

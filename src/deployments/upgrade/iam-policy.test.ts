@@ -1,21 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIamPolicy } from './iam-policy.js';
+import { allowingStatements } from './test-support/policy-eval.js';
+
+const policy = buildIamPolicy({ account: '123456789012', region: 'us-east-2' });
 
 describe('buildIamPolicy', () => {
   it('scopes stack changes to panther-* and the build to panther-pulumi', () => {
-    const p = buildIamPolicy({ account: '123456789012', region: 'us-east-2' });
-    const update = p.Statement.find((s) => s.Sid === 'UpdatePantherStacks');
+    const update = policy.Statement.find((s) => s.Sid === 'UpdatePantherStacks');
     expect(update?.Resource).toEqual(['arn:aws:cloudformation:us-east-2:123456789012:stack/panther-*/*']);
-    expect(p.Statement.find((s) => s.Sid === 'RunPulumiBuild')?.Resource).toBe('arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi');
-    expect(p.Statement.find((s) => s.Sid === 'PassDeploymentRoleToCloudFormation')?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    expect(policy.Statement.find((s) => s.Sid === 'RunPulumiBuild')?.Resource).toBe('arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi');
+    expect(policy.Statement.find((s) => s.Sid === 'PassDeploymentRoleToCloudFormation')?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
     // No statement grants a mutating action on every resource.
-    for (const s of p.Statement) {
+    for (const s of policy.Statement) {
       if (s.Resource === '*') expect(s.Action.every((a) => /:(List|Describe|Get|Validate)/.test(a))).toBe(true);
     }
+  });
+
+  it('lets the operator pass the role the role stack outputs (DeploymentRoleArn), only to CloudFormation', () => {
+    // The sandbox role fixture's output, as the real role template names it.
+    const pass = allowingStatements(policy, 'iam:PassRole', 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2');
+    expect(pass).toHaveLength(1);
+    expect(pass[0]?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    expect(allowingStatements(policy, 'iam:PassRole', 'arn:aws:iam::123456789012:role/SomeAdminRole')).toEqual([]);
+  });
+
+  it('allows every SDK command the gateways send, on Panther resources', () => {
+    const resources: Record<string, string> = {
+      cloudformation: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/0a1b',
+      codebuild: 'arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi',
+      s3: 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml',
+      sts: '*',
+    };
+    const files: Record<string, string> = { cloudformation: 'cloudformation-gateway.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts' };
+    const missing: string[] = [];
+    let seen = 0;
+    for (const [service, file] of Object.entries(files)) {
+      const text = readFileSync(join(import.meta.dirname, '..', 'aws', file), 'utf8');
+      for (const m of text.matchAll(/new (\w+)Command\(/g)) {
+        seen++;
+        const action = `${service}:${m[1]}`;
+        if (allowingStatements(policy, action, resources[service]!).length === 0) missing.push(action);
+      }
+    }
+    expect(seen).toBeGreaterThanOrEqual(20);
+    expect(missing).toEqual([]);
   });
 
   it('adds a role stack outside panther-*', () => {
     const p = buildIamPolicy({ roleStack: 'PantherDeploymentRole' });
     expect(p.Statement.find((s) => s.Sid === 'UpdatePantherStacks')?.Resource).toContain('arn:aws:cloudformation:*:*:stack/PantherDeploymentRole/*');
+  });
+
+  it('refuses a malformed account or an unknown region with one-line usage errors', () => {
+    expect(() => buildIamPolicy({ account: '1234' })).toThrow(/^Expected `--account` to be a 12-digit AWS account id, got "1234"$/);
+    expect(() => buildIamPolicy({ region: 'mars-1' })).toThrow(/^Expected `--region` to be a region Panther publishes templates for, got "mars-1"$/);
+    expect(() => buildIamPolicy({ region: 'me-south-1' })).toThrow(/usage|Expected/);
+    expect(buildIamPolicy({ region: 'me-south-1', allowUnsupportedRegion: true }).Statement.length).toBeGreaterThan(0);
+    try {
+      buildIamPolicy({ account: 'x' });
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(2);
+    }
   });
 });

@@ -1,4 +1,27 @@
 import { PULUMI_PROJECT, ROLE_TEMPLATE_BUCKET } from '../../catalog/urls.js';
+import { validateRegion } from '../../catalog/regions.js';
+import { isPantherctlError, usageError } from '../../errors/pantherctl-error.js';
+
+const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'];
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Checks the options a user typed; one-line usage errors, since they land in an ARN. */
+export function validateIamPolicyOptions(options: IamPolicyOptions): void {
+  if (options.account !== undefined && options.account !== '*' && !ACCOUNT_ID.test(options.account)) {
+    throw usageError(`Expected \`--account\` to be a 12-digit AWS account id, got "${options.account}"`);
+  }
+  if (options.partition !== undefined && !PARTITIONS.includes(options.partition)) {
+    throw usageError(`Expected \`--partition\` to be one of ${PARTITIONS.join(', ')}, got "${options.partition}"`);
+  }
+  if (options.region !== undefined && options.region !== '*') {
+    try {
+      validateRegion(options.region, options.allowUnsupportedRegion);
+    } catch (err) {
+      if (!isPantherctlError(err)) throw err;
+      throw usageError(`Expected \`--region\` to be a region Panther publishes templates for, got "${options.region}"`, err.hint);
+    }
+  }
+}
 
 export interface IamPolicyOptions {
   /** Default `aws`; `aws-us-gov` and `aws-cn` for the other partitions. */
@@ -9,6 +32,8 @@ export interface IamPolicyOptions {
   region?: string;
   /** Name of the deployment role stack. Default panther-deployment-role. */
   roleStack?: string;
+  /** Accept a well-formed region outside the supported list (`--allow-unsupported-region`). Default false. */
+  allowUnsupportedRegion?: boolean;
 }
 
 interface Statement {
@@ -31,6 +56,7 @@ export interface IamPolicyDocument {
  * role, read templates, and start the pulumi build. Pure: printed by `pantherctl iam-policy`.
  */
 export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocument {
+  validateIamPolicyOptions(options);
   const p = options.partition ?? 'aws';
   const account = options.account ?? '*';
   const region = options.region ?? '*';
@@ -69,7 +95,11 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
       {
         Sid: 'UpdatePantherStacks',
         Effect: 'Allow',
+        // CreateStack and DeleteStack: `deploy` creates both stacks, `--replace-failed` deletes a
+        // root stack left in ROLLBACK_COMPLETE.
         Action: [
+          'cloudformation:CreateStack',
+          'cloudformation:DeleteStack',
           'cloudformation:UpdateStack',
           'cloudformation:CreateChangeSet',
           'cloudformation:ExecuteChangeSet',
@@ -89,11 +119,13 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Resource: [`arn:${p}:s3:::panther-enterprise-${region === '*' ? '*' : region}/*`, `arn:${p}:s3:::${ROLE_TEMPLATE_BUCKET}/*`],
       },
       {
-        // RoleARN on the root stack: CloudFormation acts as the deployment role.
+        // RoleARN on the root stack: CloudFormation acts as the deployment role, the role
+        // stack's DeploymentRoleArn output (`role/PantherDeploymentRole-<region>`); older role
+        // templates named it panther-*. Only ever passed to CloudFormation.
         Sid: 'PassDeploymentRoleToCloudFormation',
         Effect: 'Allow',
         Action: ['iam:PassRole'],
-        Resource: `arn:${p}:iam::${account}:role/panther-*`,
+        Resource: [`arn:${p}:iam::${account}:role/PantherDeploymentRole*`, `arn:${p}:iam::${account}:role/panther-*`],
         Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
       },
       {

@@ -13,14 +13,17 @@ import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from './deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
-import { buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
+import { atVersion, buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
 
 export interface UpgradeOptions {
   deps: ExecutorDeps;
   io: IoHost;
   settings: DeploymentSettings;
   catalog: Catalog;
-  /** `--to`: v1.28.7, 1.28, latest. Ignored by resume (the journal has the target). */
+  /**
+   * `--to`: v1.28.7, 1.28, latest. Default: the saved plan's target (`--plan`), else latest.
+   * Ignored by resume (the journal has the resolved target).
+   */
   to?: string;
   /** `--current`: the version to assume when the stack does not say. */
   current?: string;
@@ -45,6 +48,11 @@ export interface UpgradeOptions {
   signal: AbortSignal;
   /** Command line that continues this run, for messages. */
   resumeCommand?: string;
+  /**
+   * Builds the command line that continues this run, with `--param KEY=<value>` placeholders
+   * for `paramKeys` (values are never stored). Wins over `resumeCommand` when given.
+   */
+  resumeCommandWith?: (paramKeys: readonly string[], rootStack: string) => string;
   now?: () => Date;
 }
 
@@ -122,24 +130,44 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     if (!summary.plan) {
       throw new PantherctlError('nothing-to-resume', `the journal of ${root.name} has no upgrade to resume`, { hint: 'Start one with `pantherctl upgrade --to VERSION`.', meta: { journal: h.jPath } });
     }
-    target = summary.plan.to;
+    target = recordedTarget(summary.plan);
   } else {
-    target = o.to ?? 'latest';
+    target = o.to ?? o.savedPlan?.to ?? 'latest';
   }
   const fresh = planUpgrade({ from: h.live, to: target, catalog: o.catalog, allowUnlisted: Boolean(o.allowUnlisted) });
   for (const w of fresh.warnings) io.notify({ level: 'warn', code: 'plan.warning', text: w });
-  const continuing = Boolean(unfinished && (o.resume || unfinished.to === fresh.to));
-  if (unfinished && !continuing) {
-    throw new PantherctlError('unfinished-run', `an upgrade of ${root.name} to ${unfinished.to} did not finish`, {
-      hint: 'Run `pantherctl resume` to finish it first, or move the journal aside to start over.',
-      meta: { journal: h.jPath, target: unfinished.to },
+  // From here on the target is a resolved version (v1.31.1, never 1.31 or latest): journaled,
+  // compared with an unfinished run's, and printed.
+  target = fresh.to;
+  if (!o.resume && o.savedPlan && o.to !== undefined && o.savedPlan.to !== target) {
+    throw new PantherctlError('plan-target-mismatch', `--to ${o.to} is ${target}, but the saved plan (--plan) ends at ${o.savedPlan.to}`, {
+      hint: 'Leave out --to to follow the plan, or make a new plan with `pantherctl plan --out`.',
+      meta: { to: target, planTo: o.savedPlan.to },
     });
   }
+  const continuing = Boolean(unfinished && (o.resume || recordedTarget(unfinished) === target));
+  if (unfinished && !continuing) {
+    throw new PantherctlError('unfinished-run', `an upgrade of ${root.name} to ${recordedTarget(unfinished)} did not finish`, {
+      hint: 'Run `pantherctl resume` to finish it first, or move the journal aside to start over.',
+      meta: { journal: h.jPath, target: recordedTarget(unfinished) },
+    });
+  }
+  const givenKeys = [...(o.overrides?.keys() ?? [])];
+  const commandWith = (keys: readonly string[]): string => o.resumeCommandWith?.(keys, root.name) ?? o.resumeCommand ?? 'pantherctl resume';
   if (continuing && unfinished) {
+    // --param values are never journaled: a run that had them needs them again.
+    const missing = latestOverrideKeys(journal).filter((k) => !o.overrides?.has(k));
+    if (missing.length > 0) {
+      const keys = [...new Set([...givenKeys, ...missing])];
+      throw new PantherctlError('params-required', `this upgrade of ${root.name} was started with --param ${missing.join(', ')}, whose value${missing.length === 1 ? ' is' : 's are'} not stored; give ${missing.length === 1 ? 'it' : 'them'} again`, {
+        hint: `Run \`${commandWith(keys)}\`.`,
+        meta: { keys: missing },
+      });
+    }
     const liveV = parseVersion(h.live);
     // A hop at the live version may still owe its build; earlier ones are behind us.
     hopVersions = unfinished.hops.filter((v) => !summary.hops.get(v)?.done && compareVersions(parseVersion(v), liveV) >= 0);
-    target = unfinished.to;
+    target = recordedTarget(unfinished);
   }
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
   if (remaining.length === 0) {
@@ -190,7 +218,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   io.notify({ level: 'info', code: 'preflight.passed', text: `preflight passed (${pre.checks.length} checks)` });
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
-  const resumeCommand = o.resumeCommand ?? 'pantherctl resume';
+  const resumeCommand = commandWith(givenKeys);
   const controller = new AbortController();
   const signal = AbortSignal.any([o.signal, controller.signal]);
   const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
@@ -227,6 +255,13 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
         await dropPreview();
         io.notify({ level: 'result', code: 'upgrade.declined', text: 'not confirmed; nothing changed.' });
         return { ...base, outcome: 'declined', to: target, hops: remaining };
+      }
+      // The role goes first: a change set made before the role update is only executed when the
+      // role was already at the hop's version; otherwise it goes now, and the hop makes a fresh
+      // one after its role update (so a failed role update leaves no change set behind).
+      if (preview && !(h.role && atVersion(h.role, first.version))) {
+        await dropPreview();
+        preview = undefined;
       }
     }
   } catch (err) {
@@ -291,6 +326,17 @@ function stopped(err: unknown, journal: Journal, resumeCommand: string, started:
   }
   if (started && isPantherctlError(err)) journal.append({ type: 'run.interrupted', code: err.code });
   return err;
+}
+
+/** The resolved target of a journaled run: its last hop (older journals kept `--to` as typed, `1.31` or `latest`). */
+function recordedTarget(plan: { to: string; hops: string[] }): string {
+  return plan.hops.at(-1) ?? plan.to;
+}
+
+/** The `--param` keys of the latest run that started (values are never journaled). */
+function latestOverrideKeys(journal: Journal): string[] {
+  const last = journal.all().filter((e) => e.type === 'run.start').at(-1);
+  return Array.isArray(last?.overrideKeys) ? (last.overrideKeys as unknown[]).filter((k): k is string => typeof k === 'string') : [];
 }
 
 function latestDigests(journal: Journal): Record<string, { root?: string; role?: string }> | undefined {

@@ -58,7 +58,7 @@ async function settle(c: StepContext, hop: PreparedHop, step: 'update-role' | 'e
 }
 
 /** Tags roll back with the stack, so a stable stack tagged with the version runs it. */
-const atVersion = (s: StackSummary, version: string): boolean => s.tags[VERSION_TAG] === version && isStableStatus(s.status);
+export const atVersion = (s: StackSummary, version: string): boolean => s.tags[VERSION_TAG] === version && isStableStatus(s.status);
 
 /** Step 1: the deployment role stack to the hop's role template; the root never goes first. */
 export async function updateRoleStep(c: StepContext, hop: PreparedHop, record: HopRecord | undefined): Promise<void> {
@@ -126,9 +126,23 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
 
   refuseIfBusy(root, `root stack ${c.rootStack}`);
 
-  // A change set made earlier (the confirmed preview, or one a stopped run created) is reused while it is still executable.
-  let changeSetName = preview?.changeSetName ?? (create?.status === 'done' && exec?.status !== 'failed' ? (create.entry.changeSetName as string | undefined) : undefined);
-  if (changeSetName && !(await isExecutable(c, root, changeSetName))) changeSetName = undefined;
+  // A change set made earlier (the confirmed preview, or one a stopped run created) is reused while it is still executable,
+  // but only one created after this hop's role update finished: the root change set never comes before the role.
+  let changeSetName = preview?.changeSetName;
+  const earlier = !changeSetName && create?.status === 'done' && exec?.status !== 'failed' ? (create.entry.changeSetName as string | undefined) : undefined;
+  if (earlier) {
+    const roleSeq = record?.steps['update-role']?.entry.seq ?? 0;
+    const madeAfterRole = (create?.requested?.seq ?? create?.entry.seq ?? 0) > roleSeq;
+    if (await isExecutable(c, root, earlier)) {
+      if (madeAfterRole) changeSetName = earlier;
+      else {
+        // Made before the role update (a preview a stopped run left): remove it, make a fresh one.
+        await c.deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: earlier });
+        c.journal.append({ type: 'step.done', step: 'create-change-set', hop: hop.version, changeSetName: earlier, deleted: true });
+      }
+    }
+  }
+  if (changeSetName && preview && !(await isExecutable(c, root, changeSetName))) changeSetName = undefined;
   if (!changeSetName) {
     const made = await createChangeSet(c, hop, root);
     if (made.noChanges) {
@@ -198,7 +212,20 @@ export async function buildStep(c: StepContext, hop: PreparedHop, record: HopRec
       new StepFailure('build-failed', `the ${PULUMI_PROJECT} build for ${hop.version} ${buildFailureText(result, phase)}`, {
         source: 'deployment',
         hint: `Both stacks are at ${hop.version}; only the build failed. Fix it, then run \`${c.resumeCommand}\` (it reruns only the build).`,
-        meta: { hop: hop.version, step, buildId, state: 'stack done, build failed', status: result.status },
+        meta: {
+          hop: hop.version,
+          step,
+          buildId,
+          state: 'stack done, build failed',
+          status: result.status,
+          // The build's own failure is the root cause: no stack event failed.
+          rootCause: {
+            text: `${PULUMI_PROJECT} build ${buildId} ${phase ? buildFailureText(result, phase) : `${result.status.toLowerCase()} (no phase reported the failure)`}`,
+            status: result.status,
+            ...(phase ? { phase: phase.type } : {}),
+            ...(phase?.message ? { reason: phase.message } : {}),
+          },
+        },
       }),
   });
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { CliContext } from '../../cli/context.js';
 import { ExitCode, PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
+import { parseVersion, parseVersionSpec } from '../../catalog/version.js';
 import { parseParamOverrides } from '../../parameters/inputs.js';
 import type { ConnectionFlags } from '../config/settings.js';
 import { openDeployment, resumeCommandFor, withInterrupt } from './cli-support.js';
@@ -24,6 +25,9 @@ export interface UpgradeCommandOptions extends ConnectionFlags {
  * 5 interrupted; 6 locked.
  */
 export async function upgradeCommand(ctx: CliContext, o: UpgradeCommandOptions, mode: { resume: boolean }): Promise<number> {
+  // Bad input is refused before any AWS call.
+  if (o.to !== undefined && !mode.resume) parseVersionSpec(o.to);
+  if (o.current !== undefined) parseVersion(o.current);
   const overrides = new Map(parseParamOverrides(o.param ?? []).map((p) => [p.key, p.value ?? '']));
   const savedPlan = o.plan ? (await import('../../planning/read-plan.js')).readPlanFile(o.plan) : undefined;
   // Refuse before touching AWS when nobody can answer the question.
@@ -51,7 +55,7 @@ export async function upgradeCommand(ctx: CliContext, o: UpgradeCommandOptions, 
           dryRun: Boolean(o.dryRun),
           ...(o.yes ? {} : { confirm: (view: ConfirmationView) => ask(ctx, view) }),
           signal,
-          resumeCommand: resumeCommandFor(o, settings.rootStack),
+          resumeCommandWith: (paramKeys, rootStack) => resumeCommandFor(o, rootStack, { ...(o.current ? { current: o.current } : {}), allowUnlisted: Boolean(o.allowUnlisted), paramKeys }),
         });
         return result.outcome === 'declined' ? ExitCode.refused : ExitCode.ok;
       } catch (err) {

@@ -10,6 +10,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
 import { readJournal } from '../../journal/journal.js';
 import type { JournalEntry } from '../../journal/entry.js';
+import { roleTemplateUrl, rootTemplateUrl } from '../../catalog/urls.js';
+import { buildIamPolicy } from './iam-policy.js';
+import { allowingStatements } from './test-support/policy-eval.js';
 import { clearFaults, conn, installCredentials, runCli, sandboxCalls, sandboxOperations, setFaults, spawnCli, tempDir, type SandboxCall } from './test-support/harness.js';
 
 const SPEED = 400;
@@ -76,6 +79,39 @@ describe('pantherctl upgrade against the sandbox', () => {
     expect(roleOps).toHaveLength(3);
     expect(rootOps).toHaveLength(3);
     for (let i = 0; i < 3; i++) expect(Date.parse(roleOps[i]!.endedAt!)).toBeLessThanOrEqual(Date.parse(rootOps[i]!.startedAt));
+    // The change set each hop executes is created after its role update finished; the
+    // confirmation's preview (made before hop 1's role update) was deleted, not executed.
+    const creates = mutating(calls, 'CreateChangeSet', 'panther-root');
+    expect(creates).toHaveLength(4);
+    expect(mutating(calls, 'DeleteChangeSet', 'panther-root')).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      const executed = creates.filter((c) => c.seq < rootExecs[i]!.seq).at(-1)!;
+      expect(executed.seq).toBeGreaterThan(roleUpdates[i]!.seq);
+      expect(Date.parse(executed.time)).toBeGreaterThanOrEqual(Date.parse(roleOps[i]!.endedAt!));
+    }
+
+    // `pantherctl iam-policy` allows every call the run made, on the resource it was made on.
+    const policy = buildIamPolicy({ account: '123456789012', region: 'us-east-2' });
+    const denied = new Set<string>();
+    for (const c of calls.filter(ok)) {
+      const action = `${c.service}:${c.action}`;
+      const resources =
+        c.service === 'cloudformation'
+          ? [c.stack ? `arn:aws:cloudformation:us-east-2:123456789012:stack/${c.stack.replace(/^arn:.*:stack\/([^/]+)\/.*$/, '$1')}/id` : '*']
+          : c.service === 'codebuild'
+            ? [c.project ? `arn:aws:codebuild:us-east-2:123456789012:project/${c.project}` : '*']
+            : c.service === 's3'
+              ? [rootTemplateUrl('v1.28.7', 'us-east-2'), roleTemplateUrl('v1.28.7')].map((u) => `arn:aws:s3:::${new URL(u).hostname.split('.')[0]}${new URL(u).pathname}`)
+              : ['*'];
+      // '*': an action without resource-level permissions (ListStacks, GetCallerIdentity).
+      for (const r of resources) if (allowingStatements(policy, action, r).length === 0) denied.add(`${action} on ${r}`);
+    }
+    expect([...denied]).toEqual([]);
+    const actions = new Set(calls.filter(ok).map((c) => `${c.service}:${c.action}`));
+    for (const a of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'codebuild:StartBuild', 's3:GetObject', 'sts:GetCallerIdentity']) expect(actions).toContain(a);
+    // And it may pass the role stack's DeploymentRoleArn (the RoleARN of every change set).
+    const roleArn = 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2';
+    expect(allowingStatements(policy, 'iam:PassRole', roleArn)).toHaveLength(1);
     const after = await status(endpoint, state);
     expect(after.rootStack.version).toBe('v1.28.7');
     expect(after.roleStack.version).toBe('v1.28.7');
@@ -86,32 +122,55 @@ describe('pantherctl upgrade against the sandbox', () => {
     expect(again.stdout).toMatch(/already at v1\.28\.7/);
   });
 
-  it('a failure in hop 2 rolls back, prints the root cause, is journaled, and resume finishes', async () => {
+  it('a failure in hop 2 rolls back, prints the root cause, is journaled; resume needs its --param again; the same `upgrade --to 1.28` finishes', async () => {
     const endpoint = await sandbox();
     const state = tempDir();
+    const canary = 'CANARYhop2dd0123456789ab';
     await setFaults(endpoint, [{ kind: 'fail-resource', stack: 'panther-root', version: 'v1.27.8' }]);
-    const r = await runCli(['upgrade', '--to', 'v1.28.7', '--yes', ...conn(endpoint, state)]);
+    // `--to 1.28`: the journal keeps the resolved target, v1.28.7.
+    const r = await runCli(['upgrade', '--to', '1.28', '--yes', '--param', `DatadogAPIKey=${canary}`, ...conn(endpoint, state)]);
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/root cause: .+/);
     expect(r.stdout).toMatch(/state: .*rolled back/);
-    expect(r.stdout + r.stderr).toMatch(/pantherctl resume/);
+    // The command that continues carries every flag the run needed, the --param as a placeholder.
+    const next = `pantherctl resume --region us-east-2 --endpoint-url ${endpoint} --root-stack panther-root --state-dir ${state} --param DatadogAPIKey=<value>`;
+    expect(r.stdout + r.stderr).toContain(next);
+    expect(r.stdout + r.stderr).not.toContain(canary);
     const j = journalOf(state);
+    expect(j.find((e) => e.type === 'run.start')).toMatchObject({ to: 'v1.28.7', overrideKeys: ['DatadogAPIKey'] });
     expect(j.find((e) => e.type === 'step.failed' && e.hop === 'v1.27.8' && e.step === 'execute-change-set')).toBeDefined();
     expect(j[j.length - 1]).toMatchObject({ type: 'run.failed', hop: 'v1.27.8' });
     expect((await status(endpoint, state)).rootStack.version).toBe('v1.26.9');
 
     await clearFaults(endpoint);
-    const resumed = await runCli(['resume', ...conn(endpoint, state)]);
-    expect(resumed.code).toBe(0);
+    // Without the --param values (never stored), resume refuses, naming the keys and the command.
+    const before = (await sandboxCalls(endpoint)).length;
+    const bare = await runCli(['resume', ...conn(endpoint, state)]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/started with --param DatadogAPIKey/);
+    expect(bare.stderr).toContain('--param DatadogAPIKey=<value>');
+    expect(bare.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await sandboxCalls(endpoint)).slice(before).filter((c) => ['UpdateStack', 'CreateChangeSet', 'ExecuteChangeSet', 'StartBuild'].includes(c.action))).toEqual([]);
+
+    // Re-running the same `upgrade --to 1.28` continues the unfinished run.
+    const again = await runCli(['upgrade', '--to', '1.28', '--yes', '--param', `DatadogAPIKey=${canary}`, ...conn(endpoint, state)]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/upgraded from v1\.26\.9 to v1\.28\.7/);
     expect((await status(endpoint, state)).rootStack.version).toBe('v1.28.7');
     // Hop 1 was not touched again.
     const calls = await sandboxCalls(endpoint);
     expect(mutating(calls, 'UpdateStack', 'panther-deployment-role')).toHaveLength(3);
+    for (const f of walk(state)) expect(readFileSync(f, 'utf8')).not.toContain(canary);
   });
 
   it('a rollback that fails is stuck until `recover`, then resume finishes', async () => {
     const endpoint = await sandbox();
     const state = tempDir();
+    // On a healthy stack, recover refuses without announcing a rollback it will not run.
+    const early = await runCli(['recover', ...conn(endpoint, state)]);
+    expect(early.code).toBe(1);
+    expect(early.stdout + early.stderr).not.toMatch(/continue the rollback/);
+    expect(early.stderr).toMatch(/recover only continues a rollback that failed/);
     await setFaults(endpoint, [
       { kind: 'fail-resource', stack: 'panther-root', version: 'v1.26.9' },
       { kind: 'fail-rollback', stack: 'panther-root', version: 'v1.26.9' },
@@ -143,6 +202,8 @@ describe('pantherctl upgrade against the sandbox', () => {
     expect(pre.stderr).toMatch(/preflight found 2 problems/);
     expect(pre.stdout).toMatch(/FAILED: credentials are for account 123456789012/);
     expect(pre.stdout).toMatch(/FAILED: --param NoSuchParameter is not a parameter of any hop/);
+    // A refused run leaves no (empty) journal behind.
+    expect(readdirSync(join(state, 'journal')).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
 
     const dry = await runCli(['upgrade', '--to', 'v1.28.7', '--dry-run', '--json', ...conn(endpoint, state)]);
     expect(dry.code).toBe(0);
@@ -155,13 +216,50 @@ describe('pantherctl upgrade against the sandbox', () => {
     expect((await runCli(['plan', '--from', 'v1.25.18', '--to', 'v1.27.8', '--region', 'us-east-2', '--out', planFile])).code).toBe(0);
     const drifted = await runCli(['upgrade', '--to', 'v1.28.7', '--yes', '--plan', planFile, ...conn(endpoint, state)]);
     expect(drifted.code).toBe(1);
-    expect(drifted.stdout).toMatch(/saved plan: the plan ends at v1\.27\.8/);
+    expect(drifted.stderr).toMatch(/--to v1\.28\.7 is v1\.28\.7, but the saved plan \(--plan\) ends at v1\.27\.8/);
+    // --plan without --to follows the plan's target, not latest; an agreeing --to is accepted.
+    for (const to of [[], ['--to', '1.27']]) {
+      const byPlan = await runCli(['upgrade', ...to, '--dry-run', '--json', '--plan', planFile, ...conn(endpoint, state)]);
+      expect(byPlan.code).toBe(0);
+      const last = JSON.parse(byPlan.stdout.trim().split('\n').at(-1)!) as { code: string; data: { to: string; hops: string[] } };
+      expect(last).toMatchObject({ code: 'upgrade.dry-run', data: { to: 'v1.27.8', hops: ['v1.26.9', 'v1.27.8'] } });
+    }
 
     const calls = await sandboxCalls(endpoint);
     expect(calls.filter((c) => ['UpdateStack', 'ExecuteChangeSet', 'StartBuild'].includes(c.action))).toEqual([]);
     // The dry run's change set was deleted again.
     expect(mutating(calls, 'CreateChangeSet')).toHaveLength(mutating(calls, 'DeleteChangeSet').length);
     expect((await status(endpoint, state)).rootStack.version).toBe('v1.25.18');
+  });
+
+  it('bad input is refused before any AWS call: --to, --current, --region (every AWS command), --account', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    const c = conn(endpoint, state);
+    const mars = c.map((a) => (a === 'us-east-2' ? 'mars-1' : a));
+    const runs: [string[], RegExp][] = [
+      [['upgrade', '--to', 'garbage', '--yes', ...c], /"garbage" is not a Panther version/],
+      [['upgrade', '--current', '1.x.2', '--yes', ...c], /"1\.x\.2" is not a Panther version/],
+      [['upgrade', '--yes', '--account', '12345', ...c], /12-digit AWS account id/],
+      [['upgrade', '--yes', ...mars], /"mars-1" is not an AWS region name/],
+      [['resume', ...mars], /"mars-1" is not an AWS region name/],
+      [['status', ...mars.slice(0, 4)], /"mars-1" is not an AWS region name/],
+      [['diagnose', ...mars.slice(0, 4)], /"mars-1" is not an AWS region name/],
+      [['recover', ...mars], /"mars-1" is not an AWS region name/],
+      [['status', ...c.slice(0, 2), '--region', 'me-south-1'], /does not publish templates for region me-south-1/],
+      [['iam-policy', '--region', 'mars-1'], /Expected `--region`/],
+      [['iam-policy', '--account', 'abc'], /Expected `--account`/],
+    ];
+    for (const [args, message] of runs) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBeGreaterThan(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(await sandboxCalls(endpoint)).toEqual([]);
+    // The escape hatch: a region outside the list, when the templates are mirrored.
+    const allowed = await runCli(['status', '--allow-unsupported-region', ...c.slice(0, 2), '--region', 'me-south-1']);
+    expect(allowed.stderr).not.toMatch(/does not publish templates/);
   });
 
   it('finishes under 30% throttling', async () => {
@@ -184,6 +282,9 @@ describe('pantherctl upgrade against the sandbox', () => {
     const r = await runCli(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/stack done, build failed/);
+    // The build's own failure is the root cause, not "no failed resource event".
+    expect(r.stdout).toMatch(/root cause: panther-pulumi build \S+ failed in phase \w+/);
+    expect(r.stdout).not.toMatch(/no failed resource event/);
     expect(journalOf(state).find((e) => e.type === 'step.failed' && e.step === 'start-build')).toMatchObject({ state: 'stack done, build failed' });
     await clearFaults(endpoint);
     const before = (await sandboxCalls(endpoint)).length;
