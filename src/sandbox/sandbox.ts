@@ -1,5 +1,6 @@
 import { ActivityLog } from './activity-log.js';
 import { CloudFormationEngine } from './cloudformation/engine.js';
+import type { StackResource } from './cloudformation/model.js';
 import { CodeBuildEngine } from './codebuild/engine.js';
 import { FaultBook, type Fault } from './faults.js';
 import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
@@ -49,8 +50,22 @@ export class Sandbox {
     this.s3 = new S3Store(() => this.scheduler.now());
     const onChange = () => this.changed();
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
-    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3 });
+    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });
     this.codebuild = new CodeBuildEngine(common);
+  }
+
+  /**
+   * The root template declares the `panther-pulumi` project as an `AWS::CodeBuild::Project`;
+   * once the stack operation that created it succeeds, CodeBuild serves it, as in AWS, so a
+   * first deploy into an empty account can start the build.
+   */
+  private provisionProjects(resources: readonly StackResource[]): void {
+    for (const r of resources) {
+      if (r.type !== 'AWS::CodeBuild::Project') continue;
+      const props = JSON.parse(r.props) as { Name?: unknown; Description?: unknown };
+      const name = typeof props.Name === 'string' ? props.Name : r.physicalId;
+      if (!this.codebuild.projects.has(name)) this.codebuild.createProject(name, typeof props.Description === 'string' ? props.Description : undefined);
+    }
   }
 
   /** Loads the state file if there is one, else seeds the account; then installs the faults. */

@@ -125,6 +125,12 @@ describe('pantherctl deploy against an empty sandbox', () => {
     expect(execs).toHaveLength(result.stagesApplied.length);
     expect(execs.every((e) => e.seq > rootCreate[0]!.seq)).toBe(true);
     expect(okCalls(calls, 'UpdateStack', 'panther-root')).toHaveLength(0);
+    // The root stack brings the panther-pulumi project; it is built after the create and once after the stages.
+    const builds = okCalls(calls, 'StartBuild');
+    expect(builds).toHaveLength(2);
+    expect(builds[0]!.seq).toBeGreaterThan(rootCreate[0]!.seq);
+    expect(builds[1]!.seq).toBeGreaterThan(execs.at(-1)!.seq);
+    expect(io.codes()).not.toContain('build.no-project');
 
     // The snowflake stage (risky) went on its own, last.
     const plan = io.messages.find((m) => m.code === 'deploy.plan')!.data as { stages: { groups: string[]; parameters: string[] }[] };

@@ -113,7 +113,7 @@ describe('the seeded account', () => {
 
   it('lists resources of a stack', async () => {
     const r = await cfn.send(new ListStackResourcesCommand({ StackName: 'panther-root' }));
-    expect(r.StackResourceSummaries?.map((x) => x.LogicalResourceId)).toEqual(['PantherFunctionRole', 'Bootstrap', 'Core', 'LogAnalysis', 'Web']);
+    expect(r.StackResourceSummaries?.map((x) => x.LogicalResourceId)).toEqual(['PantherFunctionRole', 'PulumiProject', 'Bootstrap', 'Core', 'LogAnalysis', 'Web']);
     const d = await cfn.send(new DescribeStackResourcesCommand({ StackName: 'panther-root', LogicalResourceId: 'Core' }));
     expect(d.StackResources?.[0]?.PhysicalResourceId).toMatch(/^arn:aws:cloudformation:us-east-2:123456789012:stack\/panther-root-Core-/);
   });

@@ -45,6 +45,11 @@ export interface EngineDeps {
   faults: FaultBook;
   activity: ActivityLog;
   onChange: () => void;
+  /**
+   * A root stack operation succeeded. The sandbox uses it to make resources that other
+   * services serve real (the template's `AWS::CodeBuild::Project` becomes a CodeBuild project).
+   */
+  onCommitted?: (stack: Stack, resources: readonly StackResource[]) => void;
 }
 
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
@@ -98,6 +103,24 @@ export class CloudFormationEngine {
     this.faults = deps.faults;
     this.activity = deps.activity;
     this.onChange = deps.onChange;
+    this.onCommitted = deps.onCommitted;
+  }
+
+  private readonly onCommitted: EngineDeps['onCommitted'];
+
+  /** Called by a root run whose operation succeeded, with the resources of its whole tree. */
+  committed(stack: Stack): void {
+    if (!this.onCommitted) return;
+    const tree: StackResource[] = [];
+    const visit = (st: Stack): void => {
+      for (const r of Object.values(st.resources)) {
+        tree.push(r);
+        const nested = r.nestedStackId ? this.stacks.find((x) => x.stackId === r.nestedStackId) : undefined;
+        if (nested) visit(nested);
+      }
+    };
+    visit(stack);
+    this.onCommitted(stack, tree);
   }
 
   /** Swaps the clock (seeding runs on a manual one, then the server runs on real time). */

@@ -390,6 +390,7 @@ export class StackRun {
     for (const r of Object.values(s.resources)) delete r.previousProps;
     for (const run of this.childRuns.values()) run.commit();
     this.state = 'done';
+    if (this.root) this.engine.committed(s);
   }
 
   private finish(outcome: OperationRecord['outcome']): void {
