@@ -58,8 +58,10 @@ const ROLE = 'panther-deployment-role';
 /** The sandbox's simulated change-set creation time at speed 1 (src/sandbox/cloudformation/engine.ts). */
 const CHANGE_SET_MS = 3_000;
 
+type Gateways = ReturnType<typeof createAwsGateways>;
+
 /** Starts one root stack update that changes a parameter, returning when AWS accepted it. */
-async function startUpdate(aws: ReturnType<typeof createAwsGateways>, flip: number): Promise<void> {
+async function startUpdate(aws: Gateways, flip: number): Promise<void> {
   const stack = await aws.cloudFormation.describeStack(ROOT);
   if (!stack) throw new Error('sandbox has no panther-root');
   const parameters = stack.parameters.map((p) =>
@@ -114,7 +116,11 @@ async function lastSeq(endpoint: string): Promise<number> {
   return (await sandboxCalls(endpoint)).reduce((n, c) => Math.max(n, c.seq), 0);
 }
 
-async function measureOurs(endpoint: string, samples: number): Promise<WaitFigures> {
+/**
+ * Measures `samples` root updates, each begun by `startThenWait`: it starts update number
+ * `i` and returns the wait to time. Calls logged before the wait begins are not the waiter's.
+ */
+async function measureWaits(endpoint: string, samples: number, startThenWait: (aws: Gateways, i: number) => Promise<() => Promise<void>>): Promise<WaitFigures> {
   const aws = createAwsGateways({ region: REGION, endpointUrl: endpoint });
   const detections: number[] = [];
   let worst = 0;
@@ -122,10 +128,9 @@ async function measureOurs(endpoint: string, samples: number): Promise<WaitFigur
   let maxPerSecond = 0;
   try {
     for (let i = 0; i < samples; i++) {
-      const marker = await captureStartMarker(aws.cloudFormation, ROOT);
-      await startUpdate(aws, i);
+      const wait = await startThenWait(aws, i);
       const seq0 = await lastSeq(endpoint);
-      await waitForStackOperation({ gateway: aws.cloudFormation, stack: ROOT, startedAfter: marker, timeoutMs: 600_000 });
+      await wait();
       const noticed = Date.now();
       detections.push(noticed - (await lastUpdateEnd(endpoint)));
       const rates = callRates(await sandboxCalls(endpoint), seq0, noticed);
@@ -139,20 +144,24 @@ async function measureOurs(endpoint: string, samples: number): Promise<WaitFigur
   return { detectionMedianMs: median(detections), callsPerStackMinute: worst, minCallIntervalMs: minGap, maxCallsPerStackSecond: maxPerSecond, samples };
 }
 
+function measureOurs(endpoint: string, samples: number): Promise<WaitFigures> {
+  return measureWaits(endpoint, samples, async (aws, i) => {
+    const marker = await captureStartMarker(aws.cloudFormation, ROOT);
+    await startUpdate(aws, i);
+    return async () => {
+      await waitForStackOperation({ gateway: aws.cloudFormation, stack: ROOT, startedAfter: marker, timeoutMs: 600_000 });
+    };
+  });
+}
+
 function awsCli(): string {
   return existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 }
 
-async function measureAwsCli(endpoint: string, samples: number): Promise<WaitFigures> {
-  const aws = createAwsGateways({ region: REGION, endpointUrl: endpoint });
-  const detections: number[] = [];
-  let worst = 0;
-  let minGap = Infinity;
-  let maxPerSecond = 0;
-  try {
-    for (let i = 0; i < samples; i++) {
-      await startUpdate(aws, i + 1);
-      const seq0 = await lastSeq(endpoint);
+function measureAwsCli(endpoint: string, samples: number): Promise<WaitFigures> {
+  return measureWaits(endpoint, samples, async (aws, i) => {
+    await startUpdate(aws, i + 1);
+    return async () => {
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(awsCli(), ['cloudformation', 'wait', 'stack-update-complete', '--stack-name', ROOT, '--endpoint-url', endpoint, '--region', REGION], {
           env: { ...process.env, ...e2eEnv() },
@@ -161,18 +170,9 @@ async function measureAwsCli(endpoint: string, samples: number): Promise<WaitFig
         child.on('exit', resolve);
         child.on('error', () => resolve(-1));
       });
-      const noticed = Date.now();
       if (code !== 0) throw new Error(`aws cloudformation wait exited ${code}`);
-      detections.push(noticed - (await lastUpdateEnd(endpoint)));
-      const rates = callRates(await sandboxCalls(endpoint), seq0, noticed);
-      worst = Math.max(worst, rates.perStackMinute);
-      minGap = Math.min(minGap, rates.minIntervalMs);
-      maxPerSecond = Math.max(maxPerSecond, rates.maxPerSecond);
-    }
-  } finally {
-    aws.close();
-  }
-  return { detectionMedianMs: median(detections), callsPerStackMinute: worst, minCallIntervalMs: minGap, maxCallsPerStackSecond: maxPerSecond, samples };
+    };
+  });
 }
 
 async function measureOverhead(speed: number): Promise<{ ratio: number; wallMs: number; sumMs: number; operationsMs: number; changeSetMs: number; ops: number }> {

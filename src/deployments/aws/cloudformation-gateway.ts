@@ -27,7 +27,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudformation';
 import { awsErrorCode } from './errors.js';
-import { withRetry } from './retry.js';
+import { gatewayCall } from './gateway-call.js';
 import {
   PANTHER_CAPABILITIES,
   type ChangeSetSummary,
@@ -123,25 +123,9 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
   ) {}
 
   private call<T>(operation: string, stack: string | undefined, fn: () => Promise<T>, once = false): Promise<T> {
-    const { io, retry } = this.options;
-    return withRetry(
-      fn,
-      {
-        ...retry,
-        ...(once ? { attempts: 1 } : {}),
-        onRetry: (info) => {
-          retry?.onRetry?.(info);
-          io?.notify({
-            level: 'debug',
-            code: 'aws.retry',
-            text: `${info.operation ?? 'AWS call'} ${info.code}; retry ${info.attempt} in ${info.delayMs} ms`,
-            data: { operation: info.operation, code: info.code, attempt: info.attempt, delayMs: info.delayMs, ...(stack ? { stack } : {}) },
-          });
-        },
-      },
-      { operation: `CloudFormation.${operation}`, ...(stack ? { stack } : {}) },
-    );
+    return gatewayCall(this.options, fn, { operation: `CloudFormation.${operation}`, ...(stack ? { stack } : {}) }, once ? 1 : undefined);
   }
+
 
   async describeStack(stackIdOrName: string, options: SingleCallOptions = {}): Promise<StackSummary | undefined> {
     try {

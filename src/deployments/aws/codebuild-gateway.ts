@@ -11,7 +11,7 @@ import {
   type CodeBuildClient,
 } from '@aws-sdk/client-codebuild';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import { withRetry } from './retry.js';
+import { gatewayCall } from './gateway-call.js';
 import type { BuildInfo, CodeBuildGateway, GatewayOptions } from './types.js';
 
 export function toBuildInfo(b: Build): BuildInfo {
@@ -41,24 +41,9 @@ export class SdkCodeBuildGateway implements CodeBuildGateway {
   ) {}
 
   private call<T>(operation: string, resource: string, fn: () => Promise<T>): Promise<T> {
-    const { io, retry } = this.options;
-    return withRetry(
-      fn,
-      {
-        ...retry,
-        onRetry: (info) => {
-          retry?.onRetry?.(info);
-          io?.notify({
-            level: 'debug',
-            code: 'aws.retry',
-            text: `${info.operation ?? 'AWS call'} ${info.code}; retry ${info.attempt} in ${info.delayMs} ms`,
-            data: { operation: info.operation, code: info.code, attempt: info.attempt, delayMs: info.delayMs },
-          });
-        },
-      },
-      { operation: `CodeBuild.${operation}`, resource },
-    );
+    return gatewayCall(this.options, fn, { operation: `CodeBuild.${operation}`, resource });
   }
+
 
   async projectExists(project: string): Promise<boolean> {
     const out = await this.call('BatchGetProjects', project, () => this.client.send(new BatchGetProjectsCommand({ names: [project] })));

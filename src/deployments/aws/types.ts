@@ -125,16 +125,20 @@ export interface StackListEntry {
   templateDescription?: string;
 }
 
-export interface StackEvent {
-  eventId: string;
+/** What one resource event says: shared by StackEvent, root causes and `stack.event` messages. */
+export interface ResourceEventFields {
   stackId: string;
-  stackName: string;
   logicalId: string;
   /** For AWS::CloudFormation::Stack resources: the nested stack's ARN (stack id). */
   physicalId?: string;
   resourceType: string;
   status: string;
   reason?: string;
+}
+
+export interface StackEvent extends ResourceEventFields {
+  eventId: string;
+  stackName: string;
   time: Date;
   clientRequestToken?: string;
 }

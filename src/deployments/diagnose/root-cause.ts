@@ -5,7 +5,7 @@
  * around a failure ("Resource update cancelled", "The following resource(s) failed to ...").
  */
 import { awsErrorCode } from '../aws/errors.js';
-import type { CloudFormationGateway, StackEvent, StackListEntry } from '../aws/types.js';
+import type { CloudFormationGateway, ResourceEventFields, StackEvent, StackListEntry } from '../aws/types.js';
 
 const STACK_TYPE = 'AWS::CloudFormation::Stack';
 /** The stack's own status events that open an operation. */
@@ -16,15 +16,9 @@ const NOISE = [
   /^Resource (update|creation) cancelled by user/i,
 ];
 
-export interface RootCause {
+export interface RootCause extends ResourceEventFields {
   /** Name of the stack the failed resource belongs to (a nested stack's generated name). */
   stack: string;
-  stackId: string;
-  logicalId: string;
-  physicalId?: string;
-  resourceType: string;
-  status: string;
-  reason?: string;
   time: Date;
   /** Stack names from the root down to `stack`. */
   path: string[];

@@ -1,17 +1,12 @@
 import { parseDocument } from 'yaml';
+import { CLOUDFORMATION_YAML_TAGS, type TemplateParameterConstraints } from '../aws/cloudformation-yaml.js';
 
 /** A parameter as a template declares it, with the constraints CloudFormation applies. */
-export interface TemplateParameterDecl {
+export interface TemplateParameterDecl extends TemplateParameterConstraints {
   key: string;
   type: string;
   default?: string;
   noEcho: boolean;
-  allowedValues?: string[];
-  allowedPattern?: string;
-  minValue?: number;
-  maxValue?: number;
-  minLength?: number;
-  maxLength?: number;
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v));
@@ -20,10 +15,11 @@ const num = (v: unknown): number | undefined => (v === undefined || v === null |
 /**
  * The `Parameters` section of a template body (YAML or JSON). GetTemplateSummary omits
  * AllowedPattern and the bounds, so preflight reads them from the template itself.
- * CloudFormation's short-form tags (!Ref, !Sub) are tolerated: this read never needs them.
+ * CloudFormation's short-form tags (!Ref, !Sub) resolve to their long forms, as the sandbox
+ * reads them; unknown tags are tolerated: this read only needs the Parameters section.
  */
 export function parseTemplateParameters(body: string): TemplateParameterDecl[] {
-  const doc = parseDocument(body, { logLevel: 'silent' });
+  const doc = parseDocument(body, { customTags: CLOUDFORMATION_YAML_TAGS, logLevel: 'silent' });
   const js = doc.toJS({ maxAliasCount: -1 }) as { Parameters?: Record<string, Record<string, unknown>> } | null;
   const params = js?.Parameters ?? {};
   return Object.entries(params).map(([key, p]): TemplateParameterDecl => {

@@ -4,7 +4,7 @@
  */
 import type { IoHost } from '../../io/messages.js';
 import type { StackCallPacer } from './call-pacer.js';
-import type { BuildInfo, ChangeSetSummary, Clock, CloudFormationGateway, CodeBuildGateway, StackEvent } from '../aws/types.js';
+import type { BuildInfo, ChangeSetSummary, Clock, CloudFormationGateway, CodeBuildGateway, ResourceEventFields, StackEvent } from '../aws/types.js';
 
 export type StackOutcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed';
 
@@ -61,14 +61,8 @@ export interface StackWaitResult {
 }
 
 /** Data of the `stack.event` message. */
-export interface StackEventMessage {
+export interface StackEventMessage extends ResourceEventFields {
   stack: string;
-  stackId: string;
-  logicalId: string;
-  physicalId?: string;
-  resourceType: string;
-  status: string;
-  reason?: string;
   time: string;
   nested: boolean;
 }

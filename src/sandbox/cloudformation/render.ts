@@ -1,6 +1,6 @@
 import { el, escapeXml, isoTime, members, stringMembers } from '../xml.js';
 import type { ChangeSet, Stack, StackEvent, StackResource } from './model.js';
-import { parseTemplate, type ParsedTemplate } from './template.js';
+import { parseTemplate, type ParamDecl, type ParsedTemplate } from './template.js';
 
 /** CloudFormation's XML shapes, member order as AWS sends them. */
 export function parametersXml(values: Record<string, string>, template: ParsedTemplate): string {
@@ -17,20 +17,31 @@ function tagsXml(tags: Stack['tags']): string {
   return members('Tags', tags.map((t) => el('Key', t.Key) + el('Value', t.Value)));
 }
 
+/** A time member AWS omits until it is set. */
+function optionalTimeEl(name: string, ms: number | undefined): string {
+  return ms !== undefined ? el(name, isoTime(ms)) : '';
+}
+
+const ROLLBACK_CONFIGURATION = '<RollbackConfiguration><RollbackTriggers/></RollbackConfiguration>';
+const STACK_DRIFT = '<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation>';
+
+// The members a stack and its summary share, each run in the same order in both.
+const stackIdsXml = (s: Stack): string => el('StackId', s.stackId) + el('StackName', s.stackName);
+const stackStatusXml = (s: Stack): string => el('StackStatus', s.status) + el('StackStatusReason', s.statusReason);
+const stackLineageXml = (s: Stack): string => el('ParentId', s.parentId) + el('RootId', s.rootId) + STACK_DRIFT;
+
 export function stackXml(s: Stack): string {
   const template = parseTemplate(s.templateBody);
   return (
-    el('StackId', s.stackId) +
-    el('StackName', s.stackName) +
+    stackIdsXml(s) +
     el('ChangeSetId', s.changeSetId) +
     el('Description', s.description) +
     parametersXml(s.parameters, template) +
     el('CreationTime', isoTime(s.creationTime)) +
-    (s.deletionTime !== undefined ? el('DeletionTime', isoTime(s.deletionTime)) : '') +
-    (s.lastUpdatedTime !== undefined ? el('LastUpdatedTime', isoTime(s.lastUpdatedTime)) : '') +
-    '<RollbackConfiguration><RollbackTriggers/></RollbackConfiguration>' +
-    el('StackStatus', s.status) +
-    el('StackStatusReason', s.statusReason) +
+    optionalTimeEl('DeletionTime', s.deletionTime) +
+    optionalTimeEl('LastUpdatedTime', s.lastUpdatedTime) +
+    ROLLBACK_CONFIGURATION +
+    stackStatusXml(s) +
     el('DisableRollback', s.disableRollback) +
     stringMembers('NotificationARNs', s.notificationArns) +
     el('TimeoutInMinutes', s.timeoutInMinutes) +
@@ -42,10 +53,13 @@ export function stackXml(s: Stack): string {
     el('RoleARN', s.roleArn) +
     tagsXml(s.tags) +
     el('EnableTerminationProtection', false) +
-    el('ParentId', s.parentId) +
-    el('RootId', s.rootId) +
-    '<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation>'
+    stackLineageXml(s)
   );
+}
+
+/** The members naming a resource, in the order every resource-level shape (event, resource, change) has them. */
+function resourceIdXml(logicalId: string, physicalId: string | undefined, type: string): string {
+  return el('LogicalResourceId', logicalId) + el('PhysicalResourceId', physicalId) + el('ResourceType', type);
 }
 
 // Events never change once written, so each is rendered once.
@@ -58,9 +72,7 @@ export function eventXml(e: StackEvent): string {
       el('StackId', e.stackId) +
       el('EventId', e.eventId) +
       el('StackName', e.stackName) +
-      el('LogicalResourceId', e.logicalId) +
-      el('PhysicalResourceId', e.physicalId) +
-      el('ResourceType', e.resourceType) +
+      resourceIdXml(e.logicalId, e.physicalId, e.resourceType) +
       el('Timestamp', isoTime(e.timestamp)) +
       el('ResourceStatus', e.status) +
       el('ResourceStatusReason', e.reason) +
@@ -72,61 +84,46 @@ export function eventXml(e: StackEvent): string {
 
 export function stackSummaryXml(s: Stack): string {
   return (
-    el('StackId', s.stackId) +
-    el('StackName', s.stackName) +
+    stackIdsXml(s) +
     el('TemplateDescription', s.description) +
     el('CreationTime', isoTime(s.creationTime)) +
-    (s.lastUpdatedTime !== undefined ? el('LastUpdatedTime', isoTime(s.lastUpdatedTime)) : '') +
-    (s.deletionTime !== undefined ? el('DeletionTime', isoTime(s.deletionTime)) : '') +
-    el('StackStatus', s.status) +
-    el('StackStatusReason', s.statusReason) +
-    el('ParentId', s.parentId) +
-    el('RootId', s.rootId) +
-    '<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation>'
+    optionalTimeEl('LastUpdatedTime', s.lastUpdatedTime) +
+    optionalTimeEl('DeletionTime', s.deletionTime) +
+    stackStatusXml(s) +
+    stackLineageXml(s)
   );
 }
 
-const DRIFT = '<DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation>';
+const RESOURCE_DRIFT = '<DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation>';
 
-export function stackResourceXml(s: Stack, r: StackResource): string {
+/**
+ * The members every resource shape shares. `timestamp` names the time member: `Timestamp`
+ * in DescribeStackResources, `LastUpdatedTimestamp` in DescribeStackResource and ListStackResources.
+ */
+function resourceXml(r: StackResource, timestamp: 'Timestamp' | 'LastUpdatedTimestamp'): string {
   return (
-    el('StackName', s.stackName) +
-    el('StackId', s.stackId) +
-    el('LogicalResourceId', r.logicalId) +
-    el('PhysicalResourceId', r.physicalId || undefined) +
-    el('ResourceType', r.type) +
-    el('Timestamp', isoTime(r.updatedAt)) +
+    resourceIdXml(r.logicalId, r.physicalId || undefined, r.type) +
+    el(timestamp, isoTime(r.updatedAt)) +
     el('ResourceStatus', r.status) +
     el('ResourceStatusReason', r.reason) +
-    DRIFT
+    RESOURCE_DRIFT
   );
+}
+
+export function stackResourceXml(s: Stack, r: StackResource): string {
+  return el('StackName', s.stackName) + el('StackId', s.stackId) + resourceXml(r, 'Timestamp');
 }
 
 export function stackResourceDetailXml(s: Stack, r: StackResource): string {
-  return (
-    el('StackName', s.stackName) +
-    el('StackId', s.stackId) +
-    el('LogicalResourceId', r.logicalId) +
-    el('PhysicalResourceId', r.physicalId || undefined) +
-    el('ResourceType', r.type) +
-    el('LastUpdatedTimestamp', isoTime(r.updatedAt)) +
-    el('ResourceStatus', r.status) +
-    el('ResourceStatusReason', r.reason) +
-    DRIFT
-  );
+  return el('StackName', s.stackName) + el('StackId', s.stackId) + resourceXml(r, 'LastUpdatedTimestamp');
 }
 
 export function resourceSummaryXml(r: StackResource): string {
-  return (
-    el('LogicalResourceId', r.logicalId) +
-    el('PhysicalResourceId', r.physicalId || undefined) +
-    el('ResourceType', r.type) +
-    el('LastUpdatedTimestamp', isoTime(r.updatedAt)) +
-    el('ResourceStatus', r.status) +
-    el('ResourceStatusReason', r.reason) +
-    DRIFT
-  );
+  return resourceXml(r, 'LastUpdatedTimestamp');
 }
+
+const changeSetStatusXml = (cs: ChangeSet): string =>
+  el('ExecutionStatus', cs.executionStatus) + el('Status', cs.status) + el('StatusReason', cs.statusReason);
 
 export function changeSetXml(cs: ChangeSet): string {
   const template = parseTemplate(cs.templateBody);
@@ -141,9 +138,7 @@ export function changeSetXml(cs: ChangeSet): string {
       el('Type', 'Resource') +
       '<ResourceChange>' +
       el('Action', c.action) +
-      el('LogicalResourceId', c.logicalId) +
-      el('PhysicalResourceId', c.physicalId) +
-      el('ResourceType', c.resourceType) +
+      resourceIdXml(c.logicalId, c.physicalId, c.resourceType) +
       el('Replacement', c.replacement) +
       stringMembers('Scope', c.scope) +
       members('Details', details) +
@@ -158,11 +153,9 @@ export function changeSetXml(cs: ChangeSet): string {
     el('Description', cs.description) +
     parametersXml(cs.parameters, template) +
     el('CreationTime', isoTime(cs.creationTime)) +
-    el('ExecutionStatus', cs.executionStatus) +
-    el('Status', cs.status) +
-    el('StatusReason', cs.statusReason) +
+    changeSetStatusXml(cs) +
     '<NotificationARNs/>' +
-    '<RollbackConfiguration><RollbackTriggers/></RollbackConfiguration>' +
+    ROLLBACK_CONFIGURATION +
     stringMembers('Capabilities', cs.capabilities) +
     tagsXml(cs.tags) +
     members('Changes', changes) +
@@ -176,9 +169,7 @@ export function changeSetSummaryXml(cs: ChangeSet): string {
     el('StackName', cs.stackName) +
     el('ChangeSetId', cs.changeSetId) +
     el('ChangeSetName', cs.changeSetName) +
-    el('ExecutionStatus', cs.executionStatus) +
-    el('Status', cs.status) +
-    el('StatusReason', cs.statusReason) +
+    changeSetStatusXml(cs) +
     el('CreationTime', isoTime(cs.creationTime)) +
     el('Description', cs.description) +
     el('IncludeNestedStacks', false)
@@ -189,23 +180,28 @@ export function capabilitiesReason(template: ParsedTemplate): string | undefined
   return template.capabilities.length > 0 ? `The following resource(s) require capabilities: [${template.capabilityTypes.join(', ')}]` : undefined;
 }
 
-export function templateSummaryXml(t: ParsedTemplate): string {
-  const params = t.parameters.map(
-    (p) =>
-      el('ParameterKey', p.name) +
-      el('DefaultValue', p.default) +
-      el('ParameterType', p.type) +
-      el('NoEcho', p.noEcho) +
-      el('Description', p.description) +
-      `<ParameterConstraints>${p.allowedValues ? stringMembers('AllowedValues', p.allowedValues) : ''}</ParameterConstraints>`,
+/** A declared parameter; GetTemplateSummary also gives its type and constraints, ValidateTemplate does not. */
+function templateParameterXml(p: ParamDecl, summary: boolean): string {
+  return (
+    el('ParameterKey', p.name) +
+    el('DefaultValue', p.default) +
+    (summary ? el('ParameterType', p.type) : '') +
+    el('NoEcho', p.noEcho) +
+    el('Description', p.description) +
+    (summary ? `<ParameterConstraints>${p.allowedValues ? stringMembers('AllowedValues', p.allowedValues) : ''}</ParameterConstraints>` : '')
   );
+}
+
+const capabilitiesXml = (t: ParsedTemplate): string => stringMembers('Capabilities', t.capabilities) + el('CapabilitiesReason', capabilitiesReason(t));
+
+export function templateSummaryXml(t: ParsedTemplate): string {
+  const params = t.parameters.map((p) => templateParameterXml(p, true));
   const byType = new Map<string, string[]>();
   for (const r of t.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r.logicalId]);
   return (
     members('Parameters', params) +
     el('Description', t.description) +
-    stringMembers('Capabilities', t.capabilities) +
-    el('CapabilitiesReason', capabilitiesReason(t)) +
+    capabilitiesXml(t) +
     stringMembers('ResourceTypes', [...byType.keys()]) +
     el('Version', t.formatVersion) +
     (t.metadata !== undefined ? el('Metadata', JSON.stringify(t.metadata)) : '') +
@@ -219,13 +215,9 @@ export function templateSummaryXml(t: ParsedTemplate): string {
 
 export function validateTemplateXml(t: ParsedTemplate): string {
   return (
-    members(
-      'Parameters',
-      t.parameters.map((p) => el('ParameterKey', p.name) + el('DefaultValue', p.default) + el('NoEcho', p.noEcho) + el('Description', p.description)),
-    ) +
+    members('Parameters', t.parameters.map((p) => templateParameterXml(p, false))) +
     el('Description', t.description) +
-    stringMembers('Capabilities', t.capabilities) +
-    el('CapabilitiesReason', capabilitiesReason(t)) +
+    capabilitiesXml(t) +
     stringMembers('DeclaredTransforms', t.transforms)
   );
 }

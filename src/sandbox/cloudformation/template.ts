@@ -1,19 +1,14 @@
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument } from 'yaml';
+import { CLOUDFORMATION_YAML_TAGS, splitGetAtt, type TemplateParameterConstraints } from '../../deployments/aws/cloudformation-yaml.js';
 import { validationError } from '../aws-error.js';
 
 /** One declared parameter, as CloudFormation reads it from the template. */
-export interface ParamDecl {
+export interface ParamDecl extends TemplateParameterConstraints {
   name: string;
   type: string;
   default?: string;
   noEcho: boolean;
   description?: string;
-  allowedValues?: string[];
-  allowedPattern?: string;
-  minValue?: number;
-  maxValue?: number;
-  minLength?: number;
-  maxLength?: number;
   constraintDescription?: string;
 }
 
@@ -49,41 +44,6 @@ export interface ParsedTemplate {
   /** Capabilities the template needs, and the resource types that need them. */
   capabilities: string[];
   capabilityTypes: string[];
-}
-
-const INTRINSICS = [
-  'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
-  'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString',
-];
-
-type TagDef = {
-  tag: string;
-  collection?: 'map' | 'seq';
-  resolve: (value: string | YAMLMap | YAMLSeq) => unknown;
-};
-
-/**
- * CloudFormation's short-form tags (`!Ref`, `!Sub`, `!GetAtt`, ...) become their long forms,
- * so a YAML template and its JSON twin parse to the same value. Unknown tags only warn:
- * their values are kept as plain values.
- */
-const CFN_TAGS: TagDef[] = (() => {
-  const tags: TagDef[] = [];
-  const add = (short: string, key: string, scalar: (s: string) => unknown = (s) => s) => {
-    tags.push({ tag: `!${short}`, resolve: (v) => ({ [key]: scalar(String(v)) }) });
-    for (const collection of ['seq', 'map'] as const) {
-      tags.push({ tag: `!${short}`, collection, resolve: (v) => ({ [key]: (v as YAMLSeq).toJSON() }) });
-    }
-  };
-  add('Ref', 'Ref');
-  add('Condition', 'Condition');
-  for (const fn of INTRINSICS) add(fn, `Fn::${fn}`, fn === 'GetAtt' ? (s) => splitGetAtt(s) : (s) => s);
-  return tags;
-})();
-
-function splitGetAtt(s: string): string[] {
-  const dot = s.indexOf('.');
-  return dot < 0 ? [s] : [s.slice(0, dot), s.slice(dot + 1)];
 }
 
 const TOP_LEVEL = new Set([
@@ -124,7 +84,7 @@ function parseBody(body: string): unknown {
       return formatError(`JSON not well-formed. (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`);
     }
   }
-  const doc = parseDocument(body, { customTags: CFN_TAGS, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(body, { customTags: CLOUDFORMATION_YAML_TAGS, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1];
