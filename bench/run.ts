@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     const r = await benchUpgrade();
     console.log('upgrade executor (issue 4)');
     console.log(JSON.stringify(r, null, 2).replace(/^/gm, '  '));
+    console.log(`  end of an operation noticed, median ${fmt(r.detectionMedianMs, 0)} ms; aws cloudformation wait ${fmt(r.awsCliWait.detectionMedianMs, 0)} ms (goal <= 2000: ${verdict(r.detectionMedianMs <= 2000)})`);
+    console.log(`  calls per stack: ${fmt(r.callsPerStackMinute)} a minute, at most ${r.maxCallsPerStackSecond} in any second (goal <= 1/s: ${verdict(r.maxCallsPerStackSecond <= 1)})`);
+    console.log(`  three-hop overhead ${fmt(r.overheadRatio, 3)} (goal <= 1.05: ${verdict(r.overheadRatio <= 1.05)})`);
   }
 }
 
