@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readUserText } from '../io/read-user-file.js';
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { PantherctlError } from '../errors/pantherctl-error.js';
@@ -27,18 +27,7 @@ type Path = readonly (string | number)[];
 
 /** Reads and parses a catalog file. Throws PantherctlError `catalog-unreadable` or `invalid-catalog`. */
 export function loadCatalogFile(path: string): Catalog {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new PantherctlError('catalog-unreadable', `Cannot read catalog ${path}: ${reason}`, {
-      hint: 'Check the path given to --catalog.',
-      meta: { file: path },
-      cause: err,
-    });
-  }
-  return parseCatalog(text, path);
+  return parseCatalog(readUserText(path, { what: 'catalog', code: 'catalog-unreadable', option: '--catalog' }), path);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readUserText } from '../io/read-user-file.js';
 import { z } from 'zod';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { PLAN_SCHEMA_VERSION } from './plan-artifact.js';
@@ -62,16 +62,5 @@ export function parsePlan(text: string, fileName = 'plan'): Plan {
 
 /** Reads a plan file. Throws `plan-unreadable` when the file cannot be read, `invalid-plan` when it is not a plan. */
 export function readPlanFile(path: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new PantherctlError('plan-unreadable', `Cannot read plan ${path}: ${reason}`, {
-      hint: 'Check the path given to --plan.',
-      meta: { file: path },
-      cause: err,
-    });
-  }
-  return parsePlan(text, path);
+  return parsePlan(readUserText(path, { what: 'plan', code: 'plan-unreadable', option: '--plan' }), path);
 }

@@ -3,7 +3,7 @@ import type { ParameterIssue } from '../../parameters/types.js';
 import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { collect } from './option-parsers.js';
-import { readInputFile } from './read-input-file.js';
+import { readUserText } from '../../io/read-user-file.js';
 import { registerParamsDiff } from './configure.js';
 
 interface ValidateOptions {
@@ -23,7 +23,7 @@ export function registerParamsCommand(b: ProgramBuilder): void {
   b.action<ValidateOptions>(validate, async (ctx, o, [file]) => {
     const { parseParameterFile, parseParamOverrides, mergeInputs } = await import('../../parameters/inputs.js');
     const { validateParameters } = await import('../../parameters/validate.js');
-    const text = readInputFile(file!, 'parameter file');
+    const text = readUserText(file!, { what: 'parameter file', code: 'cannot-read-file' });
     const inputs = mergeInputs(parseParameterFile(text, file!), parseParamOverrides(o.param ?? []));
     // In file order, so the report reads top to bottom like the file; flag values last.
     const issues = validateParameters(inputs, { firstDeploy: Boolean(o.firstDeploy) }).sort(

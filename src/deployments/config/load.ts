@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readUserText } from '../../io/read-user-file.js';
 import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { pantherctlConfigSchema, type PantherctlConfig } from './schema.js';
@@ -12,16 +13,9 @@ export const DEFAULT_CONFIG_FILE = 'pantherctl.yml';
  */
 export function loadConfig(file: string | undefined): PantherctlConfig {
   const path = file ?? DEFAULT_CONFIG_FILE;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !file) return {};
-    throw new PantherctlError('config-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-      hint: 'Check the path given to --config.',
-    });
-  }
-  return parseConfig(text, path);
+  // The default file is optional; a file named with --config must exist.
+  if (!file && !existsSync(path)) return {};
+  return parseConfig(readUserText(path, { what: 'config file', code: 'config-unreadable', option: '--config' }), path);
 }
 
 export function parseConfig(text: string, path: string): PantherctlConfig {

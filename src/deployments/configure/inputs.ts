@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { readUserFile } from '../../io/read-user-file.js';
 import { mergeInputs, parseParameterFile, parseParamOverrides } from '../../parameters/inputs.js';
 import type { ParameterInput } from '../../parameters/types.js';
 import type { StagedParameter } from '../staging/types.js';
@@ -17,14 +16,7 @@ export interface ParameterSource {
 
 /** Reads `--params FILE` and `--param KEY=VALUE` overrides, as `params validate` does. */
 export function readParameterSource(file: string, overrides: readonly string[] = []): ParameterSource {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
-    throw new PantherctlError('cannot-read-file', `cannot read the parameter file ${file}: ${reason}`, { meta: { file } });
-  }
+  const bytes = readUserFile(file, { what: 'parameter file', code: 'cannot-read-file', option: '--params' });
   const flags = parseParamOverrides(overrides);
   return {
     file: resolve(file),
