@@ -48,6 +48,15 @@ describe('classifyAwsError', () => {
     expect(e.source).toBe('aws');
   });
 
+  it('says what to check when AWS stays unreachable after the retries', () => {
+    const e = classifyAwsError(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.mars-1.amazonaws.com'), { code: 'ENOTFOUND' }), {
+      operation: 'CloudFormation.ListStacks',
+    });
+    expect(e.code).toBe('transient');
+    expect(e.exitCode).toBe(ExitCode.aws);
+    expect(e.hint).toMatch(/--region/);
+  });
+
   it('passes classified errors through unchanged', () => {
     const original = new PantherctlError('throttled', 'x', { source: 'aws' });
     expect(classifyAwsError(original)).toBe(original);

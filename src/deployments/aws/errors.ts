@@ -188,6 +188,9 @@ function hintFor(code: AwsErrorCode, ctx: AwsCallContext): string | undefined {
       return 'AWS kept throttling the call; try again in a few minutes.';
     case 'endpoint-unreachable':
       return 'Nothing answers at the endpoint; check `--endpoint-url` (is the sandbox running?).';
+    case 'transient':
+      // Only seen once retries ran out: the network or the service stayed unavailable.
+      return 'AWS could not be reached or kept failing after retries; check the network, `--region` and `--endpoint-url`, then try again (`pantherctl resume` continues a run).';
     case 'stack-not-found':
       return ctx.stack ? `Check the stack name and the region (\`--region\`).` : undefined;
     case 'already-in-progress':
