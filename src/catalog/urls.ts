@@ -15,3 +15,5 @@ export function roleTemplateUrl(version: string): string {
 export const ROLE_TEMPLATE_BUCKET = 'panther-public-cloudformation-templates';
 export const rootTemplateBucket = (region: string): string => `panther-enterprise-${region}`;
 export const PULUMI_PROJECT = 'panther-pulumi';
+/** The deployment role stack's name when the operator names none (the spec's `PantherDeploymentRole`). */
+export const DEFAULT_ROLE_STACK = 'panther-deployment-role';

@@ -1,5 +1,5 @@
 import { embeddedCatalog } from '../catalog/embedded.js';
-import { ROLE_TEMPLATE_BUCKET, rootTemplateBucket, roleTemplateUrl, rootTemplateUrl, PULUMI_PROJECT } from '../catalog/urls.js';
+import { DEFAULT_ROLE_STACK, ROLE_TEMPLATE_BUCKET, rootTemplateBucket, roleTemplateUrl, rootTemplateUrl, PULUMI_PROJECT } from '../catalog/urls.js';
 import { normalizeVersion } from '../catalog/version.js';
 import type { CloudFormationEngine } from './cloudformation/engine.js';
 import type { CodeBuildEngine } from './codebuild/engine.js';
@@ -8,7 +8,7 @@ import { parseS3Url, type S3Store } from './s3/s3-store.js';
 import { ManualScheduler, type Scheduler } from './scheduler.js';
 
 export const ROOT_STACK = 'panther-root';
-export const ROLE_STACK = 'panther-deployment-role';
+export const ROLE_STACK = DEFAULT_ROLE_STACK;
 const HOUR = 3_600_000;
 
 /** Publishes the fixture templates of every catalog version (and `extra`) at the spec's URLs. */

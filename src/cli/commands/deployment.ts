@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ProgramBuilder } from '../main.js';
 import { connectionOptions, deploymentRoleOption, journalOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
+import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
 
 /**
  * Commands that talk to AWS (status, upgrade, resume, diagnose, recover) and iam-policy.
@@ -64,7 +65,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--account <id>', 'narrow the policy to this account (default any)')
     .option('--region <region>', 'narrow the policy to this region (default any)')
     .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
-    .option('--role-stack <name>', 'deployment role stack name', 'panther-deployment-role')
+    .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
     .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
   b.action<{ account?: string; region?: string; partition: string; roleStack: string; allowUnsupportedRegion?: boolean }>(iam, async (ctx, o) => {
     const { buildIamPolicy } = await import('../../deployments/upgrade/iam-policy.js');

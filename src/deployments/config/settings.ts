@@ -2,6 +2,8 @@ import { validateRegion } from '../../catalog/regions.js';
 import { usageError } from '../../errors/pantherctl-error.js';
 import type { ConnectionOptions } from '../aws/types.js';
 import type { PantherctlConfig } from './schema.js';
+import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
+import { DEFAULT_STATE_DIR } from '../../journal/paths.js';
 
 /** Options every deployment command accepts (see src/cli/commands/deployment.ts). */
 export interface ConnectionFlags {
@@ -61,8 +63,8 @@ export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig
       ...(assumeRoleArn ? { assumeRoleArn } : {}),
     },
     ...(rootStack ? { rootStack } : {}),
-    roleStack: flags.roleStack ?? config.roleStack ?? 'panther-deployment-role',
-    stateDir: flags.stateDir ?? config.stateDir ?? '.pantherctl',
+    roleStack: flags.roleStack ?? config.roleStack ?? DEFAULT_ROLE_STACK,
+    stateDir: flags.stateDir ?? config.stateDir ?? DEFAULT_STATE_DIR,
     ...(account ? { account } : {}),
     useDeploymentRole: flags.skipDeploymentRole ? false : (config.useDeploymentRole ?? true),
     timeoutMs: (flags.timeout ?? config.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,

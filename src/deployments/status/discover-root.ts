@@ -1,7 +1,6 @@
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { CloudFormationGateway, StackListEntry } from '../aws/types.js';
 
-export const DEFAULT_ROLE_STACK = 'panther-deployment-role';
 export const VERSION_TAG = 'PantherVersion';
 
 export interface RootStackChoice {

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveSettings, type ConnectionFlags, type DeploymentSettings } from '../config/settings.js';
 import type { ExecutorDeps } from './deps.js';
 import { loadExecutorDeps } from './load-deps.js';
+import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
 
 /** Test and benchmark hook: every waiter's poll interval (ms). Not a documented option. */
 const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
@@ -80,7 +81,7 @@ export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string, ext
   add('--assume-role', flags.assumeRole);
   add('--account', flags.account);
   add('--root-stack', flags.rootStack ?? rootStack);
-  if (flags.roleStack && flags.roleStack !== 'panther-deployment-role') add('--role-stack', flags.roleStack);
+  if (flags.roleStack && flags.roleStack !== DEFAULT_ROLE_STACK) add('--role-stack', flags.roleStack);
   add('--state-dir', flags.stateDir);
   add('--catalog', flags.catalog);
   if (flags.skipDeploymentRole) parts.push('--skip-deployment-role');

@@ -1,4 +1,4 @@
-import { PULUMI_PROJECT, ROLE_TEMPLATE_BUCKET } from '../../catalog/urls.js';
+import { DEFAULT_ROLE_STACK, PULUMI_PROJECT, ROLE_TEMPLATE_BUCKET } from '../../catalog/urls.js';
 import { validateRegion } from '../../catalog/regions.js';
 import { isPantherctlError, usageError } from '../../errors/pantherctl-error.js';
 
@@ -61,7 +61,7 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
   const account = options.account ?? '*';
   const region = options.region ?? '*';
   const cfn = (name: string): string => `arn:${p}:cloudformation:${region}:${account}:stack/${name}/*`;
-  const roleStack = options.roleStack ?? 'panther-deployment-role';
+  const roleStack = options.roleStack ?? DEFAULT_ROLE_STACK;
   // The root stack is named panther-*; its nested stacks are named <root>-<Logical>-<suffix>,
   // so `panther-*` covers them and the role stack (which the pattern also matches by name).
   const stacks = [cfn('panther-*'), ...(roleStack.startsWith('panther-') ? [] : [cfn(roleStack)])];
