@@ -8,33 +8,19 @@ import {
   GetTemplateCommand,
   ListStacksCommand,
   UpdateStackCommand,
-  type CloudFormationClient,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rootTemplateUrl } from '../../catalog/urls.js';
-import { startSandbox, type SandboxServer } from '../index.js';
-import { admin, CAPABILITIES, clientsFor, previousValues, waitForStack } from '../test-support/clients.js';
+import { useSandbox } from '../test-support/use-sandbox.js';
+import { admin, CAPABILITIES, previousValues, waitForStack } from '../test-support/clients.js';
 
-let sandbox: SandboxServer;
-let cfn: CloudFormationClient;
-
-beforeAll(async () => {
-  // Slow enough that CancelUpdateStack lands while the update still runs, even on a busy CI machine.
-  sandbox = await startSandbox({ port: 0, speed: 100, seed: 11 });
-  cfn = clientsFor(sandbox.endpoint).cfn;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await admin(sandbox.endpoint, 'DELETE', 'faults');
-  await admin(sandbox.endpoint, 'POST', 'reset');
-});
+// Slow enough that CancelUpdateStack lands while the update still runs, even on a busy CI machine.
+const sandbox = useSandbox({ speed: 100, seed: 11 });
 
 async function updateRoot(version: string, extra: { ParameterKey: string; ParameterValue: string }[] = []) {
-  const params = await previousValues(cfn, 'panther-root', extra.map((e) => e.ParameterKey));
-  return cfn.send(
+  const params = await previousValues(sandbox.cfn, 'panther-root', extra.map((e) => e.ParameterKey));
+  return sandbox.cfn.send(
     new UpdateStackCommand({
       StackName: 'panther-root',
       TemplateURL: rootTemplateUrl(version, 'us-east-2'),
@@ -49,27 +35,27 @@ async function updateRoot(version: string, extra: { ParameterKey: string; Parame
 }
 
 async function events(stack: string): Promise<StackEvent[]> {
-  return (await cfn.send(new DescribeStackEventsCommand({ StackName: stack }))).StackEvents ?? [];
+  return (await sandbox.cfn.send(new DescribeStackEventsCommand({ StackName: stack }))).StackEvents ?? [];
 }
 
 async function nestedOf(rootId: string) {
-  return ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.ParentId === rootId);
+  return ((await sandbox.cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.ParentId === rootId);
 }
 
 describe('a failed update', () => {
   it('fails inside a nested stack first, then rolls the root back to the previous template and parameters', async () => {
     await admin(sandbox.endpoint, 'PUT', 'faults', { faults: [{ kind: 'fail-resource', stack: 'panther-root', version: 'v1.27.8', reason: 'Layer too large' }] });
     await updateRoot('v1.26.9');
-    await waitForStack(cfn, 'panther-root');
-    const before = (await cfn.send(new GetTemplateCommand({ StackName: 'panther-root' }))).TemplateBody;
+    await waitForStack(sandbox.cfn, 'panther-root');
+    const before = (await sandbox.cfn.send(new GetTemplateCommand({ StackName: 'panther-root' }))).TemplateBody;
     await updateRoot('v1.27.8', [{ ParameterKey: 'SentryEnvironment', ParameterValue: 'staging' }]);
     const seen: string[] = [];
-    const root = await waitForStack(cfn, 'panther-root', { seen });
+    const root = await waitForStack(sandbox.cfn, 'panther-root', { seen });
     expect(root.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(seen).toContain('UPDATE_ROLLBACK_IN_PROGRESS');
     expect(root.Parameters?.find((p) => p.ParameterKey === 'SentryEnvironment')?.ParameterValue).toBe('prod');
     expect(root.Tags?.find((t) => t.Key === 'PantherVersion')?.Value).toBe('v1.26.9');
-    expect((await cfn.send(new GetTemplateCommand({ StackName: 'panther-root' }))).TemplateBody).toBe(before);
+    expect((await sandbox.cfn.send(new GetTemplateCommand({ StackName: 'panther-root' }))).TemplateBody).toBe(before);
 
     const rootEvents = await events('panther-root');
     const failed = rootEvents.filter((e) => e.ResourceStatus === 'UPDATE_FAILED');
@@ -96,14 +82,14 @@ describe('a failed update', () => {
       ],
     });
     await updateRoot('v1.26.9');
-    const root = await waitForStack(cfn, 'panther-root');
+    const root = await waitForStack(sandbox.cfn, 'panther-root');
     expect(root.StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
     expect(root.StackStatusReason).toBe('The following resource(s) failed to update: [Core].');
     const refused = await updateRoot('v1.26.9').catch((e: Error) => e);
     expect((refused as Error).message).toMatch(/is in UPDATE_ROLLBACK_FAILED state and can not be updated\.$/);
 
-    await cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root' }));
-    const after = await waitForStack(cfn, 'panther-root');
+    await sandbox.cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root' }));
+    const after = await waitForStack(sandbox.cfn, 'panther-root');
     expect(after.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const core = (await nestedOf(root.StackId ?? '')).find((s) => s.StackName?.startsWith('panther-root-Core-'));
     expect(core?.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
@@ -119,10 +105,10 @@ describe('a failed update', () => {
       ],
     });
     await updateRoot('v1.26.9');
-    expect((await waitForStack(cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
-    await cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root', ResourcesToSkip: ['Core.PythonLayer'] }));
-    expect((await waitForStack(cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
-    const root = (await cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
+    expect((await waitForStack(sandbox.cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+    await sandbox.cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root', ResourcesToSkip: ['Core.PythonLayer'] }));
+    expect((await waitForStack(sandbox.cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const root = (await sandbox.cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
     const core = (await nestedOf(root?.StackId ?? '')).find((s) => s.StackName?.startsWith('panther-root-Core-'));
     const skipped = (await events(core?.StackId ?? '')).find((e) => e.LogicalResourceId === 'PythonLayer' && e.ResourceStatusReason?.includes('skipped'));
     expect(skipped?.ResourceStatus).toBe('UPDATE_COMPLETE');
@@ -130,13 +116,13 @@ describe('a failed update', () => {
 
   it('rolls back when the update is cancelled', async () => {
     await updateRoot('v1.26.9');
-    await waitForStack(cfn, 'panther-root', { until: (s) => s.StackStatus === 'UPDATE_IN_PROGRESS' });
-    await cfn.send(new CancelUpdateStackCommand({ StackName: 'panther-root' }));
-    const root = await waitForStack(cfn, 'panther-root');
+    await waitForStack(sandbox.cfn, 'panther-root', { until: (s) => s.StackStatus === 'UPDATE_IN_PROGRESS' });
+    await sandbox.cfn.send(new CancelUpdateStackCommand({ StackName: 'panther-root' }));
+    const root = await waitForStack(sandbox.cfn, 'panther-root');
     expect(root.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const reasons = (await events('panther-root')).map((e) => e.ResourceStatusReason);
     expect(reasons).toContain('Stack update cancelled');
-    const again = await cfn.send(new CancelUpdateStackCommand({ StackName: 'panther-root' })).catch((e: Error) => e);
+    const again = await sandbox.cfn.send(new CancelUpdateStackCommand({ StackName: 'panther-root' })).catch((e: Error) => e);
     expect((again as Error).message).toBe('CancelUpdateStack cannot be called from current stack status');
   });
 });
@@ -151,28 +137,28 @@ describe('a failed create and deletion', () => {
 
   it('ends a failed create in ROLLBACK_COMPLETE, which can only be deleted', async () => {
     await admin(sandbox.endpoint, 'PUT', 'faults', { faults: [{ kind: 'fail-resource', stack: 'panther-broken' }] });
-    const noCaps = await cfn.send(new CreateStackCommand({ StackName: 'panther-broken', TemplateBody: body })).catch((e: Error) => e);
+    const noCaps = await sandbox.cfn.send(new CreateStackCommand({ StackName: 'panther-broken', TemplateBody: body })).catch((e: Error) => e);
     expect((noCaps as Error).message).toBe('Requires capabilities : [CAPABILITY_IAM]');
-    const { StackId } = await cfn.send(new CreateStackCommand({ StackName: 'panther-broken', TemplateBody: body, Capabilities: [...CAPABILITIES] }));
-    const stack = await waitForStack(cfn, 'panther-broken');
+    const { StackId } = await sandbox.cfn.send(new CreateStackCommand({ StackName: 'panther-broken', TemplateBody: body, Capabilities: [...CAPABILITIES] }));
+    const stack = await waitForStack(sandbox.cfn, 'panther-broken');
     expect(stack.StackStatus).toBe('ROLLBACK_COMPLETE');
     const rollback = (await events('panther-broken')).find((e) => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS');
     expect(rollback?.ResourceStatusReason).toMatch(/^The following resource\(s\) failed to create: \[.*Nested.*\]\. Rollback requested by user\.$/);
-    const refused = await cfn
+    const refused = await sandbox.cfn
       .send(new UpdateStackCommand({ StackName: 'panther-broken', TemplateBody: body, Capabilities: [...CAPABILITIES] }))
       .catch((e: Error) => e);
     expect((refused as Error).message).toBe(`Stack:${StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
-    await cfn.send(new DeleteStackCommand({ StackName: 'panther-broken' }));
-    await waitForStack(cfn, StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_COMPLETE' });
-    const byName = await cfn.send(new DescribeStacksCommand({ StackName: 'panther-broken' })).catch((e: Error) => e);
+    await sandbox.cfn.send(new DeleteStackCommand({ StackName: 'panther-broken' }));
+    await waitForStack(sandbox.cfn, StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_COMPLETE' });
+    const byName = await sandbox.cfn.send(new DescribeStacksCommand({ StackName: 'panther-broken' })).catch((e: Error) => e);
     expect((byName as Error).message).toBe('Stack with id panther-broken does not exist');
   });
 
   it('deletes the root stack with its nested stacks, which stay visible by id', async () => {
-    const root = (await cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
-    await cfn.send(new DeleteStackCommand({ StackName: 'panther-root' }));
-    await waitForStack(cfn, root?.StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_COMPLETE' });
-    const deleted = ((await cfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }))).StackSummaries ?? []).filter(
+    const root = (await sandbox.cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
+    await sandbox.cfn.send(new DeleteStackCommand({ StackName: 'panther-root' }));
+    await waitForStack(sandbox.cfn, root?.StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_COMPLETE' });
+    const deleted = ((await sandbox.cfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }))).StackSummaries ?? []).filter(
       (s) => s.StackId === root?.StackId || s.ParentId === root?.StackId,
     );
     expect(deleted).toHaveLength(5);
@@ -180,7 +166,7 @@ describe('a failed create and deletion', () => {
     expect(nested?.DeletionTime).toBeInstanceOf(Date);
     const nestedEvents = await events(nested?.StackId ?? '');
     expect(nestedEvents[0]?.ResourceStatus).toBe('DELETE_COMPLETE');
-    const live = (await cfn.send(new DescribeStacksCommand({}))).Stacks?.map((s) => s.StackName);
+    const live = (await sandbox.cfn.send(new DescribeStacksCommand({}))).Stacks?.map((s) => s.StackName);
     expect(live).toEqual(['panther-deployment-role']);
   });
 });
