@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootTemplateUrl } from '../catalog/urls.js';
+import { rootTemplateUrl } from './s3/panther-buckets.js';
 import { startSandbox, type SandboxServer } from './index.js';
 
 /**
