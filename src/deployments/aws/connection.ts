@@ -68,6 +68,20 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
   };
 }
 
+/**
+ * An S3 client like the connection's, signing for `region`: templates are read through a
+ * client of their bucket's region (templates.ts). It shares `base`'s credentials, so an
+ * assumed role is assumed once.
+ */
+export function s3ClientFor(base: S3Client, conn: ConnectionOptions, region: string): S3Client {
+  return new S3Client({
+    region,
+    credentials: base.config.credentials,
+    maxAttempts: conn.maxAttempts ?? 1,
+    ...(conn.endpointUrl ? { endpoint: conn.endpointUrl, forcePathStyle: true } : {}),
+  });
+}
+
 /** Releases sockets of every client (keep-alive agents), so a finished command can exit. */
 export function destroyAwsClients(clients: AwsClients): void {
   clients.cloudFormation.destroy();
