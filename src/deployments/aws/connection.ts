@@ -42,11 +42,26 @@ function baseCredentials(conn: ConnectionOptions): AwsCredentialIdentityProvider
 export function credentialsFor(conn: ConnectionOptions): AwsCredentialIdentityProvider {
   const base = baseCredentials(conn);
   if (!conn.assumeRoleArn) return base;
-  return fromTemporaryCredentials({
+  const assume = fromTemporaryCredentials({
     masterCredentials: base,
     params: { RoleArn: conn.assumeRoleArn, RoleSessionName: 'pantherctl', DurationSeconds: 3600 },
     clientConfig: { region: conn.region, ...(conn.endpointUrl ? { endpoint: conn.endpointUrl } : {}) },
   });
+  // One role session for every client of the connection (each SDK client would otherwise call
+  // AssumeRole for itself), renewed five minutes before it expires.
+  let session: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    session ??= assume().catch((err: unknown) => {
+      session = undefined;
+      throw err;
+    });
+    const c = await session;
+    if (c.expiration && c.expiration.getTime() - Date.now() < 5 * 60_000) {
+      session = undefined;
+      return assume();
+    }
+    return c;
+  };
 }
 
 export function createAwsClients(conn: ConnectionOptions): AwsClients {
