@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootTemplateUrl } from './s3/panther-buckets.js';
 import { startSandbox, type SandboxServer } from './index.js';
 import { awsCli, awsCliJson } from './test-support/aws-cli.js';
+import { admin } from './test-support/clients.js';
 
 /** The same scenarios driven by the AWS CLI (Debian's awscli in CI; see test-support/aws-cli.ts). */
 let sandbox: SandboxServer;
@@ -41,6 +42,8 @@ describe('the AWS CLI against the sandbox', () => {
       '--tags', 'Key=PantherVersion,Value=v1.26.9', 'Key=Application,Value=Panther',
     );
     expect(updated.StackId).toMatch(/:stack\/panther-root\//);
+    // The CLI's waiters sleep 30 s between polls: finish the operation first, so the first poll sees the end.
+    await admin(sandbox.endpoint, 'POST', 'settle');
     const wait = await aws('cloudformation', 'wait', 'stack-update-complete', '--stack-name', 'panther-root');
     expect(wait.code).toBe(0);
     const events = await json<{ ResourceStatus: string }[]>('cloudformation', 'describe-stack-events', '--stack-name', 'panther-root', '--query', 'StackEvents[?LogicalResourceId==`panther-root`]');
@@ -53,11 +56,13 @@ describe('the AWS CLI against the sandbox', () => {
       'cloudformation', 'create-change-set', '--stack-name', 'panther-root', '--change-set-name', 'to-v1-27-8',
       '--template-url', rootTemplateUrl('v1.27.8', 'us-east-2'), '--parameters', ...params, ...CAPS,
     );
+    await admin(sandbox.endpoint, 'POST', 'settle');
     expect((await aws('cloudformation', 'wait', 'change-set-create-complete', '--change-set-name', created.Id)).code).toBe(0);
     const cs = await json<{ Status: string; Changes: { ResourceChange: { Action: string; LogicalResourceId: string } }[] }>('cloudformation', 'describe-change-set', '--change-set-name', created.Id);
     expect(cs.Status).toBe('CREATE_COMPLETE');
     expect(cs.Changes.map((c) => c.ResourceChange.LogicalResourceId)).toContain('Core');
     expect((await aws('cloudformation', 'execute-change-set', '--change-set-name', created.Id)).code).toBe(0);
+    await admin(sandbox.endpoint, 'POST', 'settle');
     expect((await aws('cloudformation', 'wait', 'stack-update-complete', '--stack-name', 'panther-root')).code).toBe(0);
     const params2 = await json<{ ParameterKey: string }[]>('cloudformation', 'describe-stacks', '--stack-name', 'panther-root', '--query', 'Stacks[0].Parameters');
     expect(params2.map((p) => p.ParameterKey)).toContain('EnableFips');
