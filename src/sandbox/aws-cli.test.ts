@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rootTemplateUrl } from './s3/panther-buckets.js';
 import { startSandbox, type SandboxServer } from './index.js';
 import { awsCli, awsCliJson } from './test-support/aws-cli.js';
 import { admin } from './test-support/clients.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 /** The same scenarios driven by the AWS CLI (Debian's awscli in CI; see test-support/aws-cli.ts). */
 let sandbox: SandboxServer;

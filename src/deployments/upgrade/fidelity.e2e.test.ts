@@ -6,10 +6,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
 import { awsCli } from '../../sandbox/test-support/aws-cli.js';
 import { clearFaults, conn, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from './test-support/harness.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const SPEED = 400;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

@@ -5,13 +5,16 @@
  * aws/aws-cdk#6216 and #4488, aws-cloudformation/rain#152 and #154, aws/aws-sam-cli#2406.
  */
 import { CreateChangeSetCommand, CreateStackCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, ExecuteChangeSetCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rootTemplateUrl } from '../s3/panther-buckets.js';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CAPABILITIES, clientsFor, previousValues, waitForStack } from '../test-support/clients.js';
 import { awsCliJson } from '../test-support/aws-cli.js';
 import { sdkError, settledChangeSet } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 400, seed: 22 });
 const NESTED = ['Bootstrap', 'Core', 'LogAnalysis', 'Web'];

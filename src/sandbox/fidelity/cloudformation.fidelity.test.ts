@@ -12,12 +12,15 @@ import {
   ListStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { roleTemplateUrl, rootTemplateUrl } from '../s3/panther-buckets.js';
 import { admin, CAPABILITIES, previousValues, waitForStack } from '../test-support/clients.js';
 import { awsCli, awsCliJson } from '../test-support/aws-cli.js';
 import { events, nested, sdkError, updateRoot } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 400, seed: 21 });
 const cli = (...args: string[]) => awsCli(sandbox.endpoint, args);

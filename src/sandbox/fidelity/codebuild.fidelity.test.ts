@@ -4,11 +4,14 @@
  * BuildPhaseType, BatchGetBuildsOutput); JSON 1.1 with target CodeBuild_20161006 (its metadata).
  */
 import { BatchGetBuildsCommand, StartBuildCommand } from '@aws-sdk/client-codebuild';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { admin, clientsFor } from '../test-support/clients.js';
 import { awsCliJson } from '../test-support/aws-cli.js';
 import { sdkError } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 2000, seed: 26 });
 const PHASES = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED'];

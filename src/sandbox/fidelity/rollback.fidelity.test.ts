@@ -6,11 +6,14 @@
  * aws-cloudformation-user-guide). The refusals' wording is in UNVERIFIED.md.
  */
 import { ContinueUpdateRollbackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { admin, waitForStack } from '../test-support/clients.js';
 import { awsCli } from '../test-support/aws-cli.js';
 import { events, nested, sdkError, updateRoot } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 400, seed: 23 });
 const skip = (...ResourcesToSkip: string[]) => sandbox.cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root', ResourcesToSkip }));

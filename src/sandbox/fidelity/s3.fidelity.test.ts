@@ -3,10 +3,13 @@
  * through the AWS SDK v3 and the AWS CLI. Sources are cited per case.
  */
 import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { admin } from '../test-support/clients.js';
 import { awsCli } from '../test-support/aws-cli.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 400, seed: 24 });
 const ROLE_KEY = 'panther-deployment-role/v1.28.7/template.yml';

@@ -7,11 +7,14 @@
  */
 import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { admin, clientsFor } from '../test-support/clients.js';
 import { awsCliJson, awsCli } from '../test-support/aws-cli.js';
 import { sdkError } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
+
+// Each AWS CLI run starts a Python interpreter: seconds apiece on a busy machine.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const sandbox = useSandbox({ speed: 400, seed: 25 });
 const DEPLOYMENT_ROLE = 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2';
