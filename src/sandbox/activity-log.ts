@@ -9,6 +9,8 @@ export interface CallRecord {
   action: string;
   stack?: string;
   project?: string;
+  /** Who made the call: an IAM user's ARN, or an assumed role session's (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`). */
+  principal: string;
   outcome: 'ok' | 'error';
   errorCode?: string;
   status: number;

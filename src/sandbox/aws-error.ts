@@ -11,6 +11,8 @@ export class AwsError extends Error {
     readonly type: 'Sender' | 'Receiver' = 'Sender',
     /** Extra elements S3 errors carry (`Key`, `BucketName`). */
     readonly extra: Record<string, string> = {},
+    /** Response headers the error comes with (S3's `x-amz-bucket-region` on a redirect). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'AwsError';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { PantherctlError } from '../errors/pantherctl-error.js';
+import { SandboxError } from './sandbox-error.js';
 import type { Random } from './random.js';
 
 const probability = z.number().min(0).max(1);
@@ -57,7 +57,7 @@ export function parseFaults(text: string, origin: string): Fault[] {
     const e = err as Error & { linePos?: { line: number; col: number }[] };
     const pos = e.linePos?.[0];
     const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw new PantherctlError('invalid-faults', `${origin}${pos ? `:${pos.line}:${pos.col}` : ''}: neither JSON nor YAML: ${message}`);
+    throw new SandboxError('invalid-faults', `${origin}${pos ? `:${pos.line}:${pos.col}` : ''}: neither JSON nor YAML: ${message}`);
   }
   return validateFaults(raw, origin);
 }
@@ -71,7 +71,7 @@ export function validateFaults(raw: unknown, origin: string): Fault[] {
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     const kinds = faultSpecSchema.options.map((o) => o.shape.kind.value).join(', ');
     const detail = issue?.path.at(-1) === 'kind' ? `unknown kind; expected one of ${kinds}` : (issue?.message ?? 'invalid');
-    throw new PantherctlError('invalid-faults', `${origin} is not a valid fault list${where}: ${detail}`, {
+    throw new SandboxError('invalid-faults', `${origin} is not a valid fault list${where}: ${detail}`, {
       hint: 'Expected {"faults":[{"kind":"throttle","probability":0.3}, ...]}.',
     });
   }

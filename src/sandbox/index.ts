@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PantherctlError } from '../errors/pantherctl-error.js';
-import { normalizeVersion } from '../catalog/version.js';
-import { embeddedCatalog } from '../catalog/embedded.js';
+import { publishedVersions } from './fixtures/fixtures.js';
+import { SandboxError } from './sandbox-error.js';
+import { canonicalRelease } from './versions.js';
 import { parseFaults, validateFaults, type Fault, type FaultSpec } from './faults.js';
 import { Sandbox } from './sandbox.js';
 import { createRequestListener } from './server.js';
 
 export type { FaultSpec } from './faults.js';
 export { ROOT_STACK, ROLE_STACK } from './seed.js';
-export { FIXTURE_EVOLUTION } from './fixtures/templates.js';
+export { SandboxError, isSandboxError, type SandboxErrorCode } from './sandbox-error.js';
+export { publishedVersions, fixtureRegions, fixtureEvolution } from './fixtures/fixtures.js';
+export type { CallRecord, OperationRecord } from './activity-log.js';
 
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1. Default 4599; 0 picks a free one (tests). */
@@ -53,7 +55,7 @@ function resolveFaults(options: SandboxOptions): Fault[] {
     try {
       text = readFileSync(options.faultsFile, 'utf8');
     } catch (err) {
-      throw new PantherctlError('invalid-faults', `Cannot read the fault file ${options.faultsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new SandboxError('invalid-faults', `Cannot read the fault file ${options.faultsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     faults.push(...parseFaults(text, options.faultsFile));
   }
@@ -63,17 +65,18 @@ function resolveFaults(options: SandboxOptions): Fault[] {
 /** Starts the sandbox on 127.0.0.1 and resolves once it is listening. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxServer> {
   const speed = options.speed ?? 1;
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new PantherctlError('usage', 'Expected `--speed` to be a positive number', { source: 'usage' });
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new SandboxError('usage', 'Expected `--speed` to be a positive number', { kind: 'usage' });
   const port = options.port ?? 4599;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PantherctlError('usage', 'Expected `--port` to be between 0 and 65535', { source: 'usage' });
-  const version = normalizeVersion(options.version ?? 'v1.25.18');
-  // Templates are published for the catalog's releases only; a deployment seeded at any other
-  // version could never be upgraded or even re-read, so refuse it up front.
-  const published = embeddedCatalog().releases.map((r) => r.version);
-  if (!published.includes(version)) {
-    throw new PantherctlError('unknown-version', `The sandbox has no templates for ${version}`, {
-      source: 'usage',
-      hint: `Use one of the catalog's releases: ${published.join(', ')}.`,
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxError('usage', 'Expected `--port` to be between 0 and 65535', { kind: 'usage' });
+  const given = options.version ?? 'v1.25.18';
+  const version = canonicalRelease(given);
+  // Templates are published for the listed releases only (fixtures/versions.yml); a deployment
+  // seeded at any other version could never be upgraded or even re-read, so refuse it up front.
+  const published = publishedVersions();
+  if (!version || !published.includes(version)) {
+    throw new SandboxError('unknown-version', `The sandbox has no templates for ${given}`, {
+      kind: 'usage',
+      hint: `Use one of the published releases: ${published.join(', ')}.`,
     });
   }
   const sandbox = new Sandbox({
@@ -111,7 +114,7 @@ function listen(server: Server, port: number): Promise<void> {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new PantherctlError('port-in-use', `Port ${port} on 127.0.0.1 is already in use`, { source: 'usage', hint: 'Pass another --port, or --port 0 for a free one.' })
+          ? new SandboxError('port-in-use', `Port ${port} on 127.0.0.1 is already in use`, { kind: 'usage', hint: 'Pass another --port, or --port 0 for a free one.' })
           : err,
       );
     };

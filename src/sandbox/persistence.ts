@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PantherctlError } from '../errors/pantherctl-error.js';
+import { SandboxError } from './sandbox-error.js';
 import type { Build, Project } from './codebuild/engine.js';
 import type { ChangeSet, Stack } from './cloudformation/model.js';
 
 /** The whole sandbox account as the state file holds it. NoEcho values are digests only. */
 export interface SandboxState {
   format: 'pantherctl-sandbox-state';
-  formatVersion: 1;
+  /** 2 added bucket regions and owners; 1 is still read. */
+  formatVersion: 1 | 2;
   savedAt: string;
   region: string;
   accountId: string;
@@ -15,7 +16,7 @@ export interface SandboxState {
   changeSets: ChangeSet[];
   projects: Project[];
   builds: Build[];
-  buckets: { name: string; creationDate: number; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number }[] }[];
+  buckets: { name: string; creationDate: number; region?: string; foreign?: boolean; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number }[] }[];
 }
 
 /** Writes atomically (temp file, then rename), so a crash never leaves half a state file. */
@@ -26,7 +27,7 @@ export function writeState(path: string, state: SandboxState): void {
     writeFileSync(tmp, JSON.stringify(state));
     renameSync(tmp, path);
   } catch (err) {
-    throw new PantherctlError('sandbox-state-unwritable', `Cannot write the sandbox state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+    throw new SandboxError('sandbox-state-unwritable', `Cannot write the sandbox state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       hint: 'Pass a --state-file in a writable directory.',
     });
   }
@@ -39,17 +40,17 @@ export function readState(path: string): SandboxState | undefined {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PantherctlError('sandbox-state-unreadable', `Cannot read the sandbox state file ${path}: ${(err as Error).message}`);
+    throw new SandboxError('sandbox-state-unreadable', `Cannot read the sandbox state file ${path}: ${(err as Error).message}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new PantherctlError('sandbox-state-invalid', `The sandbox state file ${path} is not JSON`, { hint: 'Delete it to start from the seeded account.' });
+    throw new SandboxError('sandbox-state-invalid', `The sandbox state file ${path} is not JSON`, { hint: 'Delete it to start from the seeded account.' });
   }
   const s = parsed as Partial<SandboxState>;
-  if (s.format !== 'pantherctl-sandbox-state' || s.formatVersion !== 1 || !Array.isArray(s.stacks)) {
-    throw new PantherctlError('sandbox-state-invalid', `${path} is not a pantherctl sandbox state file`, { hint: 'Delete it to start from the seeded account.' });
+  if (s.format !== 'pantherctl-sandbox-state' || (s.formatVersion !== 1 && s.formatVersion !== 2) || !Array.isArray(s.stacks)) {
+    throw new SandboxError('sandbox-state-invalid', `${path} is not a pantherctl sandbox state file`, { hint: 'Delete it to start from the seeded account.' });
   }
   return s as SandboxState;
 }

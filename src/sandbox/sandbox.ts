@@ -8,6 +8,7 @@ import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
 import { RealScheduler } from './scheduler.js';
 import { publishTemplates, seedDeployment } from './seed.js';
+import { StsEngine, type RoleView } from './sts/sts-engine.js';
 
 export interface ResolvedSandboxOptions {
   region: string;
@@ -35,6 +36,7 @@ export class Sandbox {
   readonly scheduler: RealScheduler;
   readonly cfn: CloudFormationEngine;
   readonly codebuild: CodeBuildEngine;
+  readonly sts: StsEngine;
   /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
   readonly taskErrors: string[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,6 +54,27 @@ export class Sandbox {
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
     this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });
     this.codebuild = new CodeBuildEngine(common);
+    this.sts = new StsEngine({ accountId: options.accountId, random: this.random, now: () => this.scheduler.now(), roles: () => this.roles() });
+  }
+
+  /** The account's IAM roles: every AWS::IAM::Role a live stack holds, with its trust policy. */
+  private roles(): RoleView[] {
+    const out: RoleView[] = [];
+    for (const stack of this.cfn.liveStacks()) {
+      for (const r of Object.values(stack.resources)) {
+        if (r.type !== 'AWS::IAM::Role' || !r.physicalId || r.status.startsWith('DELETE') || r.status === 'CREATE_IN_PROGRESS' || r.status === 'CREATE_FAILED') continue;
+        const props = JSON.parse(r.props) as { AssumeRolePolicyDocument?: unknown; MaxSessionDuration?: unknown };
+        const max = Number(props.MaxSessionDuration);
+        out.push({
+          name: r.physicalId,
+          arn: this.cfn.attribute(r, 'Arn') as string,
+          roleId: this.cfn.attribute(r, 'RoleId') as string,
+          trustPolicy: props.AssumeRolePolicyDocument,
+          maxSessionDuration: Number.isFinite(max) && max > 0 ? max : 3600,
+        });
+      }
+    }
+    return out;
   }
 
   /**
@@ -78,7 +101,7 @@ export class Sandbox {
   }
 
   private seed(): void {
-    publishTemplates(this.s3, this.options.region, this.options.version);
+    publishTemplates(this.s3, this.options.region);
     if (!this.options.empty) {
       seedDeployment(
         { cfn: this.cfn, codebuild: this.codebuild, real: this.scheduler, region: this.options.region, accountId: this.options.accountId },
@@ -93,6 +116,7 @@ export class Sandbox {
     this.cfn.clear();
     this.codebuild.clear();
     this.s3.clear();
+    this.sts.clear();
     this.faults.clear();
     this.seed();
     this.faults.replace(this.options.faults);
@@ -117,7 +141,7 @@ export class Sandbox {
   snapshot(): SandboxState {
     return {
       format: 'pantherctl-sandbox-state',
-      formatVersion: 1,
+      formatVersion: 2,
       savedAt: new Date(this.scheduler.now()).toISOString(),
       region: this.options.region,
       accountId: this.options.accountId,
@@ -125,18 +149,24 @@ export class Sandbox {
       changeSets: [...this.cfn.changeSets.values()],
       projects: [...this.codebuild.projects.values()],
       builds: [...this.codebuild.builds.values()],
+      // Published templates are rebuilt at every start; only what clients stored is kept.
       buckets: [...this.s3.buckets.values()].map((b) => ({
         name: b.name,
         creationDate: b.creationDate,
-        objects: [...b.objects.entries()].map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified })),
+        region: b.region,
+        foreign: b.foreign,
+        objects: [...b.objects.entries()]
+          .filter(([, o]) => !o.published)
+          .map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified })),
       })),
     };
   }
 
   private restore(state: SandboxState): void {
     const now = this.scheduler.now();
+    publishTemplates(this.s3, this.options.region);
     for (const b of state.buckets) {
-      const bucket = this.s3.createBucket(b.name);
+      const bucket = this.s3.createBucket(b.name, b.region ?? this.options.region, { foreign: b.foreign ?? false });
       bucket.creationDate = b.creationDate;
       for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified });
     }

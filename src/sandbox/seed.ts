@@ -1,47 +1,57 @@
-import { embeddedCatalog } from '../catalog/embedded.js';
-import { DEFAULT_ROLE_STACK, ROLE_TEMPLATE_BUCKET, rootTemplateBucket, roleTemplateUrl, rootTemplateUrl, PULUMI_PROJECT } from '../catalog/urls.js';
-import { normalizeVersion } from '../catalog/version.js';
 import type { CloudFormationEngine } from './cloudformation/engine.js';
 import type { CodeBuildEngine } from './codebuild/engine.js';
-import { nestedTemplateKey, nestedTemplates, roleTemplate, rootParameters, rootTemplate } from './fixtures/templates.js';
-import { parseS3Url, type S3Store } from './s3/s3-store.js';
+import { fixtureRegions, nestedTemplates, publishedVersions, roleTemplate, rootTemplate } from './fixtures/fixtures.js';
+import {
+  nestedTemplateKey,
+  PULUMI_PROJECT,
+  ROLE_TEMPLATE_BUCKET,
+  ROLE_TEMPLATE_BUCKET_REGION,
+  roleTemplateKey,
+  roleTemplateUrl,
+  rootTemplateBucket,
+  rootTemplateKey,
+  rootTemplateUrl,
+} from './s3/panther-buckets.js';
+import type { S3Store } from './s3/s3-store.js';
 import { ManualScheduler, type Scheduler } from './scheduler.js';
+import { canonicalRelease } from './versions.js';
 
 export const ROOT_STACK = 'panther-root';
-export const ROLE_STACK = DEFAULT_ROLE_STACK;
+/** The role stack's name in the seeded account (the documentation's PantherDeploymentRole, as a stack). */
+export const ROLE_STACK = 'panther-deployment-role';
 const HOUR = 3_600_000;
 
-/** Publishes the fixture templates of every catalog version (and `extra`) at the spec's URLs. */
-export function publishTemplates(s3: S3Store, region: string, extra: string): void {
-  s3.createBucket(rootTemplateBucket(region));
-  s3.createBucket(ROLE_TEMPLATE_BUCKET);
-  const versions = new Set(embeddedCatalog().releases.map((r) => r.version));
-  versions.add(normalizeVersion(extra));
-  for (const v of versions) {
-    const root = parseS3Url(rootTemplateUrl(v, region));
-    s3.put(root.bucket, root.key, Buffer.from(rootTemplate(v, region)), 'application/x-yaml');
-    for (const [name, body] of Object.entries(nestedTemplates(v))) {
-      s3.put(root.bucket, nestedTemplateKey(v, name), Buffer.from(body), 'application/x-yaml');
+const YAML = 'application/x-yaml';
+
+/**
+ * Publishes the fixture templates of every published version in Panther's buckets: each
+ * `panther-enterprise-<region>` bucket in its own region (the regions of fixtures/versions.yml,
+ * and the sandbox's own), the role template bucket in us-west-2. Both belong to another
+ * account (Panther's): readable, not listable, not writable.
+ */
+export function publishTemplates(s3: S3Store, sandboxRegion: string): void {
+  const regions = new Set([...fixtureRegions(), sandboxRegion]);
+  const versions = publishedVersions();
+  const role = s3.createBucket(ROLE_TEMPLATE_BUCKET, ROLE_TEMPLATE_BUCKET_REGION, { foreign: true });
+  for (const v of versions) s3.put(role.name, roleTemplateKey(v), Buffer.from(roleTemplate(v)), YAML, { published: true });
+  for (const region of regions) {
+    const bucket = s3.createBucket(rootTemplateBucket(region), region, { foreign: true });
+    for (const v of versions) {
+      s3.put(bucket.name, rootTemplateKey(v), Buffer.from(rootTemplate(v)), YAML, { published: true });
+      for (const [file, body] of Object.entries(nestedTemplates(v))) s3.put(bucket.name, nestedTemplateKey(v, file), Buffer.from(body), YAML, { published: true });
     }
-    const role = parseS3Url(roleTemplateUrl(v));
-    s3.put(role.bucket, role.key, Buffer.from(roleTemplate(v)), 'application/x-yaml');
   }
 }
 
-/** Plausible values for the parameters that have no default. */
-function seededParameters(version: string, region: string, accountId: string): { key: string; value: string }[] {
-  const values: Record<string, string> = {
-    FirstUserEmail: 'admin@example.com',
-    PulumiSecretArn: `arn:aws:secretsmanager:${region}:${accountId}:secret:panther-pulumi-access-token-Ab12Cd`,
-    PulumiSecretKeyArn: `arn:aws:secretsmanager:${region}:${accountId}:secret:panther-pulumi-secret-key-Ef34Gh`,
-    CompanyDisplayName: 'Example Corp',
-    // A NoEcho secret, so the seeded stack has one to mask; the sandbox only keeps a digest.
-    DatadogAPIKey: 'sandbox-not-a-real-datadog-key',
-  };
-  return rootParameters(version)
-    .filter((p) => values[p.def.name] !== undefined)
-    .map((p) => ({ key: p.def.name, value: values[p.def.name] as string }));
-}
+/** Plausible values for the parameters that have no default, and one secret to mask. */
+const SEEDED_VALUES: Record<string, (region: string, accountId: string) => string> = {
+  FirstUserEmail: () => 'admin@example.com',
+  PulumiSecretArn: (r, a) => `arn:aws:secretsmanager:${r}:${a}:secret:panther-pulumi-access-token-Ab12Cd`,
+  PulumiSecretKeyArn: (r, a) => `arn:aws:secretsmanager:${r}:${a}:secret:panther-pulumi-secret-key-Ef34Gh`,
+  CompanyDisplayName: () => 'Example Corp',
+  // A NoEcho secret, so the seeded stack has one to mask; the sandbox only keeps a digest.
+  DatadogAPIKey: () => 'sandbox-not-a-real-datadog-key',
+};
 
 /**
  * A Panther deployment at `version`, created "two days ago" on a manual clock so its event
@@ -51,7 +61,7 @@ export function seedDeployment(
   deps: { cfn: CloudFormationEngine; codebuild: CodeBuildEngine; real: Scheduler; region: string; accountId: string },
   version: string,
 ): void {
-  const v = normalizeVersion(version);
+  const v = canonicalRelease(version) as string;
   const manual = new ManualScheduler(deps.real.now() - 48 * HOUR);
   deps.cfn.useScheduler(manual);
   deps.codebuild.useScheduler(manual);
@@ -60,23 +70,19 @@ export function seedDeployment(
       { Key: 'PantherVersion', Value: v },
       { Key: 'Application', Value: 'Panther' },
     ];
-    deps.cfn.createStack({
-      stackName: ROLE_STACK,
-      templateUrl: roleTemplateUrl(v),
-      parameters: [],
-      tags,
-      capabilities: ['CAPABILITY_NAMED_IAM'],
-    });
+    deps.cfn.createStack({ stackName: ROLE_STACK, templateUrl: roleTemplateUrl(v), parameters: [], tags, capabilities: ['CAPABILITY_NAMED_IAM'] });
     manual.drain();
     manual.advance(10 * 60_000);
-    const roleArn = `arn:aws:iam::${deps.accountId}:role/PantherDeploymentRole-${deps.region}`;
+    const declared = deps.cfn.templateParameterNames(rootTemplateUrl(v, deps.region));
     deps.cfn.createStack({
       stackName: ROOT_STACK,
       templateUrl: rootTemplateUrl(v, deps.region),
-      parameters: seededParameters(v, deps.region, deps.accountId),
+      parameters: Object.entries(SEEDED_VALUES)
+        .filter(([key]) => declared.includes(key))
+        .map(([key, value]) => ({ key, value: value(deps.region, deps.accountId) })),
       tags,
       capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
-      roleArn,
+      roleArn: `arn:aws:iam::${deps.accountId}:role/PantherDeploymentRole-${deps.region}`,
     });
     manual.drain();
     manual.advance(5 * 60_000);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPantherctlError } from '../errors/pantherctl-error.js';
 import { AwsError, isAwsError } from './aws-error.js';
 import { handleCloudFormation, stackOf } from './cloudformation/handler.js';
 import { handleCodeBuild, projectOf } from './codebuild/handler.js';
@@ -8,7 +7,8 @@ import { parseFaults } from './faults.js';
 import { QueryParams } from './query-params.js';
 import { handleS3, s3Action, s3ErrorXml, s3Target } from './s3/handler.js';
 import type { Sandbox } from './sandbox.js';
-import { handleSts } from './sts-handler.js';
+import { handleSts } from './sts/handler.js';
+import { isSandboxError } from './sandbox-error.js';
 import { escapeXml } from './xml.js';
 
 /** Request bodies above this are refused (413) without being buffered. */
@@ -53,11 +53,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   });
 }
 
-/** The service named in a SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`). */
-function credential(auth: string | undefined): { accessKeyId?: string; service?: string } {
+/**
+ * The access key, region and service of a SigV4 credential scope
+ * (`Credential=AKID/date/region/service/aws4_request`, as the Signature Version 4 signing
+ * process defines it). The sandbox checks no signature; it reads who signed and for where.
+ */
+export function credential(auth: string | undefined): { accessKeyId?: string; region?: string; service?: string } {
   if (!auth) return {};
-  const m = /Credential=([^/,\s]+)\/[^/]*\/[^/]*\/([^/,\s]+)\//.exec(auth);
-  return m ? { accessKeyId: m[1] as string, service: m[2] as string } : {};
+  const m = /Credential=([^/,\s]+)\/[^/]*\/([^/,\s]*)\/([^/,\s]+)\//.exec(auth);
+  return m ? { accessKeyId: m[1] as string, ...(m[2] ? { region: m[2] } : {}), service: m[3] as string } : {};
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -123,6 +127,8 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
 
   const requestId = randomUUID();
   const cred = credential(header(req, 'authorization'));
+  // Who made the call, as IAM would name them: an assumed role's session or the access key's user.
+  const principal = sandbox.sts.principalOf(cred.accessKeyId);
   const protocol = protocolOf(req, path, cred.service);
   const body = await readBody(req, protocol === 's3' ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES);
   const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
@@ -154,7 +160,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   } else if (protocol === 'query') {
     const form = new URLSearchParams(body.tooLarge ? '' : body.bytes.toString('utf8'));
     action = form.get('Action') ?? 'Unknown';
-    service = action === 'GetCallerIdentity' || cred.service === 'sts' ? 'sts' : 'cloudformation';
+    service = action === 'GetCallerIdentity' || action === 'AssumeRole' || cred.service === 'sts' ? 'sts' : 'cloudformation';
     params = new QueryParams(form);
     stack = stackOf(params);
     if (body.tooLarge) early = new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
@@ -179,6 +185,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
       action,
       ...(stack ? { stack } : {}),
       ...(project ? { project } : {}),
+      principal: principal.arn,
       outcome: errorCode ? 'error' : 'ok',
       ...(errorCode ? { errorCode } : {}),
       status,
@@ -198,7 +205,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     } else if (protocol === 'query') {
       send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryError(err, requestId, service === 'sts' ? STS_NS : CFN_NS));
     } else {
-      send(res, err.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, s3ErrorXml(err, requestId), req.method === 'HEAD');
+      send(res, err.status, { 'content-type': 'application/xml', ...err.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, s3ErrorXml(err, requestId), req.method === 'HEAD');
     }
   };
   if (early) return fail(early);
@@ -211,12 +218,16 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     } else if (protocol === 'query') {
       const xml =
         service === 'sts'
-          ? handleSts(action, requestId, sandbox.options.accountId, cred.accessKeyId)
+          ? handleSts(sandbox.sts, action, params as QueryParams, requestId, principal)
           : handleCloudFormation(sandbox.cfn, action, params as QueryParams, requestId);
       record(200);
       send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
     } else {
-      const out = handleS3(sandbox.s3, { method: req.method ?? 'GET', host: header(req, 'host') ?? '', path, query, headers: req.headers, body: body.bytes }, sandbox.options.region);
+      const out = handleS3(
+        sandbox.s3,
+        { method: req.method ?? 'GET', host: header(req, 'host') ?? '', path, query, headers: req.headers, body: body.bytes, ...(cred.region ? { signingRegion: cred.region } : {}) },
+        sandbox.options.region,
+      );
       record(out.status);
       send(res, out.status, { ...out.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, out.body ?? '', req.method === 'HEAD');
     }
@@ -272,7 +283,7 @@ async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
         return sendJson(res, 404, { error: { code: 'not-found', message: `No admin endpoint ${route}` } });
     }
   } catch (err) {
-    if (isPantherctlError(err)) return sendJson(res, 400, err.toJSON());
+    if (isSandboxError(err)) return sendJson(res, 400, err.toJSON());
     return sendJson(res, 500, { error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } });
   }
 }

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeStackEventsCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CreateChangeSetCommand, DescribeChangeSetCommand, DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { BatchGetBuildsCommand, BatchGetProjectsCommand, ListBuildsForProjectCommand, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rootTemplateUrl } from '../catalog/urls.js';
+import { rootTemplateUrl } from './s3/panther-buckets.js';
 import { startSandbox, type SandboxServer } from './index.js';
 import { admin, CAPABILITIES, clientsFor, previousValues, raw, waitForStack } from './test-support/clients.js';
 
@@ -164,7 +164,8 @@ describe('CodeBuild', () => {
 describe('S3 and STS', () => {
   it('serves the published templates path-style and virtual-host style', async () => {
     const obj = await clients.s3.send(new GetObjectCommand({ Bucket: 'panther-enterprise-us-east-2', Key: 'v1.25.18/panther.yml' }));
-    expect(await obj.Body?.transformToString()).toContain('sandbox fixture');
+    expect(await obj.Body?.transformToString()).toContain('Sandbox fixture');
+    // Unsigned requests carry no region: any endpoint serves them.
     const role = await raw(sandbox.endpoint, {
       method: 'GET',
       path: '/panther-deployment-role/v1.28.7/template.yml',
@@ -174,19 +175,23 @@ describe('S3 and STS', () => {
     expect(role.text).toContain('DeploymentRoleArn');
     const regional = await raw(sandbox.endpoint, { method: 'GET', path: '/v1.39.7/panther.yml', headers: { host: 'panther-enterprise-us-east-2.s3.us-east-2.amazonaws.com' } });
     expect(regional.status).toBe(200);
+    // Panther's buckets cannot be listed by the account: a missing key is AccessDenied (the S3 facts are in fidelity/s3.fidelity.test.ts).
     const missing = (await clients.s3.send(new GetObjectCommand({ Bucket: 'panther-enterprise-us-east-2', Key: 'v0.0.1/panther.yml' })).catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
-    expect(missing.name).toBe('NoSuchKey');
-    expect(missing.$metadata.httpStatusCode).toBe(404);
-    const list = await clients.s3.send(new ListObjectsV2Command({ Bucket: 'panther-public-cloudformation-templates', Prefix: 'panther-deployment-role/v1.2' }));
-    expect(list.Contents?.map((c) => c.Key)).toContain('panther-deployment-role/v1.25.18/template.yml');
+    expect(missing.name).toBe('AccessDenied');
+    expect(missing.$metadata.httpStatusCode).toBe(403);
   });
 
-  it('accepts uploads that a TemplateURL can then use', async () => {
+  it('lists, reads and writes the buckets an account creates, and a TemplateURL can use them', async () => {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'my-templates', CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
     const params = await previousValues(clients.cfn, 'panther-root');
     const body = (await (await clients.s3.send(new GetObjectCommand({ Bucket: 'panther-enterprise-us-east-2', Key: 'v1.26.9/panther.yml' }))).Body?.transformToString()) ?? '';
-    await clients.s3.send(new PutObjectCommand({ Bucket: 'panther-enterprise-us-east-2', Key: 'mirror/panther.yml', Body: body }));
+    await clients.s3.send(new PutObjectCommand({ Bucket: 'my-templates', Key: 'mirror/panther.yml', Body: body }));
+    const list = await clients.s3.send(new ListObjectsV2Command({ Bucket: 'my-templates', Prefix: 'mirror/' }));
+    expect(list.Contents?.map((c) => c.Key)).toEqual(['mirror/panther.yml']);
+    const missing = (await clients.s3.send(new GetObjectCommand({ Bucket: 'my-templates', Key: 'nothing-here' })).catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
+    expect(missing).toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
     await clients.cfn.send(
-      new UpdateStackCommand({ StackName: 'panther-root', TemplateURL: 'https://s3.amazonaws.com/panther-enterprise-us-east-2/mirror/panther.yml', Parameters: params, Capabilities: [...CAPABILITIES] }),
+      new UpdateStackCommand({ StackName: 'panther-root', TemplateURL: 'https://s3.amazonaws.com/my-templates/mirror/panther.yml', Parameters: params, Capabilities: [...CAPABILITIES] }),
     );
     expect((await waitForStack(clients.cfn, 'panther-root')).StackStatus).toBe('UPDATE_COMPLETE');
   });
@@ -224,14 +229,28 @@ describe('the state file', () => {
       const c2 = clientsFor(second.endpoint);
       const root = (await c2.cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
       expect(root?.StackStatus).toBe('UPDATE_COMPLETE');
-      expect(root?.Description).toContain('v1.26.9');
+      expect(root?.Description).toBe('Panther root stack (sandbox fixture)');
+      const template = (await c2.cfn.send(new GetTemplateCommand({ StackName: 'panther-root' }))).TemplateBody ?? '';
+      expect(template).toMatch(/Version: 1\.26\.9/);
       const events = (await c2.cfn.send(new DescribeStackEventsCommand({ StackName: 'panther-root' }))).StackEvents ?? [];
       expect(events.some((e) => e.ResourceStatus === 'CREATE_COMPLETE')).toBe(true);
-      // The secret survived as a digest: UsePreviousValue still works and nothing changed.
-      const same = await c2.cfn
-        .send(new UpdateStackCommand({ StackName: 'panther-root', UsePreviousTemplate: true, Parameters: await previousValues(c2.cfn, 'panther-root'), Capabilities: [...CAPABILITIES] }))
-        .catch((e: Error) => e);
-      expect((same as Error).message).toBe('No updates are to be performed.');
+      // The secret survived as a digest: UsePreviousValue still works and nothing inside changes.
+      const cs = await c2.cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'panther-root',
+          ChangeSetName: 'same',
+          UsePreviousTemplate: true,
+          Parameters: await previousValues(c2.cfn, 'panther-root'),
+          Capabilities: [...CAPABILITIES],
+          IncludeNestedStacks: true,
+        }),
+      );
+      await admin(second.endpoint, 'POST', 'settle');
+      const rootCs = await c2.cfn.send(new DescribeChangeSetCommand({ ChangeSetName: cs.Id }));
+      for (const change of rootCs.Changes ?? []) {
+        const nested = await c2.cfn.send(new DescribeChangeSetCommand({ ChangeSetName: change.ResourceChange?.ChangeSetId }));
+        expect(nested.Changes, change.ResourceChange?.LogicalResourceId).toEqual([]);
+      }
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -52,7 +52,11 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
 
   const recover = connection(b.command('recover', 'finish a rollback that failed (UPDATE_ROLLBACK_FAILED) with ContinueUpdateRollback'))
     .option('--stack <name>', 'the stuck stack (default: the root stack)')
-    .option('--skip <resource>', 'a resource to skip, NestedStack.LogicalId for nested ones (repeatable)', collect)
+    .option(
+      '--skip <resource>',
+      'a resource whose rollback failed, to skip: LogicalId in the root stack, NestedStackName.LogicalId as `pantherctl diagnose` prints it, or the logical-id path Web.WebFunction (translated and shown); repeatable',
+      collect,
+    )
     .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
     .addOption(new Option('--timeout <minutes>', 'longest wait for the rollback').argParser(intOption('--timeout', 1, 1440)));
   b.action(recover, async (ctx, o) => {

@@ -25,9 +25,14 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
     .addOption(new Option('--state-file <file>', 'keep the whole state in this file across restarts'))
     .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'));
   b.action<SandboxStartOptions>(start, async (ctx, o) => {
-    const { runSandboxCommand } = await import('../../sandbox/index.js');
+    const { runSandboxCommand, isSandboxError } = await import('../../sandbox/index.js');
     const { normalizeVersion } = await import('../../catalog/version.js');
     const { validateRegion } = await import('../../catalog/regions.js');
+    const { PantherctlError } = await import('../../errors/pantherctl-error.js');
+    // The sandbox has its own error type (it ships on its own): a bad option is a usage error
+    // (exit 2), a bad fault or state file a refused input (exit 1).
+    const asCliError = (err: unknown): unknown =>
+      isSandboxError(err) ? new PantherctlError(err.code, err.message, { source: err.kind === 'usage' ? 'usage' : 'user', ...(err.hint ? { hint: err.hint } : {}), cause: err }) : err;
     return runSandboxCommand(
       {
         port: o.port,
@@ -42,6 +47,8 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
       {
         ready: (endpoint: string) => ctx.out(ctx.json ? JSON.stringify({ ready: true, endpoint, region: o.region }) : `sandbox ready at ${endpoint} (region ${o.region})`),
       },
-    );
+    ).catch((err: unknown) => {
+      throw asCliError(err);
+    });
   });
 }

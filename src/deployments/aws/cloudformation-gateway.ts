@@ -212,6 +212,7 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
           ...optional('ClientToken', input.clientToken),
           ChangeSetType: input.changeSetType ?? 'UPDATE',
           ...optional('Description', input.description),
+          ...(input.includeNestedStacks ? { IncludeNestedStacks: true } : {}),
         }),
       ),
     );
@@ -238,6 +239,7 @@ export class SdkCloudFormationGateway implements CloudFormationGateway {
             resourceType: r.ResourceType ?? '',
             ...optional('replacement', r.Replacement),
             ...optional('scope', r.Scope),
+            ...optional('changeSetId', r.ChangeSetId),
           },
         ];
       });

@@ -1,7 +1,7 @@
 /**
- * The CloudFormation template format as both the core and the sandbox read it: the YAML
- * short-form tag schema and the constraint members a parameter may declare. Kept in the
- * core so the sandbox imports it from here (the core never imports from the sandbox).
+ * The CloudFormation template format as the core reads it: the YAML short-form tag schema and
+ * the constraint members a parameter may declare. (The sandbox, a separate model of AWS, has its
+ * own: src/sandbox/cloudformation/yaml-tags.ts.)
  */
 import type { YAMLMap, YAMLSeq } from 'yaml';
 

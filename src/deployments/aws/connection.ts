@@ -42,11 +42,26 @@ function baseCredentials(conn: ConnectionOptions): AwsCredentialIdentityProvider
 export function credentialsFor(conn: ConnectionOptions): AwsCredentialIdentityProvider {
   const base = baseCredentials(conn);
   if (!conn.assumeRoleArn) return base;
-  return fromTemporaryCredentials({
+  const assume = fromTemporaryCredentials({
     masterCredentials: base,
     params: { RoleArn: conn.assumeRoleArn, RoleSessionName: 'pantherctl', DurationSeconds: 3600 },
     clientConfig: { region: conn.region, ...(conn.endpointUrl ? { endpoint: conn.endpointUrl } : {}) },
   });
+  // One role session for every client of the connection (each SDK client would otherwise call
+  // AssumeRole for itself), renewed five minutes before it expires.
+  let session: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    session ??= assume().catch((err: unknown) => {
+      session = undefined;
+      throw err;
+    });
+    const c = await session;
+    if (c.expiration && c.expiration.getTime() - Date.now() < 5 * 60_000) {
+      session = undefined;
+      return assume();
+    }
+    return c;
+  };
 }
 
 export function createAwsClients(conn: ConnectionOptions): AwsClients {
@@ -66,6 +81,20 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
     s3: new S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }),
     sts: new STSClient(common),
   };
+}
+
+/**
+ * An S3 client like the connection's, signing for `region`: templates are read through a
+ * client of their bucket's region (templates.ts). It shares `base`'s credentials, so an
+ * assumed role is assumed once.
+ */
+export function s3ClientFor(base: S3Client, conn: ConnectionOptions, region: string): S3Client {
+  return new S3Client({
+    region,
+    credentials: base.config.credentials,
+    maxAttempts: conn.maxAttempts ?? 1,
+    ...(conn.endpointUrl ? { endpoint: conn.endpointUrl, forcePathStyle: true } : {}),
+  });
 }
 
 /** Releases sockets of every client (keep-alive agents), so a finished command can exit. */

@@ -4,21 +4,26 @@
  */
 import { SdkCloudFormationGateway } from './cloudformation-gateway.js';
 import { SdkCodeBuildGateway } from './codebuild-gateway.js';
-import { createAwsClients, destroyAwsClients } from './connection.js';
+import { createAwsClients, destroyAwsClients, s3ClientFor } from './connection.js';
 import { SdkIdentityGateway } from './identity.js';
 import { S3TemplateFetcher } from './templates.js';
 import type { AwsGateways, ConnectionOptions, GatewayOptions } from './types.js';
 
 export function createAwsGateways(conn: ConnectionOptions, options: GatewayOptions = {}): AwsGateways & { close(): void } {
   const clients = createAwsClients(conn);
+  // Each template is read through a client of its bucket's region (templates.ts).
+  const templates = new S3TemplateFetcher(clients.s3, options, (region) => s3ClientFor(clients.s3, conn, region));
   return {
     cloudFormation: new SdkCloudFormationGateway(clients.cloudFormation, options),
     codeBuild: new SdkCodeBuildGateway(clients.codeBuild, options),
-    templates: new S3TemplateFetcher(clients.s3, options),
+    templates,
     identity: new SdkIdentityGateway(clients.sts, options),
     clients,
     connection: conn,
-    close: () => destroyAwsClients(clients),
+    close: () => {
+      templates.close();
+      destroyAwsClients(clients);
+    },
   };
 }
 

@@ -51,21 +51,59 @@ export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function fetchTemplate(url: string, s3: S3Client, options: GatewayOptions = {}): Promise<FetchedTemplate> {
+/** An S3 client signing for `region` (same credentials and endpoint as the connection's). */
+export type S3ClientForRegion = (region: string) => S3Client;
+
+/**
+ * How a fetch reaches a bucket in another region. AWS SDK v3 does not follow S3's region
+ * redirects unless told to (`followRegionRedirects` defaults to false:
+ * aws/aws-sdk-js-v3 packages/middleware-sdk-s3/src/s3Configuration.ts), so GetObject through
+ * the deployment region's client on a bucket elsewhere fails with 301 PermanentRedirect,
+ * whose `x-amz-bucket-region` header names the bucket's region (yanganto/s3rs#18 quotes the
+ * answer). Panther's role template bucket is in us-west-2, whatever the deployment's region.
+ */
+export interface BucketRouting {
+  clientFor: S3ClientForRegion;
+  /** Regions learned from redirects, by bucket: a second template of the bucket goes straight there. */
+  regions: Map<string, string>;
+}
+
+/** The region a 301 PermanentRedirect names in `x-amz-bucket-region`, if the error is one. */
+function redirectRegion(err: unknown): string | undefined {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  const e = cause as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string | undefined> } };
+  if (e.name !== 'PermanentRedirect' && e.$metadata?.httpStatusCode !== 301) return undefined;
+  const region = e.$response?.headers?.['x-amz-bucket-region'];
+  return region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+}
+
+export async function fetchTemplate(url: string, s3: S3Client, options: GatewayOptions = {}, routing?: BucketRouting): Promise<FetchedTemplate> {
   const loc = parseS3Url(url);
   if (!loc) {
     throw new PantherctlError('template-url-invalid', `Not an S3 object URL: ${url}`, { source: 'user', meta: { url } });
   }
-  try {
-    const bytes = await withRetry(
+  const get = (client: S3Client): Promise<Uint8Array> =>
+    withRetry(
       async () => {
-        const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+        const out = await client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
         if (!out.Body) return new Uint8Array();
         return out.Body.transformToByteArray();
       },
       options.retry,
       { operation: 'S3.GetObject', resource: url },
     );
+  // A region in the URL's host, or one a redirect taught us, picks the client up front.
+  const known = loc.region ?? routing?.regions.get(loc.bucket);
+  try {
+    let bytes: Uint8Array;
+    try {
+      bytes = await get(known && routing ? routing.clientFor(known) : s3);
+    } catch (err) {
+      const region = routing ? redirectRegion(err) : undefined;
+      if (!region || !routing || region === known) throw err;
+      routing.regions.set(loc.bucket, region);
+      bytes = await get(routing.clientFor(region));
+    }
     return { url, body: Buffer.from(bytes).toString('utf8'), sha256: sha256Hex(bytes) };
   } catch (err) {
     const code = awsErrorCode(err);
@@ -87,12 +125,46 @@ function isPublicTemplateBucket(bucket: string): boolean {
 }
 
 export class S3TemplateFetcher implements TemplateFetcher {
+  private readonly routing: BucketRouting | undefined;
+  private readonly regional: (S3ClientForRegion & { destroyAll(): void }) | undefined;
+
+  /**
+   * @param clientFor makes a client for a bucket's own region. Without it every template is
+   *   read through `s3`, and a bucket of another region fails with 301 PermanentRedirect.
+   */
   constructor(
     private readonly s3: S3Client,
     private readonly options: GatewayOptions = {},
-  ) {}
+    clientFor?: S3ClientForRegion,
+  ) {
+    this.regional = clientFor ? memoize(clientFor) : undefined;
+    this.routing = this.regional ? { clientFor: this.regional, regions: new Map() } : undefined;
+  }
 
   fetchTemplate(url: string): Promise<FetchedTemplate> {
-    return fetchTemplate(url, this.s3, this.options);
+    return fetchTemplate(url, this.s3, this.options, this.routing);
   }
+
+  /** Releases the sockets of the clients made for other regions. */
+  close(): void {
+    this.regional?.destroyAll();
+  }
+}
+
+/** One client per region, made on first use. */
+function memoize(make: S3ClientForRegion): S3ClientForRegion & { destroyAll(): void } {
+  const clients = new Map<string, S3Client>();
+  const get = ((region: string) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = make(region);
+      clients.set(region, c);
+    }
+    return c;
+  }) as S3ClientForRegion & { destroyAll(): void };
+  get.destroyAll = () => {
+    for (const c of clients.values()) c.destroy();
+    clients.clear();
+  };
+  return get;
 }

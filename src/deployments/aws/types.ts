@@ -192,6 +192,11 @@ export interface CreateChangeSetInput {
   /** Default 'UPDATE'. */
   changeSetType?: 'UPDATE' | 'CREATE';
   description?: string;
+  /**
+   * IncludeNestedStacks: a nested change set for every nested stack, which is the only way to
+   * see what really changes inside one. Default false.
+   */
+  includeNestedStacks?: boolean;
 }
 
 export interface ResourceChange {
@@ -203,6 +208,13 @@ export interface ResourceChange {
   /** 'True' | 'False' | 'Conditional' for Modify; undefined otherwise. */
   replacement?: string;
   scope?: string[];
+  /** For a nested stack in a change set made with includeNestedStacks: its nested change set (ARN). */
+  changeSetId?: string;
+  /**
+   * Set on a change found in a nested change set: the logical ids of the nested stack
+   * resources from the root down (`Core`, `Core.Alerts`).
+   */
+  nestedPath?: string;
 }
 
 export interface ChangeSetSummary {

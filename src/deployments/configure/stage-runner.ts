@@ -61,7 +61,7 @@ export async function previewStage(c: OperationContext, stage: Stage, total: num
       stage: stage.index,
       parameters: keysOf(stage),
       changeSetName,
-      changes: changes.map((ch) => ({ action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, ...(ch.replacement ? { replacement: ch.replacement } : {}) })),
+      changes: changes.map((ch) => ({ action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, ...(ch.replacement ? { replacement: ch.replacement } : {}), ...(ch.nestedPath ? { nestedPath: ch.nestedPath } : {}) })),
     },
   });
   return made;

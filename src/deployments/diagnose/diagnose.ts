@@ -21,7 +21,8 @@ export interface Diagnosis {
   /** UPDATE_ROLLBACK_FAILED: the resources whose rollback failed. */
   rollbackFailures: RootCause[];
   /**
-   * `--skip` values for `pantherctl recover` if a plain retry of the rollback fails again:
+   * `--skip` values for `pantherctl recover` if a plain retry of the rollback fails again,
+   * exactly as ContinueUpdateRollback's ResourcesToSkip takes them (`RootCause.resourceToSkip`):
    * skipped resources are left as they are, so this is a last resort, never the default.
    */
   suggestedSkips: string[];
@@ -98,7 +99,11 @@ export async function diagnoseStack(
   const failures = isStableStatus(summary.status) && summary.status !== 'UPDATE_ROLLBACK_COMPLETE' ? [] : await findFailures(gateway, summary.stackId, options.since ? { since: options.since } : {});
   const rootCause = failures.find((f) => !f.duringRollback) ?? failures[0];
   const rollbackFailures = summary.status === 'UPDATE_ROLLBACK_FAILED' ? failures.filter((f) => f.duringRollback) : [];
-  const suggestedSkips = [...new Set(rollbackFailures.filter((f) => f.resourceType !== 'AWS::CloudFormation::Stack').map((f) => f.resourcePath))];
+  // Only resources left in UPDATE_FAILED by the rollback can be skipped; a nested stack
+  // resource only once its stack is being deleted, so the resources inside it are named instead.
+  const suggestedSkips = [
+    ...new Set(rollbackFailures.filter((f) => f.status === 'UPDATE_FAILED' && f.resourceType !== 'AWS::CloudFormation::Stack').map((f) => f.resourceToSkip)),
+  ];
   return {
     stack: summary.name,
     stackId: summary.stackId,

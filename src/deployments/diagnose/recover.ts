@@ -4,7 +4,7 @@
  * finish. Refuses from any other status, saying why.
  */
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { CloudFormationGateway } from '../aws/types.js';
+import type { CloudFormationGateway, StackResource, StackSummary } from '../aws/types.js';
 import { systemClock } from '../wait/clock.js';
 import { captureStartMarker, waitForStackOperation } from '../wait/stack-waiter.js';
 import type { StackWaitResult, WaitDeps } from '../wait/types.js';
@@ -13,34 +13,100 @@ import { describeState } from './diagnose.js';
 export interface RecoverOptions extends WaitDeps {
   gateway: CloudFormationGateway;
   stack: string;
-  /** ResourcesToSkip: logical ids, nested ones as `NestedStackLogicalId.LogicalId`. Default none. */
+  /**
+   * Resources to skip. Each is sent as ContinueUpdateRollback's ResourcesToSkip takes it: a
+   * root resource by logical id, a nested one as `<nested stack name>.<LogicalId>` (as
+   * `pantherctl diagnose` prints them). A logical-id path (`Web.WebFunction`, as the template
+   * reads) is translated through the live nested stacks first. Default none.
+   */
   skip?: string[];
   /** Service role for the rollback; default the stack's own role. */
   roleArn?: string;
   /** Idempotency token of the ContinueUpdateRollback call (journal it before the call). */
   clientRequestToken: string;
-  /** Called right before the mutating call, e.g. to write the journal entry. */
-  beforeCall?: (info: { stackId: string; marker: Date | { afterEventId: string } }) => Promise<void> | void;
+  /** Called right before the mutating call, e.g. to write the journal entry; `resourcesToSkip` is what will be sent. */
+  beforeCall?: (info: { stackId: string; stackName: string; marker: Date | { afterEventId: string }; resourcesToSkip: string[] }) => Promise<void> | void;
 }
 
 export interface RecoverResult extends StackWaitResult {
   /** True when the stack ended in UPDATE_ROLLBACK_COMPLETE (stable again). */
   recovered: boolean;
+  /** ResourcesToSkip as sent. */
+  resourcesToSkip: string[];
 }
 
-const SKIP_FORMAT = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/;
+/** A logical id (`WebFunction`), a logical-id path (`Web.WebFunction`) or `<stack name>.<LogicalId>`. */
+const SKIP_FORMAT = /^(?:[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*|[A-Za-z][-A-Za-z0-9]*\.[A-Za-z0-9]+)$/;
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+
+/** A stack's name from its id: `arn:aws:cloudformation:<region>:<acct>:stack/<name>/<uuid>` (User Guide: "You can find a child stack's name in its stack ID"). */
+export function stackNameOfId(stackId: string): string | undefined {
+  return /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\/([^/]+)\//.exec(stackId)?.[1];
+}
+
+/**
+ * `--skip` values as ResourcesToSkip takes them. A value with no dot, or whose first part is
+ * a stack name (it has a `-`; logical ids are alphanumeric), goes as given. A logical-id
+ * path is walked through the live stacks, nested stack resource by nested stack resource,
+ * and becomes `<name of the last nested stack>.<LogicalId>`.
+ */
+export async function resolveSkips(gateway: CloudFormationGateway, root: StackSummary, skip: readonly string[]): Promise<{ given: string; sent: string }[]> {
+  const resources = new Map<string, Promise<StackResource[]>>();
+  const list = (stackId: string): Promise<StackResource[]> => {
+    let r = resources.get(stackId);
+    if (!r) {
+      r = gateway.listStackResources(stackId);
+      resources.set(stackId, r);
+    }
+    return r;
+  };
+  const out: { given: string; sent: string }[] = [];
+  for (const given of skip) {
+    const parts = given.split('.');
+    if (parts.length === 1 || parts[0]!.includes('-')) {
+      out.push({ given, sent: given });
+      continue;
+    }
+    let stackId = root.stackId;
+    let stackName = root.name;
+    for (const part of parts.slice(0, -1)) {
+      const res = (await list(stackId)).find((r) => r.logicalId === part);
+      const name = res?.resourceType === NESTED_STACK && res.physicalId ? stackNameOfId(res.physicalId) : undefined;
+      if (!res || !name || !res.physicalId) {
+        throw new PantherctlError('skip-not-found', `\`--skip ${given}\`: ${stackName} has no nested stack ${part}`, {
+          source: 'user',
+          hint: 'Give the resource as `pantherctl diagnose` lists it (NestedStackName.LogicalId), or its logical-id path from the root stack.',
+          meta: { skip: given, stack: stackName, logicalId: part },
+        });
+      }
+      stackId = res.physicalId;
+      stackName = name;
+    }
+    out.push({ given, sent: `${stackName}.${parts.at(-1)!}` });
+  }
+  return out;
+}
 
 export async function recoverStack(options: RecoverOptions): Promise<RecoverResult> {
   const { gateway, stack } = options;
-  const skip = options.skip ?? [];
-  for (const s of skip) {
+  const skipGiven = options.skip ?? [];
+  for (const s of skipGiven) {
     if (!SKIP_FORMAT.test(s)) {
-      throw new PantherctlError('usage', `Expected \`--skip\` to be a logical id or NestedStack.LogicalId, got "${s}".`, { source: 'usage' });
+      throw new PantherctlError('usage', `Expected \`--skip\` to be a logical id, NestedStackName.LogicalId or a logical-id path (Web.WebFunction), got "${s}".`, { source: 'usage' });
     }
   }
-  const summary = await gateway.describeStack(stack);
+  let summary = await gateway.describeStack(stack);
   if (!summary) {
     throw new PantherctlError('stack-not-found', `Stack ${stack} does not exist.`, { source: 'aws', meta: { stack } });
+  }
+  // ContinueUpdateRollback runs on the root stack, never a nested one (botocore: "Don't specify
+  // the name of a nested stack ... use this operation on the parent stack").
+  if (summary.rootId && summary.rootId !== summary.stackId) {
+    const root = await gateway.describeStack(summary.rootId);
+    if (root) {
+      options.io?.notify({ level: 'info', code: 'recover.root-stack', text: `${summary.name} is a nested stack: continuing the rollback of its root stack ${root.name}`, data: { nested: summary.name, rootStack: root.name } });
+      summary = root;
+    }
   }
   if (summary.status !== 'UPDATE_ROLLBACK_FAILED') {
     throw new PantherctlError(
@@ -49,8 +115,19 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
       { source: 'user', hint: describeState(summary.status).state, meta: { stack: summary.name, status: summary.status } },
     );
   }
+  const resolved = await resolveSkips(gateway, summary, skipGiven);
+  for (const r of resolved) {
+    if (r.given === r.sent) continue;
+    options.io?.notify({
+      level: 'info',
+      code: 'recover.skip-translated',
+      text: `--skip ${r.given} is sent as ${r.sent}: ResourcesToSkip names a nested resource by its stack's name`,
+      data: { given: r.given, sent: r.sent },
+    });
+  }
+  const skip = resolved.map((r) => r.sent);
   const marker = await captureStartMarker(gateway, summary.stackId, options.clock ?? systemClock);
-  await options.beforeCall?.({ stackId: summary.stackId, marker });
+  await options.beforeCall?.({ stackId: summary.stackId, stackName: summary.name, marker, resourcesToSkip: skip });
   try {
     await gateway.continueUpdateRollback({
       stackName: summary.stackId,
@@ -64,7 +141,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
         source: err.source,
         cause: err,
         meta: err.meta,
-        hint: 'Only resources in UPDATE_FAILED can be skipped; nested ones as NestedStackLogicalId.LogicalId (`pantherctl diagnose` lists them).',
+        hint: 'Only resources left in UPDATE_FAILED by the failed rollback can be skipped; nested ones as NestedStackName.LogicalId (`pantherctl diagnose` lists them).',
       });
     }
     throw err;
@@ -81,5 +158,5 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
     ...(options.io ? { io: options.io } : {}),
     label: summary.name,
   });
-  return { ...result, recovered: result.finalStatus === 'UPDATE_ROLLBACK_COMPLETE' };
+  return { ...result, recovered: result.finalStatus === 'UPDATE_ROLLBACK_COMPLETE', resourcesToSkip: skip };
 }

@@ -65,6 +65,8 @@ describe('findRootCause', () => {
       reason: 'Layer version arn:...:3 does not exist',
       path: ['panther-root', 'panther-root-Core-AAA'],
       resourcePath: 'Core.LayerVersion',
+      // ResourcesToSkip names a nested resource by its stack's NAME (botocore ContinueUpdateRollback).
+      resourceToSkip: 'panther-root-Core-AAA.LayerVersion',
       duringRollback: false,
     });
     // Web (cancelled) was never opened.
@@ -156,7 +158,7 @@ describe('diagnoseStack', () => {
     expect(d.nextCommand).toBe('pantherctl recover');
     expect(d.rootCause?.logicalId).toBe('LayerVersion');
     expect(d.rollbackFailures.map((f) => f.resourcePath)).toEqual(['Core.Fn']);
-    expect(d.suggestedSkips).toEqual(['Core.Fn']);
+    expect(d.suggestedSkips).toEqual(['panther-root-Core-AAA.Fn']);
   });
 
   it('says ROLLBACK_COMPLETE can only be deleted', async () => {

@@ -23,10 +23,19 @@ export interface RootCause extends ResourceEventFields {
   /** Stack names from the root down to `stack`. */
   path: string[];
   /**
-   * Logical ids of the nested stack resources from the root down, then the resource: the
-   * `NestedStackName.LogicalId` form ContinueUpdateRollback's ResourcesToSkip expects.
+   * Logical ids of the nested stack resources from the root down, then the resource
+   * (`Web.WebFunction`): how an operator reads the template. Not what ResourcesToSkip takes.
    */
   resourcePath: string;
+  /**
+   * The resource as ContinueUpdateRollback's ResourcesToSkip names it: its logical id in the
+   * root stack, else `<name of its nested stack>.<LogicalId>` (`panther-root-Web-1A2B3C.WebFunction`):
+   * "To skip resources that are part of nested stacks, use the following format:
+   * NestedStackName.ResourceLogicalID ... Don't confuse a child stack's name with its
+   * corresponding logical ID" (botocore cloudformation ContinueUpdateRollback; the User
+   * Guide's example is `WebInfra-Compute-Asg.myAsg`).
+   */
+  resourceToSkip: string;
   /** The failure happened while its stack was rolling back (a rollback failure). */
   duringRollback: boolean;
 }
@@ -124,6 +133,7 @@ async function collect(
       time: e.time,
       path: here,
       resourcePath: [...logicalPath, e.logicalId].join('.'),
+      resourceToSkip: logicalPath.length > 0 ? `${e.stackName}.${e.logicalId}` : e.logicalId,
       duringRollback: inRollback(e),
     });
   }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { isPantherctlError, type PantherctlError } from '../../errors/pantherctl-error.js';
 import type { StepRecord } from '../../journal/progress.js';
-import type { ChangeSetSummary, CreateChangeSetInput, StackSummary } from '../aws/types.js';
+import type { ChangeSetSummary, CreateChangeSetInput, ResourceChange, StackSummary } from '../aws/types.js';
 import { isInProgress } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';
@@ -16,15 +17,73 @@ export interface ChangeSetRequest {
   input: Omit<CreateChangeSetInput, 'stackName' | 'changeSetName' | 'clientToken' | 'roleArn'>;
   /** More fields of the `step.requested` entry: keys only, never values. */
   journal?: Record<string, unknown>;
+  /**
+   * SHA-256 of the template `input.templateUrl` names (preflight recorded it). With it, a
+   * change set whose nested change sets change nothing is known to be a no-op when the live
+   * template has the same digest; without it (and without usePreviousTemplate) a new template
+   * always counts as a change.
+   */
+  templateSha256?: string;
   /** The error to throw (after journaling) when CloudFormation cannot make the change set. */
   failure(reason: string): PantherctlError;
 }
 
 export interface MadeChangeSet {
   changeSetName: string;
+  /** Its `changes` are what really changes: nested change sets expanded, see realChanges. */
   changeSet: ChangeSetSummary;
-  /** CloudFormation found nothing to change: a success, with nothing to execute. */
+  /**
+   * Nothing to execute: CloudFormation found no changes (a stack without nested stacks), or
+   * no resource anywhere in the tree changes and template, parameters and tags are the live
+   * ones. The change set was then deleted.
+   */
   noChanges: boolean;
+}
+
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+
+/**
+ * The changes of a change set made with includeNestedStacks, as they really are. A change set
+ * on a stack with nested stacks lists a Modify for every nested stack even when nothing in it
+ * changes (aws/aws-cdk#6216, #4488); its nested change set (ResourceChange.ChangeSetId, User
+ * Guide change-sets-for-nested-stacks.md) says what does, and has an empty Changes list when
+ * nothing does (aws-cloudformation/rain#152). So a nested stack's row is replaced by the rows
+ * of its nested change set, each with its `nestedPath`; a nested stack without a nested
+ * change set (one being added) stays a change.
+ */
+export async function realChanges(c: OperationContext, changes: readonly ResourceChange[], path: readonly string[] = []): Promise<ResourceChange[]> {
+  const out: ResourceChange[] = [];
+  for (const ch of changes) {
+    const here = path.length > 0 ? { ...ch, nestedPath: path.join('.') } : { ...ch };
+    if (ch.resourceType !== NESTED_STACK || ch.action !== 'Modify' || !ch.changeSetId) {
+      out.push(here);
+      continue;
+    }
+    const nested = await c.deps.cloudFormation.describeChangeSet({ stackName: ch.physicalId ?? ch.logicalId, changeSetName: ch.changeSetId });
+    out.push(...(await realChanges(c, nested.changes, [...path, ch.logicalId])));
+  }
+  return out;
+}
+
+const sameRecord = (a: Record<string, string>, b: Record<string, string>): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+};
+
+/**
+ * Whether the change set would leave the stack's own inputs as they are: the same template
+ * (usePreviousTemplate, or the digest of the live template), the same parameter values (a
+ * NoEcho value reads `****` on both sides; one that changed would show up as resource changes
+ * wherever it is used) and the same tags.
+ */
+async function sameInputs(c: OperationContext, stack: StackSummary, cs: ChangeSetSummary, request: ChangeSetRequest): Promise<boolean> {
+  if (!sameRecord(cs.tags, stack.tags)) return false;
+  const live = Object.fromEntries(stack.parameters.map((p) => [p.key, p.value]));
+  if (!sameRecord(Object.fromEntries(cs.parameters.map((p) => [p.key, p.value])), live)) return false;
+  if (request.input.usePreviousTemplate) return true;
+  if (!request.templateSha256) return false;
+  const body = await c.deps.cloudFormation.getTemplateBody(stack.stackId);
+  return createHash('sha256').update(body).digest('hex') === request.templateSha256.toLowerCase();
 }
 
 /**
@@ -41,6 +100,8 @@ export async function createChangeSetAndWait(c: OperationContext, request: Chang
     // The name, not the id: the stack is live, and the sandbox (like some older AWS SDKs' models) takes only names here.
     stackName: stack.name,
     changeSetName,
+    // Nested change sets show what really changes inside nested stacks (see realChanges).
+    ...(request.input.changeSetType === 'CREATE' ? {} : { includeNestedStacks: true }),
     ...request.input,
     ...(c.roleArn ? { roleArn: c.roleArn } : {}),
     clientToken: changeSetName,
@@ -61,8 +122,15 @@ export async function createChangeSetAndWait(c: OperationContext, request: Chang
     return { changeSetName, changeSet: waited.changeSet, noChanges: true };
   }
   if (waited.changeSet.status !== 'CREATE_COMPLETE') throw fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
-  c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: waited.changeSet.changes.length });
-  return { changeSetName, changeSet: waited.changeSet, noChanges: false };
+  const changeSet: ChangeSetSummary = { ...waited.changeSet, changes: await realChanges(c, waited.changeSet.changes) };
+  if (changeSet.changes.length === 0 && (await sameInputs(c, stack, changeSet, request))) {
+    // Executing it would run an update of the whole tree that changes nothing: drop it instead.
+    await c.deps.cloudFormation.deleteChangeSet({ stackName: stack.name, changeSetName });
+    c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true, deleted: true });
+    return { changeSetName, changeSet, noChanges: true };
+  }
+  c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: changeSet.changes.length });
+  return { changeSetName, changeSet, noChanges: false };
 }
 
 /** Whether a change set made earlier (a confirmed preview, one a stopped run made) can still be executed. */

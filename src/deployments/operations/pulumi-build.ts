@@ -37,9 +37,19 @@ export function buildFailureText(result: BuildWaitResult, phase: BuildPhase | un
 }
 
 /**
+ * How long CodeBuild holds a StartBuild idempotency token: "valid for 5 minutes. If you repeat
+ * the StartBuild request with the same token ..." (botocore codebuild/2016-10-06,
+ * StartBuildInput.idempotencyToken). A resume repeats the request only well inside it.
+ */
+const TOKEN_REUSE_MS = 4 * 60_000;
+
+/**
  * The `panther-pulumi` build that follows a root stack operation (spec, "Trigger Pulumi
  * CodeBuild"). A build a stopped run started, running or succeeded, is waited for again rather
  * than started twice; a failed one is started anew. Journaled before the call, with its token.
+ * A run stopped between asking and hearing the build id repeats StartBuild with the journaled
+ * idempotency token while CodeBuild still holds it: that answers with the build the first call
+ * started, or starts the one it never did.
  */
 export async function runPulumiBuild(c: OperationContext, request: BuildRequest): Promise<void> {
   const { hop, record: rec, announce } = request;
@@ -50,12 +60,20 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
   }
   if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
     let buildId = rec.entry.buildId as string | undefined;
+    const askedAt = Date.parse(String(rec.requested?.time ?? rec.entry.time));
+    if (!buildId && rec.clientRequestToken && Date.now() - askedAt < TOKEN_REUSE_MS) {
+      announce.start();
+      c.io.notify({ level: 'info', code: 'build.token-reused', text: `asking CodeBuild again with the same idempotency token, which returns the build already started`, data: { project: PULUMI_PROJECT, hop } });
+      const again = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: rec.clientRequestToken });
+      c.journal.append({ type: 'step.accepted', step, hop, buildId: again });
+      await waitBuild(c, request, again);
+      return;
+    }
     if (!buildId) {
       // Stopped between asking for the build and hearing its id: a build of the project that
       // started after the request is ours.
       const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
-      const asked = Date.parse(String(rec.requested?.time ?? rec.entry.time)) - 5_000;
-      if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
+      if (last?.startTime && last.startTime.getTime() >= askedAt - 5_000) buildId = last.id;
     }
     if (buildId) {
       const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);

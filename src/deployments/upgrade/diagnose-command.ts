@@ -39,6 +39,8 @@ function renderDiagnosis(ctx: CliContext, d: Diagnosis): void {
   if (d.rootCause) ctx.out(`${s.red('root cause:')} ${rootCauseSummary(d.rootCause).text}`);
   for (const f of d.rollbackFailures) ctx.out(`${s.yellow('rollback failed:')} ${f.resourcePath} (${f.resourceType}): ${f.reason ?? f.status}`);
   if (d.nextCommand) ctx.out(`next: ${d.nextCommand}`);
+  // The --skip values exactly as ContinueUpdateRollback's ResourcesToSkip takes them.
+  if (d.suggestedSkips.length > 0) ctx.out(`if that fails again: pantherctl recover ${d.suggestedSkips.map((k) => `--skip ${k}`).join(' ')}`);
 }
 
 export interface RecoverCommandOptions extends ConnectionFlags {
@@ -72,15 +74,21 @@ export async function recoverCommand(ctx: CliContext, o: RecoverCommandOptions):
           signal,
           io: ctx.io,
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
-          // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen.
-          beforeCall: ({ marker }) => {
-            ctx.io.notify({ level: 'info', code: 'step.start', text: `continue the rollback of ${stack}${o.skip?.length ? `, skipping ${o.skip.join(', ')}` : ''}…`, data: { step: 'continue-rollback', stack } });
+          // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen,
+          // with the ResourcesToSkip as sent (a logical-id path is translated first).
+          beforeCall: ({ marker, stackName, resourcesToSkip }) => {
+            ctx.io.notify({
+              level: 'info',
+              code: 'step.start',
+              text: `continue the rollback of ${stackName}${resourcesToSkip.length ? `, skipping ${resourcesToSkip.join(', ')}` : ''}…`,
+              data: { step: 'continue-rollback', stack: stackName, resourcesToSkip },
+            });
             journal.append({
               type: 'step.requested',
               step: 'continue-rollback',
-              stack,
+              stack: stackName,
               clientRequestToken,
-              skip: o.skip ?? [],
+              skip: resourcesToSkip,
               ...(marker instanceof Date ? { since: marker.toISOString() } : { beforeEventId: marker.afterEventId }),
             });
           },

@@ -354,7 +354,9 @@ function notifyPreview(io: IoHost, hop: PreparedHop, cs: ChangeSetSummary | unde
   });
   for (const ch of cs?.changes ?? []) {
     const replace = ch.replacement === 'True' ? ' (REPLACEMENT)' : ch.replacement === 'Conditional' ? ' (may be replaced)' : '';
-    io.notify({ level: 'info', code: 'preview.resource', text: `  ${ch.action.padEnd(6)} ${ch.logicalId} (${ch.resourceType})${replace}`, data: { ...ch } });
+    // A change inside a nested stack is named by its path (`Core.PythonLayer`).
+    const name = ch.nestedPath ? `${ch.nestedPath}.${ch.logicalId}` : ch.logicalId;
+    io.notify({ level: 'info', code: 'preview.resource', text: `  ${ch.action.padEnd(6)} ${name} (${ch.resourceType})${replace}`, data: { ...ch } });
   }
   const changed = hop.diff.filter((d) => d.change !== 'unchanged');
   io.notify({

@@ -172,6 +172,7 @@ export async function createChangeSet(c: StepContext, hop: PreparedHop, root: St
       description: `pantherctl upgrade to ${hop.version}`,
     },
     journal: { templateUrl: hop.rootTemplateUrl, parameterKeys: hop.parameters.map((p) => p.key), ...(options.preview ? { preview: true } : {}) },
+    ...(hop.rootSha256 ? { templateSha256: hop.rootSha256 } : {}),
     failure: (reason) =>
       new StepFailure('change-set-failed', `the change set for ${hop.version} failed: ${reason}`, {
         source: 'deployment',

@@ -11,7 +11,7 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { rootTemplateUrl } from '../../catalog/urls.js';
+import { rootTemplateUrl } from '../s3/panther-buckets.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
 import { admin, CAPABILITIES, previousValues, waitForStack } from '../test-support/clients.js';
 
@@ -106,10 +106,11 @@ describe('a failed update', () => {
     });
     await updateRoot('v1.26.9');
     expect((await waitForStack(sandbox.cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
-    await sandbox.cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root', ResourcesToSkip: ['Core.PythonLayer'] }));
-    expect((await waitForStack(sandbox.cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const root = (await sandbox.cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
     const core = (await nestedOf(root?.StackId ?? '')).find((s) => s.StackName?.startsWith('panther-root-Core-'));
+    // The nested stack's NAME, not its logical id (the ResourcesToSkip facts are in fidelity/rollback.fidelity.test.ts).
+    await sandbox.cfn.send(new ContinueUpdateRollbackCommand({ StackName: 'panther-root', ResourcesToSkip: [`${core?.StackName}.PythonLayer`] }));
+    expect((await waitForStack(sandbox.cfn, 'panther-root')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const skipped = (await events(core?.StackId ?? '')).find((e) => e.LogicalResourceId === 'PythonLayer' && e.ResourceStatusReason?.includes('skipped'));
     expect(skipped?.ResourceStatus).toBe('UPDATE_COMPLETE');
   });

@@ -179,13 +179,14 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
         changeSetType: type,
         ...(description ? { description } : {}),
         ...(token ? { token } : {}),
+        ...(p.bool('IncludeNestedStacks') ? { includeNestedStacks: true } : {}),
       });
       return r(el('Id', cs.changeSetId) + el('StackId', cs.stackId));
     }
     case 'DescribeChangeSet':
       return r(changeSetXml(engine.findChangeSet(p.get('ChangeSetName'), p.get('StackName'))));
     case 'ExecuteChangeSet':
-      engine.executeChangeSet(p.get('ChangeSetName'), p.get('StackName'), p.get('ClientRequestToken'));
+      engine.executeChangeSet(p.get('ChangeSetName'), p.get('StackName'), p.get('ClientRequestToken'), p.bool('DisableRollback'));
       return r('');
     case 'DeleteChangeSet':
       engine.deleteChangeSet(p.get('ChangeSetName'), p.get('StackName'));

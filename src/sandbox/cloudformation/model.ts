@@ -37,6 +37,11 @@ export interface StackResource {
   previousProps?: string;
   /** For AWS::CloudFormation::Stack: the nested stack's id. */
   nestedStackId?: string;
+  /**
+   * Left in UPDATE_FAILED by a rollback (not by the forward update): only such resources may
+   * be named in ContinueUpdateRollback's ResourcesToSkip.
+   */
+  rollbackFailed?: boolean;
 }
 
 export interface StackSnapshot {
@@ -79,6 +84,17 @@ export interface Stack {
   changeSetId?: string;
 }
 
+export interface ChangeDetail {
+  /** The property; absent for a row about the resource's properties as a whole. */
+  name?: string;
+  attribute?: 'Properties' | 'Tags';
+  requiresRecreation: 'Never' | 'Conditionally' | 'Always';
+  /** Default Static (Dynamic when recreation is conditional). */
+  evaluation?: 'Static' | 'Dynamic';
+  /** Default DirectModification. */
+  changeSource?: 'DirectModification' | 'Automatic' | 'ParameterReference' | 'ResourceReference' | 'ResourceAttribute';
+}
+
 export interface ResourceChange {
   action: 'Add' | 'Modify' | 'Remove';
   logicalId: string;
@@ -86,7 +102,9 @@ export interface ResourceChange {
   resourceType: string;
   replacement?: 'True' | 'False' | 'Conditional';
   scope: string[];
-  details: { name: string; requiresRecreation: 'Never' | 'Conditionally' | 'Always' }[];
+  details: ChangeDetail[];
+  /** For a nested stack in a change set made with IncludeNestedStacks: its nested change set. */
+  changeSetId?: string;
 }
 
 export interface ChangeSet {
@@ -106,7 +124,12 @@ export interface ChangeSet {
   capabilities: string[];
   roleArn?: string;
   changes: ResourceChange[];
+  /** CreateChangeSet's ClientToken: a retry with the same name and token gets this change set back. */
   token?: string;
+  includeNestedStacks?: boolean;
+  /** Set on nested change sets: the change set one level up, and the one at the top. */
+  parentChangeSetId?: string;
+  rootChangeSetId?: string;
 }
 
 export const TERMINAL_STATUSES = new Set([

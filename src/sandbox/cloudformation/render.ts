@@ -125,14 +125,20 @@ export function resourceSummaryXml(r: StackResource): string {
 const changeSetStatusXml = (cs: ChangeSet): string =>
   el('ExecutionStatus', cs.executionStatus) + el('Status', cs.status) + el('StatusReason', cs.statusReason);
 
+/**
+ * DescribeChangeSet's shape (botocore cloudformation DescribeChangeSetOutput, ResourceChange,
+ * ResourceChangeDetail): a nested stack's change carries the ChangeSetId of its nested change
+ * set, nested change sets their ParentChangeSetId and RootChangeSetId (User Guide,
+ * change-sets-for-nested-stacks.md).
+ */
 export function changeSetXml(cs: ChangeSet): string {
   const template = parseTemplate(cs.templateBody);
   const changes = cs.changes.map((c) => {
     const details = c.details.map(
       (d) =>
-        `<Target>${el('Attribute', d.name === 'Tags' ? 'Tags' : 'Properties')}${d.name === 'Tags' ? '' : el('Name', d.name)}${el('RequiresRecreation', d.requiresRecreation)}</Target>` +
-        el('Evaluation', d.requiresRecreation === 'Conditionally' ? 'Dynamic' : 'Static') +
-        el('ChangeSource', 'DirectModification'),
+        `<Target>${el('Attribute', d.attribute ?? 'Properties')}${el('Name', d.name)}${el('RequiresRecreation', d.requiresRecreation)}</Target>` +
+        el('Evaluation', d.evaluation ?? (d.requiresRecreation === 'Conditionally' ? 'Dynamic' : 'Static')) +
+        el('ChangeSource', d.changeSource ?? 'DirectModification'),
     );
     return (
       el('Type', 'Resource') +
@@ -142,6 +148,7 @@ export function changeSetXml(cs: ChangeSet): string {
       el('Replacement', c.replacement) +
       stringMembers('Scope', c.scope) +
       members('Details', details) +
+      el('ChangeSetId', c.changeSetId) +
       '</ResourceChange>'
     );
   });
@@ -159,7 +166,9 @@ export function changeSetXml(cs: ChangeSet): string {
     stringMembers('Capabilities', cs.capabilities) +
     tagsXml(cs.tags) +
     members('Changes', changes) +
-    el('IncludeNestedStacks', false)
+    el('IncludeNestedStacks', cs.includeNestedStacks === true) +
+    el('ParentChangeSetId', cs.parentChangeSetId) +
+    el('RootChangeSetId', cs.rootChangeSetId)
   );
 }
 
@@ -172,7 +181,9 @@ export function changeSetSummaryXml(cs: ChangeSet): string {
     changeSetStatusXml(cs) +
     el('CreationTime', isoTime(cs.creationTime)) +
     el('Description', cs.description) +
-    el('IncludeNestedStacks', false)
+    el('IncludeNestedStacks', cs.includeNestedStacks === true) +
+    el('ParentChangeSetId', cs.parentChangeSetId) +
+    el('RootChangeSetId', cs.rootChangeSetId)
   );
 }
 

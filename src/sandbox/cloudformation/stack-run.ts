@@ -41,6 +41,11 @@ export interface OperationContext {
   record?: OperationRecord;
   failResource?: { logicalId?: string; reason: string; anyDepth: boolean; fired: boolean; take(): void };
   failedLeaf?: { stackId: string; logicalId: string };
+  /**
+   * DisableRollback (or OnFailure DO_NOTHING): no stack of the tree rolls back; each one that
+   * failed stays in CREATE_FAILED / UPDATE_FAILED (User Guide, stack-failure-options.md).
+   */
+  disableRollback?: boolean;
   rollbackFail?: { reason: string; fired: boolean; target?: { stackId: string; logicalId: string } };
 }
 
@@ -263,7 +268,7 @@ export class StackRun {
           const why =
             a.kind === 'create'
               ? `Embedded stack ${child.stackId} was not successfully created: ${reason ?? ''}`.trim()
-              : `Embedded stack ${child.stackId} was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS with reason: ${reason ?? ''}`.trim();
+              : `Embedded stack ${child.stackId} was not successfully updated. Currently in ${this.ctx.disableRollback ? 'UPDATE_FAILED' : 'UPDATE_ROLLBACK_IN_PROGRESS'} with reason: ${reason ?? ''}`.trim();
           this.event(target, `${verb}_FAILED`, why);
           this.onActionFailed(id);
         }
@@ -301,13 +306,21 @@ export class StackRun {
       }
     }
     const list = `[${this.failed.join(', ')}]`;
+    const keep = this.ctx.disableRollback === true;
+    // With rollback on, a failed create says so: "The following resource(s) failed to create:
+    // [RidesTable, ProfilePicturesBucket]. . Rollback requested by user." (quoted in
+    // aws-samples/aws-serverless-workshops#210). With DisableRollback the stack ends in
+    // CREATE_FAILED with "The following resource(s) failed to create: [MyBucket]" (User Guide,
+    // stack-failure-options.md), nothing about a rollback.
     const reason =
       reasonOverride ??
       (this.kind === 'create'
-        ? `The following resource(s) failed to create: ${list}.${this.root ? ' Rollback requested by user.' : ''}`
+        ? keep
+          ? `The following resource(s) failed to create: ${list}`
+          : `The following resource(s) failed to create: ${list}.${this.root ? ' Rollback requested by user.' : ''}`
         : `The following resource(s) failed to update: ${list}.`);
     if (this.root) {
-      if (this.kind === 'update') {
+      if (this.kind === 'update' && !keep) {
         const f = this.engine.faults.takeFailRollback(this.ctx.rootStackName, this.ctx.targetVersion);
         if (f) {
           this.ctx.rollbackFail = {
@@ -319,14 +332,18 @@ export class StackRun {
           };
         }
       }
-      if (this.ctx.record) this.engine.activity.endOperation(this.ctx.record, reasonOverride ? 'cancelled' : 'failed', this.stack.status);
+      if (this.ctx.record && !keep) this.engine.activity.endOperation(this.ctx.record, reasonOverride ? 'cancelled' : 'failed', this.stack.status);
     }
-    if (!this.cancelledByParent) this.parent?.onResult(false, reason);
-    if (this.stack.disableRollback && this.root) {
+    if (keep) {
+      // Every stack of the tree stays where the failure left it, nested ones included.
       this.status(this.kind === 'create' ? 'CREATE_FAILED' : 'UPDATE_FAILED', reason);
+      this.state = 'rolled-back';
+      if (!this.cancelledByParent) this.parent?.onResult(false, reason);
       this.settle(false);
+      if (this.root) this.finish(reasonOverride ? 'cancelled' : 'failed');
       return;
     }
+    if (!this.cancelledByParent) this.parent?.onResult(false, reason);
     this.after(ROLLBACK_START_MS, () => this.startRollback(reason));
   }
 
@@ -449,22 +466,39 @@ export class StackRun {
     this.revert(targets, new Set(), false);
   }
 
-  /** ContinueUpdateRollback: retries the resources whose rollback failed, skipping some. */
-  startContinueRollback(skip: readonly string[]): void {
+  /**
+   * ContinueUpdateRollback: retries the resources whose rollback failed, skipping some.
+   * `skip` holds ResourcesToSkip as given: a root resource by logical id, any other as
+   * `<name of its stack>.<LogicalId>` (botocore ContinueUpdateRollback ResourcesToSkip; User
+   * Guide, using-cfn-updating-stacks-continueupdaterollback.md, `WebInfra-Compute-Asg.myAsg`).
+   */
+  startContinueRollback(skip: ReadonlySet<string>): void {
     this.kind = 'update';
     this.state = 'rolling-back';
     this.settled = undefined;
     this.status('UPDATE_ROLLBACK_IN_PROGRESS', this.root ? 'User Initiated' : undefined);
     const targets = Object.values(this.stack.resources).filter((r) => r.status === 'UPDATE_FAILED');
-    this.revert(targets, new Set(skip), true);
+    this.revert(targets, skip, true);
   }
 
-  private revert(targets: StackResource[], skip: Set<string>, continuing: boolean): void {
+  /** The logical ids `skip` names in this stack. */
+  private ownSkips(skip: ReadonlySet<string>): Set<string> {
+    const mine = new Set<string>();
+    for (const entry of skip) {
+      const dot = entry.indexOf('.');
+      if (this.root ? dot < 0 : entry.slice(0, dot) === this.stack.stackName) mine.add(dot < 0 ? entry : entry.slice(dot + 1));
+    }
+    return mine;
+  }
+
+  private revert(targets: StackResource[], skip: ReadonlySet<string>, continuing: boolean): void {
     const failedNow: string[] = [];
+    const mine = this.ownSkips(skip);
     all(
       targets.map((res) => (cb: () => void) => {
-        if (skip.has(res.logicalId)) {
+        if (mine.has(res.logicalId)) {
           delete res.previousProps;
+          delete res.rollbackFailed;
           this.event(res, 'UPDATE_COMPLETE', 'Resource skipped during continue update rollback');
           cb();
           return;
@@ -476,14 +510,15 @@ export class StackRun {
             cb();
             return;
           }
-          const childSkip = [...skip].filter((s) => s.startsWith(`${res.logicalId}.`)).map((s) => s.slice(res.logicalId.length + 1));
           const onChild = (ok: boolean) => {
             if (ok) {
               if (res.previousProps !== undefined) res.props = res.previousProps;
               delete res.previousProps;
+              delete res.rollbackFailed;
               this.event(res, 'UPDATE_COMPLETE');
             } else {
               failedNow.push(res.logicalId);
+              res.rollbackFailed = true;
               this.event(res, 'UPDATE_FAILED', `Nested stack ${childStack.stackId} failed to roll back: it is in UPDATE_ROLLBACK_FAILED.`);
             }
             cb();
@@ -492,7 +527,7 @@ export class StackRun {
           if (continuing && childStack.status === 'UPDATE_ROLLBACK_FAILED') {
             run = new StackRun(this.engine, childStack, this.ctx, this.depth + 1);
             this.childRuns.set(res.logicalId, run);
-            run.startContinueRollback(childSkip);
+            run.startContinueRollback(skip);
           } else if (!run) {
             // Nothing in flight for it (restart, or it never started): already where it was.
             onChild(true);
@@ -506,10 +541,12 @@ export class StackRun {
         this.after(durationOf(res.type), () => {
           if (this.rollbackFails(res.logicalId)) {
             failedNow.push(res.logicalId);
+            res.rollbackFailed = true;
             this.event(res, 'UPDATE_FAILED', this.ctx.rollbackFail?.reason);
           } else {
             if (res.previousProps !== undefined) res.props = res.previousProps;
             delete res.previousProps;
+            delete res.rollbackFailed;
             this.event(res, 'UPDATE_COMPLETE');
           }
           cb();

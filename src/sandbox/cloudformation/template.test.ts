@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { nestedTemplates, rootTemplate, roleTemplate } from '../fixtures/templates.js';
 import { missingCapability, parseTemplate } from './template.js';
 
 describe('parseTemplate', () => {
@@ -39,27 +38,16 @@ describe('parseTemplate', () => {
   });
 });
 
-describe('fixture templates', () => {
-  it('parse, carry their version and need capabilities', () => {
-    const root = parseTemplate(rootTemplate('v1.27.8', 'us-east-2'));
-    expect(root.pantherVersion).toBe('v1.27.8');
-    expect(root.capabilities).toEqual(['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']);
-    expect(missingCapability(root, ['CAPABILITY_IAM'])).toBe('CAPABILITY_NAMED_IAM');
-    expect(missingCapability(root, ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).toBeUndefined();
-    expect(root.body.startsWith('# sandbox fixture, not a real Panther template')).toBe(true);
-    expect(root.body.length).toBeLessThan(51_200);
-    for (const body of Object.values(nestedTemplates('v1.27.8'))) expect(parseTemplate(body).resources.length).toBeGreaterThan(1);
-    expect(parseTemplate(roleTemplate('v1.27.8')).outputs.map((o) => o.key)).toEqual(['DeploymentRoleArn']);
-  });
-
-  it('evolve: EnableFips from v1.27.8, LogProcessorLambdaMemorySize until v1.29.3, CompanyDisplayName required from v1.30.5', () => {
-    const names = (v: string) => parseTemplate(rootTemplate(v, 'us-east-2')).parameters.map((p) => p.name);
-    expect(names('v1.26.9')).not.toContain('EnableFips');
-    expect(names('v1.27.8')).toContain('EnableFips');
-    expect(names('v1.28.7')).toContain('LogProcessorLambdaMemorySize');
-    expect(names('v1.29.3')).not.toContain('LogProcessorLambdaMemorySize');
-    const company = parseTemplate(rootTemplate('v1.30.5', 'us-east-2')).paramByName.get('CompanyDisplayName');
-    expect(company?.default).toBeUndefined();
-    expect(names('v1.29.3')).not.toContain('CompanyDisplayName');
+describe('capabilities', () => {
+  // botocore cloudformation CreateStack `Capabilities`: IAM resources need CAPABILITY_IAM,
+  // named ones CAPABILITY_NAMED_IAM; CAPABILITY_AUTO_EXPAND is for macros (transforms).
+  it('asks CAPABILITY_AUTO_EXPAND for a transform only, not for a nested stack', () => {
+    const nested = parseTemplate('Resources: {Child: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: https://b.s3.amazonaws.com/k}}}');
+    expect(nested.capabilities).toEqual([]);
+    const macro = parseTemplate('Transform: AWS::Serverless-2016-10-31\nResources: {Q: {Type: AWS::SQS::Queue}}');
+    expect(macro.capabilities).toEqual(['CAPABILITY_AUTO_EXPAND']);
+    const named = parseTemplate('Resources: {R: {Type: AWS::IAM::Role, Properties: {RoleName: x}}}');
+    expect(missingCapability(named, ['CAPABILITY_IAM'])).toBe('CAPABILITY_NAMED_IAM');
+    expect(missingCapability(named, ['CAPABILITY_NAMED_IAM'])).toBeUndefined();
   });
 });

@@ -1,9 +1,23 @@
 import { parseDocument } from 'yaml';
-import { CLOUDFORMATION_YAML_TAGS, splitGetAtt, type TemplateParameterConstraints } from '../../deployments/aws/cloudformation-yaml.js';
 import { validationError } from '../aws-error.js';
+import { CFN_YAML_TAGS, splitGetAtt } from './yaml-tags.js';
+
+/**
+ * The constraint members a parameter may declare (User Guide,
+ * parameters-section-structure.md: AllowedPattern, AllowedValues, MaxLength, MaxValue,
+ * MinLength, MinValue).
+ */
+export interface ParameterConstraints {
+  allowedValues?: string[];
+  allowedPattern?: string;
+  minValue?: number;
+  maxValue?: number;
+  minLength?: number;
+  maxLength?: number;
+}
 
 /** One declared parameter, as CloudFormation reads it from the template. */
-export interface ParamDecl extends TemplateParameterConstraints {
+export interface ParamDecl extends ParameterConstraints {
   name: string;
   type: string;
   default?: string;
@@ -84,7 +98,7 @@ function parseBody(body: string): unknown {
       return formatError(`JSON not well-formed. (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`);
     }
   }
-  const doc = parseDocument(body, { customTags: CLOUDFORMATION_YAML_TAGS, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(body, { customTags: CFN_YAML_TAGS, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1];
@@ -285,13 +299,16 @@ export function collectRefs(value: unknown, into: Set<string>): void {
 
 /**
  * CAPABILITY_IAM for IAM resources, CAPABILITY_NAMED_IAM when one has a custom name, and
- * CAPABILITY_AUTO_EXPAND for transforms and nested stacks (the console's acknowledgement for
- * "nested CloudFormation resources", which the Panther docs ask operators to confirm).
+ * CAPABILITY_AUTO_EXPAND for macros, transforms included (botocore cloudformation/2010-05-15,
+ * CreateStack `Capabilities`: the IAM types listed there; "If your stack template contains one
+ * or more macros ... you must acknowledge this capability. This includes the AWS::Include and
+ * AWS::Serverless transforms"). Nested stacks alone need no capability: only "a stack template
+ * that contains macros and nested stacks" does, which a transform already requires.
  */
 function requiredCapabilities(resources: ResourceDecl[], transforms: string[]): { capabilities: string[]; capabilityTypes: string[] } {
   let iam = false;
   let named = false;
-  let expand = transforms.length > 0;
+  const expand = transforms.length > 0;
   const types = new Set<string>();
   for (const r of resources) {
     if (r.type in IAM_TYPES) {
@@ -299,9 +316,6 @@ function requiredCapabilities(resources: ResourceDecl[], transforms: string[]): 
       types.add(r.type);
       const nameProp = IAM_TYPES[r.type];
       if (nameProp && r.properties[nameProp] !== undefined) named = true;
-    } else if (r.type === 'AWS::CloudFormation::Stack') {
-      expand = true;
-      types.add(r.type);
     }
   }
   const capabilities: string[] = [];

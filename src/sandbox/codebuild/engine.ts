@@ -48,6 +48,9 @@ export interface Build {
   logStream: string;
 }
 
+/** How long a StartBuild idempotency token holds (botocore codebuild StartBuildInput: "valid for 5 minutes"). */
+const IDEMPOTENCY_WINDOW_MS = 5 * 60_000;
+
 /** Phases in order, with simulated durations (ms at speed 1): a Pulumi run takes about two minutes. */
 const PHASES: [string, number][] = [
   ['SUBMITTED', 1_000],
@@ -78,6 +81,8 @@ export class CodeBuildEngine {
   readonly builds = new Map<string, Build>();
   private readonly timers = new Map<string, Timer>();
   private readonly records = new Map<string, OperationRecord>();
+  /** idempotencyToken -> the build it started, when, and with which request. */
+  private readonly tokens = new Map<string, { buildId: string; at: number; request: string }>();
 
   constructor(private deps: CodeBuildDeps) {}
 
@@ -114,8 +119,27 @@ export class CodeBuildEngine {
     return p;
   }
 
-  startBuild(projectName: string, opts: { sourceVersion?: string; env?: Build['environmentVariablesOverride'] } = {}): Build {
+  /**
+   * StartBuild. `idempotencyToken`: "The token is included in the StartBuild request and is
+   * valid for 5 minutes. If you repeat the StartBuild request with the same token, but change a
+   * parameter, CodeBuild returns a parameter mismatch error" (botocore codebuild/2016-10-06,
+   * StartBuildInput). A repeat within the 5 minutes gets the first build back, not a second one;
+   * the mismatch error's code and text are in UNVERIFIED.md.
+   */
+  startBuild(projectName: string, opts: { sourceVersion?: string; env?: Build['environmentVariablesOverride']; idempotencyToken?: string } = {}): Build {
     const project = this.requireProject(projectName);
+    const token = opts.idempotencyToken;
+    const request = JSON.stringify([projectName, opts.sourceVersion ?? null, (opts.env ?? []).map((e) => [e.name, e.type])]);
+    if (token !== undefined) {
+      const seen = this.tokens.get(token);
+      if (seen && this.now - seen.at < IDEMPOTENCY_WINDOW_MS) {
+        if (seen.request !== request) {
+          throw new AwsError('InvalidInputException', `Idempotency token ${token} was used with different parameters within the last 5 minutes`);
+        }
+        const build = this.builds.get(seen.buildId);
+        if (build) return build;
+      }
+    }
     const number = 1 + [...this.builds.values()].filter((b) => b.projectName === projectName).length;
     const uuid = this.deps.random.uuid();
     const fault = this.deps.faults.takeFailBuild(projectName);
@@ -139,6 +163,7 @@ export class CodeBuildEngine {
       ...(fault ? { failMessage: fault.reason ?? 'Error while executing command: pulumi up --yes. Reason: exit status 255' } : {}),
     };
     this.builds.set(build.id, build);
+    if (token !== undefined) this.tokens.set(token, { buildId: build.id, at: this.now, request });
     this.records.set(build.id, this.deps.activity.startOperation({ project: projectName, kind: 'build' }));
     this.schedule(build);
     this.deps.onChange();
@@ -223,6 +248,7 @@ export class CodeBuildEngine {
     for (const t of this.timers.values()) this.deps.scheduler.cancel(t);
     this.timers.clear();
     this.records.clear();
+    this.tokens.clear();
     this.projects.clear();
     this.builds.clear();
   }

@@ -121,6 +121,7 @@ export function handleCodeBuild(engine: CodeBuildEngine, region: string, action:
       const build = engine.startBuild(name, {
         ...(typeof body.sourceVersion === 'string' ? { sourceVersion: body.sourceVersion } : {}),
         ...(env ? { env } : {}),
+        ...(typeof body.idempotencyToken === 'string' ? { idempotencyToken: body.idempotencyToken } : {}),
       });
       return { build: buildJson(build, region) };
     }

@@ -1,6 +1,6 @@
 import { AwsError } from '../aws-error.js';
 import { el, escapeXml, isoTime } from '../xml.js';
-import { noSuchBucket, type S3Store } from './s3-store.js';
+import { accessDenied, noSuchBucket, type S3Bucket, type S3Store } from './s3-store.js';
 
 export interface S3Request {
   method: string;
@@ -9,6 +9,8 @@ export interface S3Request {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The region of the request's SigV4 credential scope; undefined for unsigned requests. */
+  signingRegion?: string;
 }
 
 export interface S3Response {
@@ -96,29 +98,68 @@ function header(h: S3Request['headers'], name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * A request signed for another region than the bucket's: 301 PermanentRedirect, with the
+ * bucket's region in `x-amz-bucket-region` and its endpoint in the body. The full answer as
+ * S3 sends it is quoted in yanganto/s3rs#18 (`Status: 301 Moved Permanently`,
+ * `x-amz-bucket-region`, `<Code>PermanentRedirect</Code>`, `<Endpoint>`, `<Bucket>`); AWS SDK
+ * v3 follows it only with `followRegionRedirects: true` (aws/aws-sdk-js-v3
+ * packages/middleware-sdk-s3/src/s3Configuration.ts defaults it to false;
+ * region-redirect-middleware.ts reads the header on a 301).
+ */
+function permanentRedirect(bucket: S3Bucket): AwsError {
+  return new AwsError(
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    301,
+    'Sender',
+    { Endpoint: `${bucket.name}.s3.${bucket.region}.amazonaws.com`, Bucket: bucket.name },
+    { 'x-amz-bucket-region': bucket.region },
+  );
+}
+
+/** A region named by `<CreateBucketConfiguration><LocationConstraint>`; none means us-east-1. */
+function locationConstraint(body: Buffer): string | undefined {
+  const m = /<LocationConstraint>\s*([a-z0-9-]*)\s*<\/LocationConstraint>/.exec(body.toString('utf8'));
+  return m?.[1] || undefined;
+}
+
 /** S3 REST: enough to publish and read templates, as the SDK and the CLI do it. */
 export function handleS3(store: S3Store, req: S3Request, region: string): S3Response {
   const target = s3Target(req.host, req.path);
   const action = s3Action(req.method, target, req.query);
   const xml = (body: string): S3Response => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
+  const bucket = target.bucket ? store.buckets.get(target.bucket) : undefined;
+  // ListBuckets and GetBucketLocation answer from any region: the latter is how a client learns
+  // where a bucket is (see UNVERIFIED.md for GetBucketLocation across regions).
+  if (bucket && req.signingRegion && req.signingRegion !== bucket.region && action !== 'GetBucketLocation' && action !== 'CreateBucket') {
+    throw permanentRedirect(bucket);
+  }
   switch (action) {
     case 'ListBuckets': {
       const buckets = [...store.buckets.values()].map((b) => `<Bucket>${el('Name', b.name)}${el('CreationDate', isoTime(b.creationDate))}</Bucket>`).join('');
       return xml(`<ListAllMyBucketsResult xmlns="${S3_NS}"><Owner><ID>sandbox</ID><DisplayName>sandbox</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
     }
-    case 'CreateBucket':
-      store.createBucket(target.bucket as string);
+    case 'CreateBucket': {
+      // The bucket namespace is global: a name another account holds is taken (botocore
+      // s3 CreateBucket errors: BucketAlreadyExists, BucketAlreadyOwnedByYou).
+      if (bucket?.foreign) {
+        throw new AwsError('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', 409, 'Sender', { BucketName: bucket.name });
+      }
+      store.createBucket(target.bucket as string, locationConstraint(req.body) ?? req.signingRegion ?? region);
       return { status: 200, headers: { location: `/${target.bucket}` } };
+    }
     case 'HeadBucket':
-      if (!store.buckets.has(target.bucket as string)) throw noSuchBucket(target.bucket as string);
-      return { status: 200, headers: { 'x-amz-bucket-region': region } };
+      if (!bucket) throw noSuchBucket(target.bucket as string);
+      return { status: 200, headers: { 'x-amz-bucket-region': bucket.region } };
     case 'GetBucketLocation':
-      if (!store.buckets.has(target.bucket as string)) throw noSuchBucket(target.bucket as string);
-      return xml(`<LocationConstraint xmlns="${S3_NS}">${region === 'us-east-1' ? '' : region}</LocationConstraint>`);
+      if (!bucket) throw noSuchBucket(target.bucket as string);
+      // us-east-1 is the empty LocationConstraint (botocore s3 GetBucketLocation documentation).
+      return xml(`<LocationConstraint xmlns="${S3_NS}">${bucket.region === 'us-east-1' ? '' : bucket.region}</LocationConstraint>`);
     case 'ListObjects':
     case 'ListObjectsV2': {
-      const bucket = store.buckets.get(target.bucket as string);
       if (!bucket) throw noSuchBucket(target.bucket as string);
+      if (bucket.foreign) throw accessDenied();
       const prefix = req.query.get('prefix') ?? '';
       const max = Math.min(1000, Number(req.query.get('max-keys') ?? 1000) || 1000);
       const after = req.query.get('continuation-token') ?? req.query.get('start-after') ?? req.query.get('marker') ?? '';
@@ -153,6 +194,7 @@ export function handleS3(store: S3Store, req: S3Request, region: string): S3Resp
       return action === 'HeadObject' ? { status: 200, headers } : { status: 200, headers, body: o.body };
     }
     case 'PutObject': {
+      if (bucket?.foreign) throw accessDenied();
       const encoding = header(req.headers, 'content-encoding') ?? '';
       const sha = header(req.headers, 'x-amz-content-sha256') ?? '';
       const body = encoding.includes('aws-chunked') || sha.startsWith('STREAMING-') ? decodeChunked(req.body) : req.body;
@@ -160,8 +202,8 @@ export function handleS3(store: S3Store, req: S3Request, region: string): S3Resp
       return { status: 200, headers: { etag: o.etag } };
     }
     case 'DeleteObject': {
-      const bucket = store.buckets.get(target.bucket as string);
       if (!bucket) throw noSuchBucket(target.bucket as string);
+      if (bucket.foreign) throw accessDenied();
       bucket.objects.delete(target.key as string);
       return { status: 204, headers: {} };
     }

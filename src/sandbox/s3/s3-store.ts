@@ -6,11 +6,20 @@ export interface S3Object {
   contentType: string;
   etag: string;
   lastModified: number;
+  /** Published by the sandbox at start (Panther's templates): rebuilt, never saved in the state file. */
+  published?: boolean;
 }
 
 export interface S3Bucket {
   name: string;
   creationDate: number;
+  /** The region the bucket lives in; requests signed for another region are redirected. */
+  region: string;
+  /**
+   * A bucket of another account (Panther's public template buckets): callers may read its
+   * objects but neither list nor write them, so a missing key is 403 AccessDenied, not 404.
+   */
+  foreign: boolean;
   objects: Map<string, S3Object>;
 }
 
@@ -52,28 +61,37 @@ export class S3Store {
 
   constructor(private readonly now: () => number) {}
 
-  createBucket(name: string): S3Bucket {
+  createBucket(name: string, region: string, options: { foreign?: boolean } = {}): S3Bucket {
     let b = this.buckets.get(name);
     if (!b) {
-      b = { name, creationDate: this.now(), objects: new Map() };
+      b = { name, creationDate: this.now(), region, foreign: options.foreign ?? false, objects: new Map() };
       this.buckets.set(name, b);
     }
     return b;
   }
 
-  put(bucket: string, key: string, body: Buffer, contentType = 'application/octet-stream'): S3Object {
+  put(bucket: string, key: string, body: Buffer, contentType = 'application/octet-stream', options: { published?: boolean } = {}): S3Object {
     const b = this.buckets.get(bucket);
     if (!b) throw noSuchBucket(bucket);
-    const obj: S3Object = { body, contentType, etag: `"${createHash('md5').update(body).digest('hex')}"`, lastModified: this.now() };
+    const obj: S3Object = { body, contentType, etag: `"${createHash('md5').update(body).digest('hex')}"`, lastModified: this.now(), ...(options.published ? { published: true } : {}) };
     b.objects.set(key, obj);
     return obj;
   }
 
+  /**
+   * GetObject/HeadObject. A missing key is 404 NoSuchKey for a caller allowed to list the
+   * bucket, and 403 AccessDenied for one that is not: "If you don't have the s3:ListBucket
+   * permission, Amazon S3 returns an HTTP status code 403 Access Denied error" (botocore
+   * s3/2006-03-01 service-2.json, GetObject documentation).
+   */
   get(bucket: string, key: string): S3Object {
     const b = this.buckets.get(bucket);
     if (!b) throw noSuchBucket(bucket);
     const obj = b.objects.get(key);
-    if (!obj) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, 'Sender', { Key: key });
+    if (!obj) {
+      if (b.foreign) throw accessDenied();
+      throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, 'Sender', { Key: key });
+    }
     return obj;
   }
 
@@ -92,6 +110,11 @@ export class S3Store {
   clear(): void {
     this.buckets.clear();
   }
+}
+
+/** S3's AccessDenied, as S3 words it ("Access Denied"). */
+export function accessDenied(): AwsError {
+  return new AwsError('AccessDenied', 'Access Denied', 403);
 }
 
 export function noSuchBucket(bucket: string): AwsError {

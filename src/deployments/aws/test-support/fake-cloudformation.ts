@@ -44,6 +44,8 @@ export class FakeCloudFormation implements CloudFormationGateway {
   pageSize = 100;
   pagesServed = 0;
   continueCalls: ContinueUpdateRollbackInput[] = [];
+  /** What listStackResources answers, by stack id or name. */
+  readonly resources = new Map<string, StackResource[]>();
   onContinueUpdateRollback?: (input: ContinueUpdateRollbackInput) => void;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
@@ -219,7 +221,7 @@ export class FakeCloudFormation implements CloudFormationGateway {
 
   async listStackResources(ref: string): Promise<StackResource[]> {
     this.record('listStackResources', ref);
-    return [];
+    return this.resources.get(ref) ?? [];
   }
 
   async continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void> {
