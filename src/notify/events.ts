@@ -99,13 +99,3 @@ export function subjectOf(envelope: NotifyEnvelope): string {
       return `pantherctl: ${d} now runs ${envelope.data.to}`;
   }
 }
-
-/** Applies `redact` to every string in a JSON-like value (keys stay: they are ours). */
-export function redactStrings<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v, redact)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactStrings(v, redact)])) as T;
-  }
-  return value;
-}

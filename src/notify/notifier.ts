@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sleep as realSleep } from '../deployments/wait/clock.js';
-import { NOTIFY_SCHEMA, redactStrings, subjectOf, type NotifyContext, type NotifyEnvelope, type NotifyEvent, type NotifyEventName } from './events.js';
+import { redactStrings } from '../support/redactors.js';
+import { NOTIFY_SCHEMA, subjectOf, type NotifyContext, type NotifyEnvelope, type NotifyEvent, type NotifyEventName } from './events.js';
 import { postJson, type HttpPoster, type PostOutcome } from './http-poster.js';
 import { SIGNATURE_HEADER, signBody } from './signature.js';
 import { SnsPublishError, type SnsPublisher } from './sns-publisher.js';

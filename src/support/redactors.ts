@@ -257,3 +257,13 @@ export function textRedactor(options: RedactionOptions = {}): (text: string) => 
   const redactors = createRedactors(options);
   return (text) => redactText(text, redactors).text;
 }
+
+/** Applies `redact` to every string in a JSON-like value (keys stay: they are ours, not data). */
+export function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v, redact)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactStrings(v, redact)])) as T;
+  }
+  return value;
+}
