@@ -3,8 +3,10 @@
  * call, nothing more, so an in-memory fake and the SDK behave alike. No runtime dependency on
  * the SDK: `loadSdkLogsGateway` imports it on first use.
  *
- * Facts this contract relies on (CloudWatch Logs API Reference, GetLogEvents; the same text
- * is in the SDK's model docs, e.g. aws-sdk-js-v3 `GetLogEventsResponse`):
+ * Facts this contract relies on (CloudWatch Logs API Reference, GetLogEvents,
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html;
+ * the same text is in the SDK's model docs, e.g. aws-sdk-js-v3 `GetLogEventsResponse`, and
+ * botocore logs/2014-03-28/service-2.json):
  * - `nextForwardToken`: "If you have reached the end of the stream, it returns the same token
  *   you passed in." Pages may be empty before the end, so an empty page is not the end.
  * - `nextToken` "works only when you specify true for startFromHead", so a tail always reads
