@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../../journal/entry.js';
 import { planDigest, type DigestParameterChange } from './plan-digest.js';
-import type { RequiredRun } from './promotion.js';
+import { requiredRunFrom, type RecordedRun, type RequiredRun } from './promotion.js';
 
 /**
  * What a deployment's journal (local or in the shared state) says about its runs, for
@@ -94,14 +94,12 @@ export function journalRuns(entries: readonly JournalEntry[]): JournalRun[] {
   return runs;
 }
 
-/**
- * The record `checkPromotion` needs about one required deployment: a finished run with
- * `digest` if the journal has one, else its latest run (which then explains the refusal),
- * else no run.
- */
+/** The runs as promotion and the scheduler's `history` want them. */
+export function recordedRuns(entries: readonly JournalEntry[]): RecordedRun[] {
+  return journalRuns(entries).map((r) => ({ digest: r.digest, finished: r.outcome === 'done' }));
+}
+
+/** `requiredRunFrom` over a journal: what `checkPromotion` needs about one required deployment. */
 export function requiredRunFromJournal(deployment: string, entries: readonly JournalEntry[], digest: string): RequiredRun {
-  const runs = journalRuns(entries);
-  if (runs.some((r) => r.digest === digest && r.outcome === 'done')) return { deployment, digest, finished: true };
-  const latest = runs[runs.length - 1];
-  return { deployment, digest: latest?.digest, finished: latest?.outcome === 'done' };
+  return requiredRunFrom(deployment, recordedRuns(entries), digest);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPromotion } from './promotion.js';
+import { checkPromotion, requiredRunFrom } from './promotion.js';
 
 const D = '1'.repeat(64);
 const E = '2'.repeat(64);
@@ -36,5 +36,11 @@ describe('checkPromotion', () => {
   it('does not accept a finished run without a digest (a run from before digests were recorded)', () => {
     const result = checkPromotion([{ deployment: 'staging', digest: undefined, finished: true }], D);
     expect(result).toMatchObject({ ok: false, reasons: [{ code: 'requirement-not-run' }] });
+  });
+
+  it('picks from a deployment\'s runs: a finished run of the plan counts even if another plan ran since', () => {
+    expect(requiredRunFrom('staging', [{ digest: D, finished: true }, { digest: E, finished: false }], D)).toEqual({ deployment: 'staging', digest: D, finished: true });
+    expect(requiredRunFrom('staging', [{ digest: D, finished: false }, { digest: E, finished: true }], D)).toEqual({ deployment: 'staging', digest: E, finished: true });
+    expect(requiredRunFrom('staging', [], D)).toEqual({ deployment: 'staging', digest: undefined, finished: false });
   });
 });

@@ -7,15 +7,31 @@ import { shortDigest } from './plan-digest.js';
  */
 
 /**
- * What the shared state says about one required deployment. Pass the run recorded with the
- * digest being checked when there is one that finished, else the latest run; `digest`
- * undefined when the journal records none (never ran, or ran before digests were recorded).
+ * What the shared state says about one required deployment (`requiredRunFrom` picks it from
+ * the deployment's runs); `digest` undefined when no run records one.
  */
 export interface RequiredRun {
   deployment: string;
   digest: string | undefined;
   /** The run reached its target (`run.done`). */
   finished: boolean;
+}
+
+/** One run of a deployment as its journal records it: the plan digest it followed, whether it reached its target. */
+export interface RecordedRun {
+  digest: string | undefined;
+  finished: boolean;
+}
+
+/**
+ * The record to check for one required deployment, from its runs (oldest first): a finished
+ * run of `digest` if there is one (a later run of another plan does not undo it: that plan
+ * was run, and finished), else the latest run, which then explains the refusal, else none.
+ */
+export function requiredRunFrom(deployment: string, runs: readonly RecordedRun[], digest: string): RequiredRun {
+  if (runs.some((r) => r.digest === digest && r.finished)) return { deployment, digest, finished: true };
+  const latest = runs[runs.length - 1];
+  return { deployment, digest: latest?.digest, finished: latest?.finished ?? false };
 }
 
 export type PromotionRefusalCode =

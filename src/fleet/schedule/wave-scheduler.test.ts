@@ -116,9 +116,14 @@ describe('wave scheduler', () => {
       ['p2', 'refused', 'requirement-not-run'],
     ]);
     expect(fleetRunExitCode(never.state)).toBe(ExitCode.refused);
-    const ran = begin({ waves: all, wave: 'production', maxConcurrent: 5, failureTolerance: 0, history: { s1: { digest: D, finished: true } } });
+    // s1 finished plan D, then ran another plan (OTHER) that failed: D was still run and finished.
+    const history = { s1: [{ digest: D, finished: true }, { digest: OTHER, finished: false }] };
+    const ran = begin({ waves: all, wave: 'production', maxConcurrent: 5, failureTolerance: 0, history });
     expect(ran.start).toEqual(['p1']);
-    expect(ran.state.progress.find((p) => p.name === 'p2')?.promotion?.[0]?.code).toBe('requirement-other-plan');
+    // p2 follows OTHER, which s1 started last but did not finish.
+    expect(ran.state.progress.find((p) => p.name === 'p2')?.promotion).toEqual([
+      { deployment: 's1', code: 'requirement-not-finished', message: 's1 started plan eeeeeeeeeeee but has not finished it' },
+    ]);
   });
 
   it('resumes: done ones are not started again and satisfy requirements; failed and not-started ones start', () => {

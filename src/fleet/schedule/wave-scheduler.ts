@@ -1,5 +1,5 @@
 import { ExitCode, PantherctlError, usageError } from '../../errors/pantherctl-error.js';
-import { checkPromotion, type PromotionReason, type RequiredRun } from '../promotion/promotion.js';
+import { checkPromotion, requiredRunFrom, type PromotionReason, type RecordedRun, type RequiredRun } from '../promotion/promotion.js';
 
 /**
  * Which deployments of a fleet run start next: a pure state machine, `advance(state, event)
@@ -9,9 +9,13 @@ import { checkPromotion, type PromotionReason, type RequiredRun } from '../promo
  * - waves run one after another, in the fleet file's order; a wave starts once every
  *   deployment of the previous one has ended (done, failed, refused or not started);
  * - inside a wave at most `maxConcurrent` deployments run at once (MaxConcurrentCount);
- * - after more than `failureTolerance` failures across the run (FailureToleranceCount, which
- *   StackSets counts the same way: the operation stops once failures exceed it), nothing new
- *   starts, running deployments finish, the rest are reported as not started;
+ * - after more than `failureTolerance` failures across the run, nothing new starts, running
+ *   deployments finish, the rest are reported as not started. As FailureToleranceCount ("the
+ *   number of accounts per Region this operation can fail in before CloudFormation stops the
+ *   operation", default 0, CloudFormation API Reference, StackSetOperationPreferences) in
+ *   its SOFT_FAILURE_TOLERANCE mode, which keeps the concurrency at MaxConcurrentCount
+ *   whatever the failures; the default STRICT mode would also lower the concurrency to K + 1,
+ *   which `--max-concurrent` does not promise;
  * - a deployment whose `requires` are not satisfied (a required deployment failed, or did not
  *   finish the same plan digest) is refused: not started, with the reasons. A refusal is not
  *   a failure: it does not count against the tolerance (nothing was attempted).
@@ -34,8 +38,12 @@ export interface ScheduleWave {
   deployments: readonly ScheduledDeployment[];
 }
 
-/** What the shared state says about a deployment outside this run (see promotion.ts `RequiredRun`). */
-export type RecordedRun = Omit<RequiredRun, 'deployment'>;
+export type { RecordedRun };
+
+/** StackSets' default MaxConcurrentCount: one deployment at a time unless asked. */
+export const DEFAULT_MAX_CONCURRENT = 1;
+/** StackSets' default FailureToleranceCount: the first failure stops new starts. */
+export const DEFAULT_FAILURE_TOLERANCE = 0;
 
 export interface ScheduleOptions {
   /** Every wave of the fleet, in run order. */
@@ -56,10 +64,11 @@ export interface ScheduleOptions {
    */
   alreadyDone?: readonly string[];
   /**
-   * Runs recorded in the shared state, by deployment name, for requirements outside this
-   * run (`--wave`). Deployments of this run are judged by how they end here. Default: none.
+   * Runs recorded in the shared state (`recordedRuns(journal)`, oldest first), by deployment
+   * name, for requirements outside this run (`--wave`). Deployments of this run are judged by
+   * how they end here. Default: none.
    */
-  history?: Readonly<Record<string, RecordedRun>>;
+  history?: Readonly<Record<string, readonly RecordedRun[]>>;
 }
 
 export type DeploymentPhase = 'pending' | 'running' | 'done' | 'failed' | 'not-started' | 'refused';
@@ -93,7 +102,7 @@ export interface ScheduleState {
   readonly waves: readonly ScheduleWave[];
   readonly maxConcurrent: number;
   readonly failureTolerance: number;
-  readonly history: Readonly<Record<string, RecordedRun>>;
+  readonly history: Readonly<Record<string, readonly RecordedRun[]>>;
   /** One entry per deployment of the run, in run order (wave by wave, file order within). */
   readonly progress: readonly DeploymentProgress[];
   /** Index in `waves` of the wave now running; `waves.length` once all have ended. */
@@ -282,8 +291,7 @@ function judge(s: Mutable, where: Where, d: ScheduledDeployment, phase: (name: s
   for (const r of d.requires) {
     const inRun = where.get(r);
     if (!inRun) {
-      const recorded = s.history[r];
-      required.push({ deployment: r, digest: recorded?.digest, finished: recorded?.finished ?? false });
+      required.push(requiredRunFrom(r, s.history[r] ?? [], d.digest));
       continue;
     }
     if (inRun.wave > here) return { kind: 'refuse', code: 'requirement-later-wave', reason: `${d.name} requires ${r}, which runs in a later wave` };
