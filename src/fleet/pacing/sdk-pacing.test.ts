@@ -7,6 +7,12 @@ import { driveUntil, VirtualClock } from './test-support/virtual-clock.js';
 
 const KEY = pacingKey('111111111111', 'us-east-2');
 
+/** Real time passes (the SDK's own asynchronous steps) until `n` requests wait in the pacer. */
+async function queued(pacer: ApiPacer, n: number): Promise<void> {
+  for (let i = 0; i < 2000 && pacer.stats(KEY).waiting < n; i++) await new Promise((r) => setTimeout(r, 1));
+  expect(pacer.stats(KEY).waiting).toBe(n);
+}
+
 interface Sent {
   action: string;
   stack: string;
@@ -87,9 +93,9 @@ describe('attachPacing', () => {
     await driveUntil(clock, first);
     // Queue two polls, let them reach the pacer, then the listing.
     const polls = [cfn.send(new DescribeStackEventsCommand({ StackName: 'panther-b' })), cfn.send(new DescribeStackEventsCommand({ StackName: 'panther-c' }))];
-    await new Promise((r) => setTimeout(r, 20));
+    await queued(pacer, 2);
     const list = cfn.send(new ListStacksCommand({}));
-    await new Promise((r) => setTimeout(r, 20));
+    await queued(pacer, 3);
     await driveUntil(clock, Promise.all([...polls, list]));
     expect(sent.map((s) => s.action + (s.stack ? ` ${s.stack}` : ''))).toEqual([
       'DescribeStackEvents panther-a',
@@ -108,7 +114,7 @@ describe('attachPacing', () => {
     attachPacing(cfn, pacer, { key: KEY, signal: controller.signal });
     await driveUntil(clock, cfn.send(new DescribeStackEventsCommand({ StackName: 'a' })));
     const second = cfn.send(new DescribeStackEventsCommand({ StackName: 'b' }));
-    await new Promise((r) => setTimeout(r, 20));
+    await queued(pacer, 1);
     controller.abort();
     await expect(second).rejects.toMatchObject({ name: 'AbortError' });
     expect(sent).toHaveLength(1);
