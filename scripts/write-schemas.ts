@@ -17,3 +17,8 @@ console.log(`wrote ${CATALOG_SCHEMA_PATH}`);
 const { CONFIG_SCHEMA_PATH, pantherctlConfigJsonSchemaText } = await import('../src/deployments/config/schema.js');
 writeFileSync(join(root, CONFIG_SCHEMA_PATH), pantherctlConfigJsonSchemaText());
 console.log(`wrote ${CONFIG_SCHEMA_PATH}`);
+
+// pantherctl-fleet.yml (the deployments of `pantherctl fleet ...`).
+const { FLEET_SCHEMA_PATH, fleetJsonSchemaText } = await import('../src/fleet/file/schema.js');
+writeFileSync(join(root, FLEET_SCHEMA_PATH), fleetJsonSchemaText());
+console.log(`wrote ${FLEET_SCHEMA_PATH}`);
