@@ -45,13 +45,13 @@ export function registerConfigureCommands(b: ProgramBuilder): void {
     ),
   );
   b.action(deploy, async (ctx, o) => {
-    const { deployCommand } = await import('../../deployments/configure/commands.js');
+    const { deployCommand } = await import('./staged-commands.js');
     return deployCommand(ctx, o as never);
   });
 
   const configure = connection(staged(params(b.command('configure', 'change deployment parameters: diff, validate, preview, staged updates'))));
   b.action(configure, async (ctx, o) => {
-    const { configureCommand } = await import('../../deployments/configure/commands.js');
+    const { configureCommand } = await import('./staged-commands.js');
     return configureCommand(ctx, o as never);
   });
 }
@@ -74,7 +74,7 @@ export function registerParamsDiff(paramsCommand: Command, b: ProgramBuilder): v
     ),
   );
   b.action(diff, async (ctx, o) => {
-    const { paramsDiffCommand } = await import('../../deployments/configure/commands.js');
+    const { paramsDiffCommand } = await import('./staged-commands.js');
     return paramsDiffCommand(ctx, o as never);
   });
 }

@@ -13,7 +13,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
   const status = connection(b.command('status', 'show the deployment: versions, stacks, last build; exit 10 when behind'))
     .option('--current <version>', 'the version deployed, when the stacks do not say');
   b.action(status, async (ctx, o) => {
-    const { statusCommand } = await import('../../deployments/status/status-command.js');
+    const { statusCommand } = await import('./status.js');
     return statusCommand(ctx, o as never);
   });
 
@@ -26,7 +26,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--current <version>', 'the version deployed, when the stacks do not say')
     .option('--allow-unlisted', 'allow a target the catalog does not list');
   b.action(upgrade, async (ctx, o) => {
-    const { upgradeCommand } = await import('../../deployments/upgrade/upgrade-command.js');
+    const { upgradeCommand } = await import('./upgrade.js');
     return upgradeCommand(ctx, o as never, { resume: false });
   });
 
@@ -35,9 +35,9 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--allow-unlisted', 'allow a target the catalog does not list');
   b.action(resume, async (ctx, o) => {
     // A journal ending in an unfinished deploy or configure is theirs to continue.
-    const staged = await (await import('../../deployments/configure/commands.js')).resumeStagedCommand(ctx, o as never);
+    const staged = await (await import('./staged-commands.js')).resumeStagedCommand(ctx, o as never);
     if (staged !== undefined) return staged;
-    const { upgradeCommand } = await import('../../deployments/upgrade/upgrade-command.js');
+    const { upgradeCommand } = await import('./upgrade.js');
     return upgradeCommand(ctx, o as never, { resume: true });
   });
 
@@ -46,7 +46,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     'the stack to look at (default: the root stack)',
   );
   b.action(diagnose, async (ctx, o) => {
-    const { diagnoseCommand } = await import('../../deployments/upgrade/diagnose-command.js');
+    const { diagnoseCommand } = await import('./diagnose.js');
     return diagnoseCommand(ctx, o as never);
   });
 
@@ -56,7 +56,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
     .addOption(new Option('--timeout <minutes>', 'longest wait for the rollback').argParser(intOption('--timeout', 1, 1440)));
   b.action(recover, async (ctx, o) => {
-    const { recoverCommand } = await import('../../deployments/upgrade/diagnose-command.js');
+    const { recoverCommand } = await import('./diagnose.js');
     return recoverCommand(ctx, o as never);
   });
 
@@ -68,7 +68,7 @@ export function registerDeploymentCommands(b: ProgramBuilder): void {
     .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
     .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
   b.action<{ account?: string; region?: string; partition: string; roleStack: string; allowUnsupportedRegion?: boolean }>(iam, async (ctx, o) => {
-    const { buildIamPolicy } = await import('../../deployments/upgrade/iam-policy.js');
+    const { buildIamPolicy } = await import('../../deployments/iam/iam-policy.js');
     const policy = buildIamPolicy({
       partition: o.partition,
       roleStack: o.roleStack,

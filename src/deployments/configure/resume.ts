@@ -4,7 +4,7 @@ import type { IoHost } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { journalPath } from '../../journal/paths.js';
 import type { Stage, StagedParameter } from '../staging/types.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { alwaysYes } from './confirm.js';
 import { executeConfigure, type ConfigureResult } from './configure.js';
 import { executeDeploy, type DeployResult } from './deploy.js';

@@ -1,7 +1,7 @@
 import { openJournalSession, type JournalSession } from '../../journal/session.js';
 import type { IoHost } from '../../io/messages.js';
 import type { OperationContext } from '../operations/context.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { failRun, finishRun } from './run-records.js';
 import type { StagedRunOptions, StagedRunRecord } from './types.js';
 

@@ -6,7 +6,7 @@ import { MemoryIoHost } from '../../io/messages.js';
 import { Journal } from '../../journal/journal.js';
 import { summarizeJournal, type StepRecord } from '../../journal/progress.js';
 import type { ChangeSetSummary, StackEvent, StackSummary } from '../aws/types.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import type { StackWaitOptions } from '../wait/types.js';
 import { findRequestedExecution } from './change-set.js';
 import type { OperationContext } from './context.js';

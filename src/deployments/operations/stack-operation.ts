@@ -1,7 +1,7 @@
 import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import type { StepName } from '../../journal/entry.js';
 import type { StackSummary, UpdateStackInput } from '../aws/types.js';
-import type { RootCauseSummary } from '../upgrade/deps.js';
+import type { RootCauseSummary } from '../deps/executor-deps.js';
 import { isInProgress } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';

@@ -5,11 +5,11 @@ import type { Plan, PlanHop } from '../../planning/plan-artifact.js';
 import { comparePlanInputs } from '../../planning/compare-plan.js';
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import type { ParameterValue, StackSummary } from '../aws/types.js';
-import type { ExecutorDeps } from './deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { planHopParameters, type ParameterDiffRow } from './hop-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
 import { unstableHint } from './stack-status.js';
-import { parseTemplateParameters } from './template-parameters.js';
+import { parseTemplateParameters } from '../templates/template-parameters.js';
 
 export interface PreflightCheck {
   /** Stable id: `root-stack-name`, `root-stack-stable`, `role-stack`, `account`, `region`, `template-fetch`, ... */

@@ -8,10 +8,10 @@ import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
 import { compareVersions, parseVersion } from '../../catalog/version.js';
 import type { ChangeSetSummary, StackSummary } from '../aws/types.js';
-import type { DeploymentSettings } from '../config/settings.js';
+import type { DeploymentSettings } from '../../settings/settings.js';
 import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
-import type { ExecutorDeps } from './deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
 import { atVersion, buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
 

@@ -1,11 +1,11 @@
-import type { CliContext } from '../../cli/context.js';
-import type { Catalog } from '../../catalog/types.js';
-import { embeddedCatalog } from '../../catalog/embedded.js';
-import { loadConfig } from '../config/load.js';
-import { resolveSettings, type ConnectionFlags, type DeploymentSettings } from '../config/settings.js';
-import type { ExecutorDeps } from './deps.js';
-import { loadExecutorDeps } from './load-deps.js';
-import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
+import type { CliContext } from './context.js';
+import type { Catalog } from '../catalog/types.js';
+import { embeddedCatalog } from '../catalog/embedded.js';
+import { loadConfig } from '../settings/load.js';
+import { resolveSettings, type ConnectionFlags, type DeploymentSettings } from '../settings/settings.js';
+import type { ExecutorDeps } from '../deployments/deps/executor-deps.js';
+import { loadExecutorDeps } from '../deployments/deps/load-executor-deps.js';
+import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 
 /** Test and benchmark hook: every waiter's poll interval (ms). Not a documented option. */
 const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
@@ -24,7 +24,7 @@ export async function openDeployment(ctx: CliContext, flags: ConnectionFlags): P
   const deps = loadExecutorDeps(settings.connection, { io: ctx.io, ...(poll > 0 ? { pollIntervalMs: poll } : {}) });
   let catalog: Catalog;
   if (settings.catalogFile) {
-    const { loadCatalogFile } = await import('../../catalog/load.js');
+    const { loadCatalogFile } = await import('../catalog/load.js');
     catalog = loadCatalogFile(settings.catalogFile);
   } else {
     catalog = embeddedCatalog();

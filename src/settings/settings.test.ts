@@ -26,7 +26,7 @@ describe('pantherctl.yml', () => {
   });
 
   it('is what the committed JSON Schema describes (run `npm run schema`)', () => {
-    const committed = readFileSync(join(import.meta.dirname, '..', '..', '..', CONFIG_SCHEMA_PATH), 'utf8');
+    const committed = readFileSync(join(import.meta.dirname, '..', '..', CONFIG_SCHEMA_PATH), 'utf8');
     expect(committed).toBe(pantherctlConfigJsonSchemaText());
   });
 });

@@ -9,7 +9,7 @@ import { findRootCause, type RootCause } from '../diagnose/root-cause.js';
 import { waitForBuild } from '../wait/build-waiter.js';
 import { waitForChangeSet } from '../wait/change-set-waiter.js';
 import { waitForStackOperation } from '../wait/stack-waiter.js';
-import type { ExecutorDeps, RootCauseSummary } from './deps.js';
+import type { ExecutorDeps, RootCauseSummary } from './executor-deps.js';
 
 export function rootCauseSummary(cause: RootCause): RootCauseSummary {
   const where = cause.path.length > 1 ? `${cause.stack} (nested in ${cause.path[0]})` : cause.stack;

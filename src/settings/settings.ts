@@ -1,9 +1,9 @@
-import { validateRegion } from '../../catalog/regions.js';
-import { usageError } from '../../errors/pantherctl-error.js';
-import type { ConnectionOptions } from '../aws/types.js';
+import { validateRegion } from '../catalog/regions.js';
+import { usageError } from '../errors/pantherctl-error.js';
+import type { ConnectionOptions } from '../deployments/aws/types.js';
 import type { PantherctlConfig } from './schema.js';
-import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
-import { DEFAULT_STATE_DIR } from '../../journal/paths.js';
+import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
+import { DEFAULT_STATE_DIR } from '../journal/paths.js';
 
 /** Options every deployment command accepts (see src/cli/commands/deployment.ts). */
 export interface ConnectionFlags {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readUserText } from '../../io/read-user-file.js';
+import { readUserText } from '../io/read-user-file.js';
 import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
-import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { PantherctlError } from '../errors/pantherctl-error.js';
 import { pantherctlConfigSchema, type PantherctlConfig } from './schema.js';
 
 /** Default file name, looked up in the working directory when `--config` is not given. */

@@ -25,7 +25,7 @@ export interface RootCauseSummary {
 
 /**
  * Everything the executor talks to. The CLI binds it to the SDK gateways and the real wait
- * loops (load-deps.ts, loaded lazily); tests may bind fakes.
+ * loops (load-executor-deps.ts, loaded lazily); tests may bind fakes.
  */
 export interface ExecutorDeps {
   cloudFormation: CloudFormationGateway;

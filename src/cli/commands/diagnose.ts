@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { CliContext } from '../../cli/context.js';
+import type { CliContext } from '../context.js';
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import { createStyle } from '../../io/style.js';
 import { Journal } from '../../journal/journal.js';
 import { acquireLock } from '../../journal/lock.js';
 import { journalPath, lockPath } from '../../journal/paths.js';
-import type { ConnectionFlags } from '../config/settings.js';
-import { diagnoseStack, type Diagnosis } from '../diagnose/diagnose.js';
-import { recoverStack } from '../diagnose/recover.js';
-import { chooseRootStack } from '../status/discover-root.js';
-import { openDeployment, withInterrupt } from './cli-support.js';
-import { rootCauseSummary } from './load-deps.js';
+import type { ConnectionFlags } from '../../settings/settings.js';
+import { diagnoseStack, type Diagnosis } from '../../deployments/diagnose/diagnose.js';
+import { recoverStack } from '../../deployments/diagnose/recover.js';
+import { chooseRootStack } from '../../deployments/status/discover-root.js';
+import { openDeployment, withInterrupt } from '../deployment-options.js';
+import { rootCauseSummary } from '../../deployments/deps/load-executor-deps.js';
 
 export interface DiagnoseOptions extends ConnectionFlags {
   /** Any stack; default the root stack. */

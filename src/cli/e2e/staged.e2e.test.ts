@@ -10,12 +10,12 @@ import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { MemoryIoHost, type IoHost, type Message } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { startSandbox } from '../../sandbox/index.js';
-import { loadExecutorDeps } from '../upgrade/load-deps.js';
-import { clearFaults, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../upgrade/test-support/harness.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
-import { runConfigure, runParamsDiff } from './configure.js';
-import { runDeploy, type DeployOptions } from './deploy.js';
-import { resumeStagedRun } from './resume.js';
+import { loadExecutorDeps } from '../../deployments/deps/load-executor-deps.js';
+import { clearFaults, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
+import type { ExecutorDeps } from '../../deployments/deps/executor-deps.js';
+import { runConfigure, runParamsDiff } from '../../deployments/configure/configure.js';
+import { runDeploy, type DeployOptions } from '../../deployments/configure/deploy.js';
+import { resumeStagedRun } from '../../deployments/configure/resume.js';
 
 const SPEED = 400;
 const VERSION = 'v1.28.7';

@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline/promises';
-import type { CliContext } from '../../cli/context.js';
+import type { CliContext } from '../context.js';
 import { ExitCode, PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import { parseVersion, parseVersionSpec } from '../../catalog/version.js';
 import { parseParamOverrides } from '../../parameters/inputs.js';
-import type { ConnectionFlags } from '../config/settings.js';
-import { openDeployment, resumeCommandFor, withInterrupt } from './cli-support.js';
-import type { RootCauseSummary } from './deps.js';
-import { runUpgrade, type ConfirmationView } from './run-upgrade.js';
+import type { ConnectionFlags } from '../../settings/settings.js';
+import { openDeployment, resumeCommandFor, withInterrupt } from '../deployment-options.js';
+import type { RootCauseSummary } from '../../deployments/deps/executor-deps.js';
+import { runUpgrade, type ConfirmationView } from '../../deployments/upgrade/run-upgrade.js';
 
 export interface UpgradeCommandOptions extends ConnectionFlags {
   to?: string;

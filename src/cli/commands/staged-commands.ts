@@ -3,17 +3,17 @@
  * with `await import()` from src/cli/commands/configure.ts (this module loads the AWS SDK).
  */
 import { createInterface } from 'node:readline/promises';
-import type { CliContext } from '../../cli/context.js';
+import type { CliContext } from '../context.js';
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import { MemoryIoHost } from '../../io/messages.js';
-import type { ConnectionFlags } from '../config/settings.js';
-import type { StagingOptions } from '../staging/types.js';
-import { openDeployment, resumeCommandFor, withInterrupt, type OpenedDeployment } from '../upgrade/cli-support.js';
-import type { Confirm } from './confirm.js';
-import { paramsDiffDocument, runConfigure, runParamsDiff } from './configure.js';
-import { runDeploy } from './deploy.js';
-import { latestStagedCommand, resumeStagedRun } from './resume.js';
-import type { StagedRunOptions } from './types.js';
+import type { ConnectionFlags } from '../../settings/settings.js';
+import type { StagingOptions } from '../../deployments/staging/types.js';
+import { openDeployment, resumeCommandFor, withInterrupt, type OpenedDeployment } from '../deployment-options.js';
+import type { Confirm } from '../../deployments/configure/confirm.js';
+import { paramsDiffDocument, runConfigure, runParamsDiff } from '../../deployments/configure/configure.js';
+import { runDeploy } from '../../deployments/configure/deploy.js';
+import { latestStagedCommand, resumeStagedRun } from '../../deployments/configure/resume.js';
+import type { StagedRunOptions } from '../../deployments/configure/types.js';
 
 export interface ParamsFlags extends ConnectionFlags {
   params: string;

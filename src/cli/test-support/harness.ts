@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { main } from '../../../cli/main.js';
-import type { CallRecord, OperationRecord } from '../../../sandbox/activity-log.js';
+import { main } from '../main.js';
+import type { CallRecord, OperationRecord } from '../../sandbox/activity-log.js';
 
 export interface CliRun {
   code: number;
@@ -69,7 +69,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 
 /** Starts the built CLI (`node bin/pantherctl.js`) as a child process: for SIGKILL tests. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess & { out: () => string } {
-  const bin = join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'pantherctl.js');
+  const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'pantherctl.js');
   const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...e2eEnv(), ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));

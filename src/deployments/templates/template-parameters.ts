@@ -1,5 +1,15 @@
 import { parseDocument } from 'yaml';
+import { fullMatch, isCloudFormationNumber } from '../../parameters/validate.js';
 import { CLOUDFORMATION_YAML_TAGS, type TemplateParameterConstraints } from '../aws/cloudformation-yaml.js';
+
+/** A finding about a parameter value against a template (preflight of a hop, a parameter file against the live or target template). */
+export interface ParameterFinding {
+  severity: 'error' | 'warning';
+  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`. */
+  code: string;
+  parameter: string;
+  message: string;
+}
 
 /** A parameter as a template declares it, with the constraints CloudFormation applies. */
 export interface TemplateParameterDecl extends TemplateParameterConstraints {
@@ -38,4 +48,19 @@ export function parseTemplateParameters(body: string): TemplateParameterDecl[] {
     for (const [k, v] of Object.entries(bounds)) if (v !== undefined) (decl as unknown as Record<string, number>)[k] = v;
     return decl;
   });
+}
+
+/** CloudFormation's checks of one value, worded as "violates ..."; undefined when it passes. */
+export function constraintProblem(decl: TemplateParameterDecl, value: string): string | undefined {
+  if (decl.type === 'Number') {
+    if (!isCloudFormationNumber(value)) return 'is not a number';
+    const n = Number(value);
+    if (decl.minValue !== undefined && n < decl.minValue) return `is below MinValue ${decl.minValue}`;
+    if (decl.maxValue !== undefined && n > decl.maxValue) return `is above MaxValue ${decl.maxValue}`;
+  }
+  if (decl.allowedValues && !decl.allowedValues.includes(value)) return `is not one of the AllowedValues (${decl.allowedValues.map((v) => (v === '' ? "''" : v)).join(', ')})`;
+  if (decl.allowedPattern !== undefined && !fullMatch(decl.allowedPattern, value)) return `does not match AllowedPattern ${decl.allowedPattern}`;
+  if (decl.minLength !== undefined && value.length < decl.minLength) return `is shorter than MinLength ${decl.minLength}`;
+  if (decl.maxLength !== undefined && value.length > decl.maxLength) return `is longer than MaxLength ${decl.maxLength}`;
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumeCommandFor } from './cli-support.js';
+import { resumeCommandFor } from './deployment-options.js';
 
 describe('resumeCommandFor', () => {
   it('carries every flag the run needed, --param keys as placeholders, never values', () => {

@@ -11,9 +11,9 @@ import { startSandbox } from '../../sandbox/index.js';
 import { readJournal } from '../../journal/journal.js';
 import type { JournalEntry } from '../../journal/entry.js';
 import { roleTemplateUrl, rootTemplateUrl } from '../../catalog/urls.js';
-import { buildIamPolicy } from './iam-policy.js';
-import { allowingStatements } from './test-support/policy-eval.js';
-import { clearFaults, conn, installCredentials, runCli, sandboxCalls, sandboxOperations, setFaults, spawnCli, tempDir, type SandboxCall } from './test-support/harness.js';
+import { buildIamPolicy } from '../../deployments/iam/iam-policy.js';
+import { allowingStatements } from '../../deployments/iam/test-support/policy-eval.js';
+import { clearFaults, conn, installCredentials, runCli, sandboxCalls, sandboxOperations, setFaults, spawnCli, tempDir, type SandboxCall } from '../test-support/harness.js';
 
 const SPEED = 400;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

@@ -1,9 +1,9 @@
-import type { CliContext } from '../../cli/context.js';
+import type { CliContext } from '../context.js';
 import { ExitCode } from '../../errors/pantherctl-error.js';
 import { createStyle } from '../../io/style.js';
-import type { ConnectionFlags } from '../config/settings.js';
-import { openDeployment } from '../upgrade/cli-support.js';
-import { readStatus, type DeploymentStatus } from './status.js';
+import type { ConnectionFlags } from '../../settings/settings.js';
+import { openDeployment } from '../deployment-options.js';
+import { readStatus, type DeploymentStatus } from '../../deployments/status/status.js';
 
 /** `pantherctl status`: exit 0 when up to date, 10 when behind the latest recommended release. */
 export async function statusCommand(ctx: CliContext, o: ConnectionFlags & { current?: string }): Promise<number> {
