@@ -11,6 +11,7 @@ import { recoverStack } from '../../deployments/diagnose/recover.js';
 import { chooseRootStack } from '../../deployments/status/discover-root.js';
 import { openDeployment, withInterrupt } from '../deployment-options.js';
 import { rootCauseSummary } from '../../deployments/deps/load-executor-deps.js';
+import { MSG } from '../../io/messages.js';
 
 export interface DiagnoseOptions extends ConnectionFlags {
   /** Any stack; default the root stack. */
@@ -74,7 +75,7 @@ export async function recoverCommand(ctx: CliContext, o: RecoverCommandOptions):
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
           // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen.
           beforeCall: ({ marker }) => {
-            ctx.io.notify({ level: 'info', code: 'step.start', text: `continue the rollback of ${stack}${o.skip?.length ? `, skipping ${o.skip.join(', ')}` : ''}…`, data: { step: 'continue-rollback', stack } });
+            ctx.io.notify(MSG['step.start'].msg(`continue the rollback of ${stack}${o.skip?.length ? `, skipping ${o.skip.join(', ')}` : ''}…`, { step: 'continue-rollback', stack }));
             journal.append({
               type: 'step.requested',
               step: 'continue-rollback',
@@ -93,7 +94,7 @@ export async function recoverCommand(ctx: CliContext, o: RecoverCommandOptions):
           hint: 'Run `pantherctl diagnose` for the resources that failed, then `pantherctl recover --skip RESOURCE`.',
         });
       }
-      ctx.io.notify({ level: 'result', code: 'recover.done', text: `${stack} is ${result.finalStatus}; run \`pantherctl resume\` to continue the upgrade.`, data: { stack, finalStatus: result.finalStatus } });
+      ctx.io.notify(MSG['recover.done'].msg(`${stack} is ${result.finalStatus}; run \`pantherctl resume\` to continue the upgrade.`, { stack, finalStatus: result.finalStatus }));
       return ExitCode.ok;
     } finally {
       journal.close();

@@ -139,7 +139,7 @@ export async function paramsDiffCommand(ctx: CliContext, o: DiffFlags): Promise<
 /** A refusal of the input (source `user`) becomes exit 2, keeping its code, message and meta; exit 1 means "different" only. */
 function asInvalidInput(err: unknown): unknown {
   if (!(err instanceof PantherctlError) || err.source !== 'user') return err;
-  return new PantherctlError(err.code, err.message, { source: 'usage', ...(err.hint ? { hint: err.hint } : {}), meta: err.meta, cause: err });
+  return err.reclassified('usage');
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ConnectionFlags } from '../../settings/settings.js';
 import { openDeployment, resumeCommandFor, withInterrupt } from '../deployment-options.js';
 import type { RootCauseSummary } from '../../deployments/deps/executor-deps.js';
 import { runUpgrade, type ConfirmationView } from '../../deployments/upgrade/run-upgrade.js';
+import { MSG } from '../../io/messages.js';
 
 export interface UpgradeCommandOptions extends ConnectionFlags {
   to?: string;
@@ -83,7 +84,7 @@ async function ask(ctx: CliContext, view: ConfirmationView): Promise<boolean> {
 function reportStop(ctx: CliContext, err: unknown): void {
   if (!isPantherctlError(err) || err.source !== 'deployment') return;
   const cause = err.meta.rootCause as RootCauseSummary | undefined;
-  if (cause) ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: `root cause: ${cause.text}`, data: { ...cause } });
-  else ctx.io.notify({ level: 'error', code: 'failure.root-cause', text: 'root cause: no failed resource event found (see `pantherctl diagnose`)' });
-  if (typeof err.meta.state === 'string' && err.meta.state) ctx.io.notify({ level: 'error', code: 'failure.state', text: `state: ${err.meta.state}`, data: { state: err.meta.state } });
+  if (cause) ctx.io.notify(MSG['failure.root-cause'].msg(`root cause: ${cause.text}`, { ...cause }));
+  else ctx.io.notify(MSG['failure.root-cause'].msg('root cause: no failed resource event found (see `pantherctl diagnose`)'));
+  if (typeof err.meta.state === 'string' && err.meta.state) ctx.io.notify(MSG['failure.state'].msg(`state: ${err.meta.state}`, { state: err.meta.state }));
 }

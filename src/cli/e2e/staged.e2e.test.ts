@@ -85,7 +85,7 @@ function everything(io: MemoryIoHost, dir: string): string {
 
 /** An IoHost that also runs `hook` on every message (to act at a precise point of a run). */
 function hooked(io: MemoryIoHost, hook: (m: Message) => void): IoHost {
-  return { notify: (m) => (io.notify(m), hook(m)) };
+  return { notify: (m) => (io.notify(m), hook(m)), requestResponse: (q) => io.requestResponse(q) };
 }
 
 async function expectFailure(p: Promise<unknown>): Promise<PantherctlError> {

@@ -1,7 +1,7 @@
 import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
 import { tryParseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { validateParameters } from '../../parameters/validate.js';
 import type { StackSummary } from '../aws/types.js';
@@ -52,7 +52,7 @@ export interface LiveInspection {
 export async function inspectLive(deps: Pick<ExecutorDeps, 'cloudFormation'>, io: IoHost, o: LiveInspectOptions): Promise<LiveInspection> {
   const source = readParameterSource(o.paramsFile, o.overrides ?? []);
   const choice = await chooseRootStack(deps.cloudFormation, { ...(o.rootStack ? { named: o.rootStack } : {}), roleStack: o.roleStack });
-  if (choice.how === 'discovered') io.notify({ level: 'info', code: 'root-stack.discovered', text: `root stack: ${choice.name} (the only panther-* stack tagged ${VERSION_TAG})`, data: { rootStack: choice.name } });
+  if (choice.how === 'discovered') io.notify(MSG['root-stack.discovered'].msg(`root stack: ${choice.name} (the only panther-* stack tagged ${VERSION_TAG})`, { rootStack: choice.name }));
   checkRootStackName(choice.name);
   const root = await deps.cloudFormation.describeStack(choice.name);
   if (!root) {
@@ -94,14 +94,12 @@ export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, 
   const counts = { changed: 0, added: 0, 'cannot-compare': 0, unchanged: 0 };
   for (const r of diff.rows) counts[r.change]++;
   const secretsNote = counts['cannot-compare'] ? `; ${counts['cannot-compare']} secret${counts['cannot-compare'] === 1 ? '' : 's'} cannot be compared${o.secretsDiffer ? ' (counted as different)' : ' (not counted)'}` : '';
-  io.notify({
-    level: 'result',
-    code: diff.different ? 'params.different' : 'params.equal',
-    text: diff.different
-      ? `${root.name} differs from ${o.paramsFile}: ${counts.changed} changed, ${counts.added} added${secretsNote}`
-      : `${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`,
-    data: { rootStack: root.name, different: diff.different, ...counts },
-  });
+  const data = { rootStack: root.name, different: diff.different, ...counts };
+  io.notify(
+    diff.different
+      ? MSG['params.different'].msg(`${root.name} differs from ${o.paramsFile}: ${counts.changed} changed, ${counts.added} added${secretsNote}`, data)
+      : MSG['params.equal'].msg(`${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`, data),
+  );
   return { rootStack: root.name, file: source.file, different: diff.different, rows: diff.rows, warnings, secretsDiffer: Boolean(o.secretsDiffer) };
 }
 
@@ -174,7 +172,7 @@ export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureO
   const { root, diff, source } = inspection;
   notifyDiff(io, diff.rows);
   if (diff.changes.length === 0) {
-    io.notify({ level: 'result', code: 'configure.no-changes', text: `no changes: ${root.name} already has every value of ${o.paramsFile}; nothing was updated`, data: { rootStack: root.name } });
+    io.notify(MSG['configure.no-changes'].msg(`no changes: ${root.name} already has every value of ${o.paramsFile}; nothing was updated`, { rootStack: root.name }));
     return { rootStack: root.name, changed: false, stages: [], stagesApplied: [], stagesUnchanged: [] };
   }
   if (!isStableStatus(root.status)) {
@@ -206,12 +204,7 @@ export async function executeConfigure(
       if (arn) c.roleArn = arn;
     }
     const changes = stages.reduce((n, s) => n + s.parameters.length, 0);
-    io.notify({
-      level: 'info',
-      code: 'configure.plan',
-      text: `configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`,
-      data: { rootStack: o.rootStack, stages: stages.map(stageSummary) },
-    });
+    io.notify(MSG['configure.plan'].msg(`configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`, { rootStack: o.rootStack, stages: stages.map(stageSummary) }));
     notifyStagePlan(io, 'configure', stages);
     let preview: StagePreview | undefined;
     if (!resume) {
@@ -231,14 +224,9 @@ export async function executeConfigure(
       stagesApplied: staged.applied,
       stagesUnchanged: staged.unchanged,
     };
-    io.notify({
-      level: 'result',
-      code: 'configure.done',
-      text: staged.applied.length
+    io.notify(MSG['configure.done'].msg(staged.applied.length
         ? `${o.rootStack} now has every value of ${o.paramsFile}: ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'} applied${staged.unchanged.length ? `, ${staged.unchanged.length} needed no change` : ''}`
-        : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`,
-      data: { ...result },
-    });
+        : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
     return result;
   });
 }

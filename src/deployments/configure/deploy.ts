@@ -4,7 +4,7 @@ import { embeddedCatalog } from '../../catalog/embedded.js';
 import type { Catalog } from '../../catalog/types.js';
 import { parseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { redactValue } from '../../parameters/redact.js';
 import { validateParameters } from '../../parameters/validate.js';
@@ -28,7 +28,7 @@ import { runInSession } from './session.js';
 import { checkRootStackName, checkStackName } from './stack-name.js';
 import { runStagedBuild, runStages } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
-import { reportIssues } from './validation.js';
+import { reportIssues, type TemplateFinding } from './validation.js';
 
 /** `build` runs `panther-pulumi` after the create and after the stages. */
 export interface DeployOptions extends StagedRunOptions {
@@ -66,7 +66,7 @@ export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions
   const { version, warnings } = checkDeployVersion(o.version, o.catalog ?? embeddedCatalog(), o.allowUnlisted);
   const source = readParameterSource(o.paramsFile, o.overrides ?? []);
   checkOffline(io, source);
-  for (const text of warnings) io.notify({ level: 'warn', code: 'deploy.version-warning', text, data: { version } });
+  for (const text of warnings) io.notify(MSG['deploy.version-warning'].msg(text, { version }));
   const prepared = await prepareDeploy(deps, io, o, version, source);
   return executeDeploy(deps, io, o, version, source, prepared, undefined);
 }
@@ -107,10 +107,10 @@ export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOpt
 }
 
 /** The file against the template being deployed: unknown keys, constraints, required values. */
-function checkAgainstTemplate(values: readonly { key: string; value: string }[], template: readonly TemplateParameterDecl[], version: string): { parameter: string; code: string; message: string }[] {
+function checkAgainstTemplate(values: readonly { key: string; value: string }[], template: readonly TemplateParameterDecl[], version: string): TemplateFinding[] {
   const declared = new Map(template.map((d) => [d.key, d]));
   const given = new Set(values.map((v) => v.key));
-  const out: { parameter: string; code: string; message: string }[] = [];
+  const out: TemplateFinding[] = [];
   for (const v of values) {
     const decl = declared.get(v.key);
     if (!decl) {
@@ -127,18 +127,13 @@ function checkAgainstTemplate(values: readonly { key: string; value: string }[],
 }
 
 function notifyPlan(io: IoHost, o: DeployOptions, plan: FirstDeployPlan, version: string): void {
-  io.notify({
-    level: 'info',
-    code: 'deploy.plan',
-    text: `deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`,
-    data: { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map(stageSummary), atDefault: plan.atDefault },
-  });
+  io.notify(MSG['deploy.plan'].msg(`deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`, { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map(stageSummary), atDefault: plan.atDefault }));
   for (const p of plan.create) {
-    io.notify({ level: 'info', code: 'deploy.create-value', text: `  create: ${p.key} = ${shownValue(p.key, p.value)}`, data: { key: p.key } });
+    io.notify(MSG['deploy.create-value'].msg(`  create: ${p.key} = ${shownValue(p.key, p.value)}`, { key: p.key }));
   }
   notifyStagePlan(io, 'deploy', plan.stages, { withValues: true });
   if (plan.atDefault.length) {
-    io.notify({ level: 'info', code: 'deploy.at-default', text: `  already the template default (no update needed): ${plan.atDefault.join(', ')}`, data: { keys: plan.atDefault } });
+    io.notify(MSG['deploy.at-default'].msg(`  already the template default (no update needed): ${plan.atDefault.join(', ')}`, { keys: plan.atDefault }));
   }
 }
 
@@ -201,12 +196,7 @@ export async function executeDeploy(
       stagesUnchanged: staged.unchanged,
       atDefault: plan.atDefault,
     };
-    io.notify({
-      level: 'result',
-      code: 'deploy.done',
-      text: `${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`,
-      data: { ...result },
-    });
+    io.notify(MSG['deploy.done'].msg(`${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`, { ...result }));
     return result;
   });
 }
@@ -216,7 +206,7 @@ async function checkRootForFirstDeploy(c: OperationContext, root: StackSummary |
   if (!root) return;
   if (root.status === 'ROLLBACK_COMPLETE') {
     const cause = await c.deps.findRootCause(root.stackId, { signal: c.signal }).catch(() => undefined);
-    if (cause) c.io.notify({ level: 'error', code: 'deploy.root-cause', text: `the failed first deploy of ${root.name}: ${cause.text}`, data: { rootCause: cause } });
+    if (cause) c.io.notify(MSG['deploy.root-cause'].msg(`the failed first deploy of ${root.name}: ${cause.text}`, { rootCause: cause }));
     if (!o.replaceFailed) {
       throw new PantherctlError('failed-first-deploy', `${root.name} is in ROLLBACK_COMPLETE: an earlier first deploy failed${cause ? ` (${cause.text})` : ''}; it is left untouched`, {
         hint: 'Fix the cause, then run deploy again with --replace-failed to delete the failed stack and create it again.',
@@ -248,13 +238,13 @@ async function ensureRoleStack(c: OperationContext, o: DeployOptions, version: s
   if (!role) {
     const token = requestToken('role');
     const started = new Date();
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `creating the deployment role stack ${o.roleStack} at ${version}…`, data: { stack: o.roleStack, version, action: 'create' } });
+    c.io.notify(MSG['deploy.role'].msg(`creating the deployment role stack ${o.roleStack} at ${version}…`, { stack: o.roleStack, version, action: 'create' }));
     c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'create-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url });
     const { stackId } = await c.deps.cloudFormation.createStack({ stackName: o.roleStack, templateUrl: url, parameters: [], tags: { [VERSION_TAG]: version }, clientRequestToken: token });
     await settleRole(c, await waitStack(c, stackId, undefined, token, 'role', started), started, 'create-role');
     role = await describeOrFail(c, stackId);
   } else if (role.tags[VERSION_TAG] !== version) {
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, data: { stack: o.roleStack, version, action: 'update' } });
+    c.io.notify(MSG['deploy.role'].msg(`updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, { stack: o.roleStack, version, action: 'update' }));
     const updated = await updateStackAndWait(c, {
       hop: HOP.role,
       step: 'update-role',
@@ -267,7 +257,7 @@ async function ensureRoleStack(c: OperationContext, o: DeployOptions, version: s
     if (updated !== 'no-updates') await settleRole(c, updated.result, updated.started, 'update-role');
     role = await describeOrFail(c, role.stackId);
   } else {
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `deployment role stack ${o.roleStack} is at ${version}`, data: { stack: o.roleStack, version, action: 'none' } });
+    c.io.notify(MSG['deploy.role'].msg(`deployment role stack ${o.roleStack} is at ${version}`, { stack: o.roleStack, version, action: 'none' }));
   }
   return (o.useDeploymentRole ?? true) ? role.outputs.DeploymentRoleArn : undefined;
 }
@@ -295,7 +285,7 @@ async function replaceFailedStack(c: OperationContext, root: StackSummary): Prom
   const token = requestToken('delete');
   const started = new Date();
   const beforeEventId = events[0]?.eventId;
-  c.io.notify({ level: 'warn', code: 'deploy.replace-failed', text: `deleting ${root.name} (ROLLBACK_COMPLETE, never created) to create it again…`, data: { stack: root.name, stackId: root.stackId } });
+  c.io.notify(MSG['deploy.replace-failed'].msg(`deleting ${root.name} (ROLLBACK_COMPLETE, never created) to create it again…`, { stack: root.name, stackId: root.stackId }));
   c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'delete-stack', clientRequestToken: token, stackId: root.stackId, beforeEventId });
   await c.deps.cloudFormation.deleteStack({ stackName: root.stackId, ...(c.roleArn ? { roleArn: c.roleArn } : {}), clientRequestToken: token });
   const result = await waitStack(c, root.stackId, beforeEventId, token, 'root', started);
@@ -322,7 +312,7 @@ async function createRoot(c: OperationContext, o: DeployOptions, version: string
   } else {
     token = requestToken('create');
     started = new Date();
-    c.io.notify({ level: 'info', code: 'deploy.create', text: `creating ${o.rootStack} at ${version} with ${plan.create.map((p) => p.key).join(', ')}…`, data: { stack: o.rootStack, version, parameters: plan.create.map((p) => p.key) } });
+    c.io.notify(MSG['deploy.create'].msg(`creating ${o.rootStack} at ${version} with ${plan.create.map((p) => p.key).join(', ')}…`, { stack: o.rootStack, version, parameters: plan.create.map((p) => p.key) }));
     c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'create-stack', clientRequestToken: token, templateUrl, parameterKeys: plan.create.map((p) => p.key) });
     ({ stackId } = await c.deps.cloudFormation.createStack({
       stackName: o.rootStack,
@@ -337,11 +327,11 @@ async function createRoot(c: OperationContext, o: DeployOptions, version: string
   const result = await waitStack(c, stackId, undefined, token, 'root', started);
   const outcome = await recordStackOutcome(c, { hop: HOP.create, step: 'create-stack' }, result, started);
   if (outcome.ok) {
-    c.io.notify({ level: 'info', code: 'deploy.created', text: `${o.rootStack} created (${result.finalStatus})`, data: { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs } });
+    c.io.notify(MSG['deploy.created'].msg(`${o.rootStack} created (${result.finalStatus})`, { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs }));
     return;
   }
   const { cause } = outcome;
-  c.io.notify({ level: 'error', code: 'deploy.create-failed', text: `creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, data: { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) } });
+  c.io.notify(MSG['deploy.create-failed'].msg(`creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) }));
   throw new PantherctlError('first-deploy-failed', `the first deploy of ${o.rootStack} failed${cause ? `: ${cause.text}` : ''}; the stack is left in ${result.finalStatus}`, {
     source: 'deployment',
     hint: 'A failed first deploy deletes its resources and leaves the stack to be deleted. Fix the cause, then run deploy again with --replace-failed.',

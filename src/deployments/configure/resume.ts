@@ -1,6 +1,6 @@
 import { rootTemplateUrl } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { journalPath } from '../../journal/paths.js';
 import type { Stage, StagedParameter } from '../staging/types.js';
@@ -48,7 +48,7 @@ export async function resumeStagedRun(deps: ExecutorDeps, io: IoHost, o: ResumeS
   const run = await readLatestStagedRun(deps, o);
   if (!run) throw new PantherctlError('nothing-to-resume', `the journal of ${o.rootStack} holds no deploy or configure run`, { hint: 'Nothing to resume.' });
   if (run.finished) {
-    io.notify({ level: 'result', code: 'resume.already-done', text: `the last ${run.start.command} of ${o.rootStack} already finished; nothing to resume`, data: { command: run.start.command } });
+    io.notify(MSG['resume.already-done'].msg(`the last ${run.start.command} of ${o.rootStack} already finished; nothing to resume`, { command: run.start.command }));
     return { alreadyDone: true };
   }
   const start = run.start;
@@ -63,7 +63,7 @@ export async function resumeStagedRun(deps: ExecutorDeps, io: IoHost, o: ResumeS
       hint: `Run \`pantherctl configure --params ${start.paramsFile}\` to apply the file as it is now.`,
     });
   }
-  io.notify({ level: 'info', code: 'resume.start', text: `resuming the ${start.command} of ${o.rootStack} from ${start.paramsFile}`, data: { command: start.command } });
+  io.notify(MSG['resume.start'].msg(`resuming the ${start.command} of ${o.rootStack} from ${start.paramsFile}`, { command: start.command }));
   const stages = rebuildStages(start.stages, source);
   const common = { roleStack: o.roleStack, region: o.region, stateDir: o.stateDir, timeoutMs: o.timeoutMs, confirm: alwaysYes, paramsFile: start.paramsFile, ...(o.signal ? { signal: o.signal } : {}), ...(o.resumeCommand ? { resumeCommand: o.resumeCommand } : {}), ...(o.useDeploymentRole !== undefined ? { useDeploymentRole: o.useDeploymentRole } : {}) };
   if (start.command === 'configure') {

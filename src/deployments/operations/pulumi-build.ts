@@ -4,6 +4,7 @@ import type { StepRecord } from '../../journal/progress.js';
 import type { BuildPhase } from '../aws/types.js';
 import type { BuildWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';
+import { MSG } from '../../io/messages.js';
 
 /** How a command words the build's progress; the journal entries are the same for all. */
 export interface BuildAnnouncer {
@@ -70,7 +71,7 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
     // The root stack creates the project; without it there is nothing to run, and failing
     // here would report a deployment that succeeded as failed.
     c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
-    c.io.notify({ level: 'warn', code: 'build.no-project', text: `the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, data: { project: PULUMI_PROJECT } });
+    c.io.notify(MSG['build.no-project'].msg(`the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, { project: PULUMI_PROJECT }));
     return;
   }
   announce.start();

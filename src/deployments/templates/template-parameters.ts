@@ -1,12 +1,13 @@
 import { parseDocument } from 'yaml';
+import type { IssueCode } from '../../parameters/issue-codes.js';
 import { fullMatch, isCloudFormationNumber } from '../../parameters/validate.js';
 import { CLOUDFORMATION_YAML_TAGS, type TemplateParameterConstraints } from '../aws/cloudformation-yaml.js';
 
 /** A finding about a parameter value against a template (preflight of a hop, a parameter file against the live or target template). */
 export interface ParameterFinding {
   severity: 'error' | 'warning';
-  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`. */
-  code: string;
+  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`, `unknown-parameter`, ... */
+  code: IssueCode;
   parameter: string;
   message: string;
 }

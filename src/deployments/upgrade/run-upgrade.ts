@@ -1,6 +1,6 @@
 import type { Catalog } from '../../catalog/types.js';
 import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
 import type { Journal } from '../../journal/journal.js';
 import { openJournalSession } from '../../journal/session.js';
 import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
@@ -84,17 +84,12 @@ export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
   const cfn = deps.cloudFormation;
   const identity = await deps.identity.getCallerIdentity();
   const choice = await chooseRootStack(cfn, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack });
-  io.notify({
-    level: 'info',
-    code: 'deployment.root-stack',
-    text: choice.how === 'named' ? `root stack ${choice.name} (account ${identity.account}, ${settings.connection.region})` : `root stack ${choice.name} (found: the only panther-* stack tagged PantherVersion; account ${identity.account}, ${settings.connection.region})`,
-    data: { name: choice.name, how: choice.how, account: identity.account, region: settings.connection.region },
-  });
+  io.notify(MSG['deployment.root-stack'].msg(choice.how === 'named' ? `root stack ${choice.name} (account ${identity.account}, ${settings.connection.region})` : `root stack ${choice.name} (found: the only panther-* stack tagged PantherVersion; account ${identity.account}, ${settings.connection.region})`, { name: choice.name, how: choice.how, account: identity.account, region: settings.connection.region }));
   const root = await cfn.describeStack(choice.name);
   if (!root) throw new PantherctlError('stack-not-found', `root stack ${choice.name} does not exist`, { source: 'aws', hint: 'Check --root-stack and --region.' });
   const role = await cfn.describeStack(settings.roleStack);
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
-  io.notify({ level: 'info', code: 'deployment.version', text: `${root.name} runs ${live.version} (read from ${live.source})`, data: { ...live } });
+  io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
   const session = openJournalSession(
     { account: identity.account, region: settings.connection.region, rootStack: root.name },
@@ -135,7 +130,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     target = o.to ?? o.savedPlan?.to ?? 'latest';
   }
   const fresh = planUpgrade({ from: h.live, to: target, catalog: o.catalog, allowUnlisted: Boolean(o.allowUnlisted) });
-  for (const w of fresh.warnings) io.notify({ level: 'warn', code: 'plan.warning', text: w });
+  for (const w of fresh.warnings) io.notify(MSG['plan.warning'].msg(w));
   // From here on the target is a resolved version (v1.31.1, never 1.31 or latest): journaled,
   // compared with an unfinished run's, and printed.
   target = fresh.to;
@@ -172,7 +167,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
   if (remaining.length === 0) {
     if (continuing) journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
-    io.notify({ level: 'result', code: 'upgrade.already-at', text: `${root.name} is already at ${h.live}: nothing to do.`, data: { version: h.live } });
+    io.notify(MSG['upgrade.already-at'].msg(`${root.name} is already at ${h.live}: nothing to do.`, { version: h.live }));
     return { ...base, outcome: 'already-at', to: h.live, hops: [] };
   }
 
@@ -187,7 +182,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   }
 
   plan.hops.forEach((hop, i) => {
-    io.notify({ level: 'info', code: 'plan.hop', text: `hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, data: { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy } });
+    io.notify(MSG['plan.hop'].msg(`hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy }));
   });
 
   const recorded = continuing ? latestDigests(journal) : undefined;
@@ -208,14 +203,14 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     ...(recorded ? { recordedDigests: recorded } : {}),
   });
   if (pre.failures.length > 0) {
-    io.notify({ level: 'error', code: 'preflight.failed', text: `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, data: { failures: pre.failures } });
+    io.notify(MSG['preflight.failed'].msg(`preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, { failures: pre.failures }));
     throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'} (listed above)`, {
       source: 'user',
       hint: 'Fix them and run the command again; nothing was changed.',
       meta: { failures: pre.failures.map((f) => ({ id: f.id, message: f.message, ...(f.hop ? { hop: f.hop } : {}) })) },
     });
   }
-  io.notify({ level: 'info', code: 'preflight.passed', text: `preflight passed (${pre.checks.length} checks)` });
+  io.notify(MSG['preflight.passed'].msg(`preflight passed (${pre.checks.length} checks)`));
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
   const resumeCommand = commandWith(givenKeys);
@@ -237,7 +232,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       for (const later of pre.hops.slice(1)) {
         for (const d of later.diff.filter((x) => x.change === 'added' || x.change === 'removed' || x.change === 'changed')) {
           const text = d.change === 'added' ? `+ ${d.key} = ${d.to}` : d.change === 'removed' ? `- ${d.key} (was ${d.from})` : `~ ${d.key}: ${d.from} → ${d.to}`;
-          io.notify({ level: 'info', code: 'preview.later-parameter', text: `  at ${later.version}: ${text}`, data: { hop: later.version, ...d } });
+          io.notify(MSG['preview.later-parameter'].msg(`  at ${later.version}: ${text}`, { hop: later.version, ...d }));
         }
       }
       const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
@@ -248,12 +243,12 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       };
       if (o.dryRun) {
         await dropPreview();
-        io.notify({ level: 'result', code: 'upgrade.dry-run', text: `dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, data: { from: h.live, to: target, hops: remaining } });
+        io.notify(MSG['upgrade.dry-run'].msg(`dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, { from: h.live, to: target, hops: remaining }));
         return { ...base, outcome: 'dry-run', to: target, hops: remaining };
       }
       if (o.confirm && !(await o.confirm(view))) {
         await dropPreview();
-        io.notify({ level: 'result', code: 'upgrade.declined', text: 'not confirmed; nothing changed.' });
+        io.notify(MSG['upgrade.declined'].msg('not confirmed; nothing changed.'));
         return { ...base, outcome: 'declined', to: target, hops: remaining };
       }
       // The role goes first: a change set made before the role update is only executed when the
@@ -286,7 +281,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     const total = pre.hops.length;
     for (const hop of pre.hops) {
       const record = summarizeJournal(journal.all()).hops.get(hop.version);
-      io.notify({ level: 'info', code: 'hop.start', text: `hop ${hop.index + 1} of ${total}: ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
+      io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
       await updateRoleStep(c, hop, record);
       checkAbort(signal);
       await updateRootStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version), hop === first ? preview : undefined);
@@ -294,13 +289,13 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       if (hop.needsBuild) await buildStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version));
       await verifyStep(c, hop, async (r) => (await readDeploymentVersion(deps.cloudFormation, r)).version);
       journal.append({ type: 'hop.done', hop: hop.version });
-      io.notify({ level: 'info', code: 'hop.done', text: `hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
+      io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
   } catch (err) {
     throw stopped(err, journal, resumeCommand, true);
   }
   journal.append({ type: 'run.done', to: target });
-  io.notify({ level: 'result', code: 'upgrade.done', text: `${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, data: { from: h.live, to: target, hops: remaining } });
+  io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
   return { ...base, outcome: 'done', to: target, hops: remaining };
 }
 
@@ -346,25 +341,15 @@ function latestDigests(journal: Journal): Record<string, { root?: string; role?:
 }
 
 function notifyPreview(io: IoHost, hop: PreparedHop, cs: ChangeSetSummary | undefined, noChanges: boolean): void {
-  io.notify({
-    level: 'info',
-    code: 'preview.change-set',
-    text: noChanges ? `change set for ${hop.version}: no resource changes` : `change set for ${hop.version}: ${cs?.changes.length ?? 0} resource change${cs?.changes.length === 1 ? '' : 's'}`,
-    data: { hop: hop.version, changes: cs?.changes.length ?? 0, ...(cs ? { changeSetName: cs.changeSetName } : {}) },
-  });
+  io.notify(MSG['preview.change-set'].msg(noChanges ? `change set for ${hop.version}: no resource changes` : `change set for ${hop.version}: ${cs?.changes.length ?? 0} resource change${cs?.changes.length === 1 ? '' : 's'}`, { hop: hop.version, changes: cs?.changes.length ?? 0, ...(cs ? { changeSetName: cs.changeSetName } : {}) }));
   for (const ch of cs?.changes ?? []) {
     const replace = ch.replacement === 'True' ? ' (REPLACEMENT)' : ch.replacement === 'Conditional' ? ' (may be replaced)' : '';
-    io.notify({ level: 'info', code: 'preview.resource', text: `  ${ch.action.padEnd(6)} ${ch.logicalId} (${ch.resourceType})${replace}`, data: { ...ch } });
+    io.notify(MSG['preview.resource'].msg(`  ${ch.action.padEnd(6)} ${ch.logicalId} (${ch.resourceType})${replace}`, { ...ch }));
   }
   const changed = hop.diff.filter((d) => d.change !== 'unchanged');
-  io.notify({
-    level: 'info',
-    code: 'preview.parameters',
-    text: changed.length === 0 ? `parameters: no changes (${hop.diff.length} kept)` : `parameters: ${changed.length} change${changed.length === 1 ? '' : 's'}, ${hop.diff.length - changed.length} kept`,
-    data: { changed: changed.length, kept: hop.diff.length - changed.length },
-  });
+  io.notify(MSG['preview.parameters'].msg(changed.length === 0 ? `parameters: no changes (${hop.diff.length} kept)` : `parameters: ${changed.length} change${changed.length === 1 ? '' : 's'}, ${hop.diff.length - changed.length} kept`, { changed: changed.length, kept: hop.diff.length - changed.length }));
   for (const d of changed) {
     const text = d.change === 'added' ? `  + ${d.key} = ${d.to}` : d.change === 'removed' ? `  - ${d.key} (was ${d.from})` : `  ~ ${d.key}: ${d.from} → ${d.to}`;
-    io.notify({ level: 'info', code: 'preview.parameter', text, data: { ...d } });
+    io.notify(MSG['preview.parameter'].msg(text, { ...d }));
   }
 }

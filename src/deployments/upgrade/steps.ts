@@ -12,6 +12,7 @@ import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import type { PreparedHop } from './preflight.js';
 import { VERSION_TAG } from '../status/discover-root.js';
+import { MSG } from '../../io/messages.js';
 
 /** What every step of an upgrade needs; one per run. */
 export interface StepContext extends OperationContext {
@@ -32,7 +33,7 @@ function notifyStep(c: StepContext, hop: PreparedHop, step: UpgradeStepName, pha
   };
   const what = labels[step];
   const defaultText = phase === 'start' ? `${what}…` : phase === 'done' ? `${what}: done` : `${what}: already done`;
-  c.io.notify({ level: 'info', code: `step.${phase}`, text: text ?? defaultText, data: { hop: hop.version, index: hop.index + 1, step, ...extra } });
+  c.io.notify(MSG[`step.${phase}`].msg(text ?? defaultText, { hop: hop.version, index: hop.index + 1, step, ...extra }));
 }
 
 /** Turns a finished stack wait into done or a StepFailure with the root cause. */
