@@ -1,35 +1,38 @@
+/**
+ * What every CLI adapter of a command that talks to AWS shares: flags + pantherctl.yml into
+ * the core's DeploymentOptions, Ctrl-C into an AbortSignal, and the command line that
+ * continues a stopped run. Loaded only by those commands (it loads the config's YAML parser).
+ */
 import type { CliContext } from './context.js';
 import type { Catalog } from '../catalog/types.js';
-import { embeddedCatalog } from '../catalog/embedded.js';
 import { loadConfig } from '../settings/load.js';
-import { resolveSettings, type ConnectionFlags, type DeploymentSettings } from '../settings/settings.js';
-import type { ExecutorDeps } from '../deployments/deps/executor-deps.js';
-import { loadExecutorDeps } from '../deployments/deps/load-executor-deps.js';
+import { resolveSettings, type ConnectionFlags } from '../settings/settings.js';
+import type { DeploymentOptions } from '../deployments/deployment.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 
 /** Test and benchmark hook: every waiter's poll interval (ms). Not a documented option. */
 const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
 
-export interface OpenedDeployment {
-  settings: DeploymentSettings;
-  deps: ExecutorDeps & { close(): void };
-  catalog: Catalog;
-}
-
-/** Flags + pantherctl.yml → settings, gateways and the catalog for one deployment command. */
-export async function openDeployment(ctx: CliContext, flags: ConnectionFlags): Promise<OpenedDeployment> {
-  const config = loadConfig(flags.config);
-  const settings = resolveSettings(flags, config, ctx.streams.env);
+/**
+ * Flags + pantherctl.yml (+ AWS_REGION) → the deployment the core acts on, with the catalog
+ * (`--catalog`) loaded and the resume command built from these very flags. Checks everything
+ * it can offline; no AWS call.
+ */
+export async function deploymentOptions(ctx: CliContext, flags: ConnectionFlags, extras: ResumeExtras = {}): Promise<DeploymentOptions> {
+  const settings = resolveSettings(flags, loadConfig(flags.config), ctx.streams.env);
   const poll = Number(ctx.streams.env[POLL_ENV]);
-  const deps = loadExecutorDeps(settings.connection, { io: ctx.io, ...(poll > 0 ? { pollIntervalMs: poll } : {}) });
-  let catalog: Catalog;
+  let catalog: Catalog | undefined;
   if (settings.catalogFile) {
     const { loadCatalogFile } = await import('../catalog/load.js');
     catalog = loadCatalogFile(settings.catalogFile);
-  } else {
-    catalog = embeddedCatalog();
   }
-  return { settings, deps, catalog };
+  const { catalogFile: _catalogFile, ...options } = settings;
+  return {
+    ...options,
+    ...(catalog ? { catalog } : {}),
+    ...(poll > 0 ? { pollIntervalMs: poll } : {}),
+    resumeCommand: ({ rootStack, paramKeys }) => resumeCommandFor(flags, rootStack, { ...extras, paramKeys }),
+  };
 }
 
 /**

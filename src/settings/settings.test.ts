@@ -34,8 +34,8 @@ describe('pantherctl.yml', () => {
 describe('resolveSettings', () => {
   it('puts flags over the file over the environment', () => {
     const s = resolveSettings({ region: 'eu-west-1', timeout: 5 }, { region: 'us-east-2', roleStack: 'r', useDeploymentRole: false }, { AWS_REGION: 'us-west-2' });
-    expect(s).toMatchObject({ connection: { region: 'eu-west-1' }, roleStack: 'r', useDeploymentRole: false, timeoutMs: 300_000, stateDir: '.pantherctl' });
-    expect(resolveSettings({}, {}, { AWS_REGION: 'us-west-2' }).connection.region).toBe('us-west-2');
+    expect(s).toMatchObject({ region: 'eu-west-1', roleStack: 'r', useDeploymentRole: false, timeoutMs: 300_000, stateDir: '.pantherctl' });
+    expect(resolveSettings({}, {}, { AWS_REGION: 'us-west-2' }).region).toBe('us-west-2');
   });
 
   it('asks for a region when none is known', () => {

@@ -1,6 +1,6 @@
 import { validateRegion } from '../catalog/regions.js';
 import { usageError } from '../errors/pantherctl-error.js';
-import type { ConnectionOptions } from '../deployments/aws/types.js';
+import { DEFAULT_TIMEOUT_MINUTES, type DeploymentOptions } from '../deployments/deployment.js';
 import type { PantherctlConfig } from './schema.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 import { DEFAULT_STATE_DIR } from '../journal/paths.js';
@@ -25,23 +25,14 @@ export interface ConnectionFlags {
   allowUnsupportedRegion?: boolean;
 }
 
-/** Where one deployment is and how to reach it: flags over pantherctl.yml over defaults. */
-export interface DeploymentSettings {
-  connection: ConnectionOptions;
-  /** Undefined: discover it. */
-  rootStack?: string;
-  roleStack: string;
-  stateDir: string;
-  /** Expected account id; preflight refuses another. */
-  account?: string;
-  /** Pass DeploymentRoleArn as the root stack's RoleARN when the role stack outputs it. */
-  useDeploymentRole: boolean;
-  timeoutMs: number;
+/**
+ * Where one deployment is and how to reach it: flags over pantherctl.yml over the
+ * environment and defaults, in the shape the core takes (DeploymentOptions), plus the catalog
+ * file the CLI loads.
+ */
+export interface DeploymentSettings extends Required<Pick<DeploymentOptions, 'region' | 'roleStack' | 'stateDir' | 'useDeploymentRole' | 'timeoutMs'>>, Pick<DeploymentOptions, 'profile' | 'endpointUrl' | 'assumeRoleArn' | 'rootStack' | 'account' | 'allowUnsupportedRegion'> {
   catalogFile?: string;
 }
-
-/** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
-export const DEFAULT_TIMEOUT_MINUTES = 120;
 
 export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig, env: NodeJS.ProcessEnv): DeploymentSettings {
   const region = flags.region ?? config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -56,12 +47,11 @@ export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig
   if (account !== undefined && !/^\d{12}$/.test(account)) throw usageError(`Expected \`--account\` to be a 12-digit AWS account id, got "${account}"`);
   const catalogFile = flags.catalog ?? config.catalog;
   return {
-    connection: {
-      region,
-      ...(profile ? { profile } : {}),
-      ...(endpointUrl ? { endpointUrl } : {}),
-      ...(assumeRoleArn ? { assumeRoleArn } : {}),
-    },
+    region,
+    ...(profile ? { profile } : {}),
+    ...(endpointUrl ? { endpointUrl } : {}),
+    ...(assumeRoleArn ? { assumeRoleArn } : {}),
+    ...(flags.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
     ...(rootStack ? { rootStack } : {}),
     roleStack: flags.roleStack ?? config.roleStack ?? DEFAULT_ROLE_STACK,
     stateDir: flags.stateDir ?? config.stateDir ?? DEFAULT_STATE_DIR,

@@ -1,28 +1,30 @@
-import type { CliContext } from '../context.js';
+import type { DeploymentStatus } from '../../deployments/status/status.js';
 import { ExitCode } from '../../errors/pantherctl-error.js';
 import { createStyle } from '../../io/style.js';
 import type { ConnectionFlags } from '../../settings/settings.js';
-import { openDeployment } from '../deployment-options.js';
-import { readStatus, type DeploymentStatus } from '../../deployments/status/status.js';
+import type { CliContext } from '../context.js';
+import type { ProgramBuilder } from '../main.js';
+import { catalogOption, connectionOptions } from './connection-options.js';
+
+interface StatusFlags extends ConnectionFlags {
+  current?: string;
+}
 
 /** `pantherctl status`: exit 0 when up to date, 10 when behind the latest recommended release. */
-export async function statusCommand(ctx: CliContext, o: ConnectionFlags & { current?: string }): Promise<number> {
-  const { settings, deps, catalog } = await openDeployment(ctx, o);
-  try {
-    const status = await readStatus({
-      cloudFormation: deps.cloudFormation,
-      codeBuild: deps.codeBuild,
-      catalog,
-      ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
-      roleStack: settings.roleStack,
-      ...(o.current ? { current: o.current } : {}),
-    });
-    if (ctx.json) ctx.outJson(status);
-    else render(ctx, status);
-    return status.upToDate ? ExitCode.ok : ExitCode.behind;
-  } finally {
-    deps.close();
-  }
+export function registerStatusCommand(b: ProgramBuilder): void {
+  const cmd = catalogOption(connectionOptions(b.command('status', 'show the deployment: versions, stacks, last build; exit 10 when behind'))).option(
+    '--current <version>',
+    'the version deployed, when the stacks do not say',
+  );
+  b.action<StatusFlags>(cmd, async (ctx, o) => {
+    // The core and the AWS SDK load only when the command runs.
+    const { deploymentOptions } = await import('../deployment-options.js');
+    const { status } = await import('../../deployments/status/status.js');
+    const s = await status({ ...(await deploymentOptions(ctx, o)), ...(o.current ? { current: o.current } : {}) }, ctx.io);
+    if (ctx.json) ctx.outJson(s);
+    else render(ctx, s);
+    return s.upToDate ? ExitCode.ok : ExitCode.behind;
+  });
 }
 
 function render(ctx: CliContext, s: DeploymentStatus): void {

@@ -7,15 +7,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import { MemoryIoHost, type IoHost, type Message } from '../../io/messages.js';
+import { approving, MemoryIoHost, type AnyMessage, type IoHost } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { loadExecutorDeps } from '../../deployments/deps/load-executor-deps.js';
 import { clearFaults, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
 import type { ExecutorDeps } from '../../deployments/deps/executor-deps.js';
-import { runConfigure, runParamsDiff } from '../../deployments/configure/configure.js';
-import { runDeploy, type DeployOptions } from '../../deployments/configure/deploy.js';
-import { resumeStagedRun } from '../../deployments/configure/resume.js';
+import { configure, paramsDiff, type ConfigureOptions } from '../../deployments/configure/configure.js';
+import { deploy, type DeployOptions } from '../../deployments/configure/deploy.js';
+import { resume, type ResumeResult } from '../../deployments/upgrade/upgrade.js';
 
 const SPEED = 400;
 const VERSION = 'v1.28.7';
@@ -66,8 +66,25 @@ function writeParams(dir: string, values: Record<string, string>, name = 'params
   return file;
 }
 
-function deployOptions(state: string, file: string, extra: Partial<DeployOptions> = {}): DeployOptions {
-  return { version: VERSION, rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true), ...extra };
+/** The deployment as the core API takes it: the sandbox, through the gateways of `depsFor`. */
+function at(deps: ExecutorDeps, state: string): { region: string; rootStack: string; roleStack: string; stateDir: string; timeoutMs: number; deps: ExecutorDeps } {
+  return { region: 'us-east-2', rootStack: 'panther-root', roleStack: 'panther-deployment-role', stateDir: state, timeoutMs: 60_000, deps };
+}
+
+function deployOptions(deps: ExecutorDeps, state: string, file: string, extra: Partial<DeployOptions> = {}): DeployOptions {
+  return { ...at(deps, state), version: VERSION, paramsFile: file, ...extra };
+}
+
+function configureOptions(deps: ExecutorDeps, state: string, file: string, extra: Partial<ConfigureOptions> = {}): ConfigureOptions {
+  return { ...at(deps, state), paramsFile: file, ...extra };
+}
+
+/** A host that confirms, as `--yes` does: the staged runs ask once (`deploy.confirm`, `configure.confirm`). */
+const yes = (io: IoHost): IoHost => approving(io);
+
+/** The staged part of `resume`'s result. */
+function staged(r: ResumeResult): unknown {
+  return r.command === 'upgrade' ? r.upgrade : r.staged;
 }
 
 async function liveParameters(deps: ExecutorDeps, stack = 'panther-root'): Promise<Record<string, string>> {
@@ -84,7 +101,7 @@ function everything(io: MemoryIoHost, dir: string): string {
 }
 
 /** An IoHost that also runs `hook` on every message (to act at a precise point of a run). */
-function hooked(io: MemoryIoHost, hook: (m: Message) => void): IoHost {
+function hooked(io: MemoryIoHost, hook: (m: AnyMessage) => void): IoHost {
   return { notify: (m) => (io.notify(m), hook(m)), requestResponse: (q) => io.requestResponse(q) };
 }
 
@@ -105,7 +122,7 @@ describe('pantherctl deploy against an empty sandbox', () => {
     const state = tempDir();
     const file = writeParams(state, FULL);
     const io = new MemoryIoHost();
-    const result = await runDeploy(deps, io, deployOptions(state, file));
+    const result = await deploy(deployOptions(deps, state, file), yes(io));
 
     expect(result.created).toEqual(['FirstUserEmail', 'PulumiSecretArn', 'PulumiSecretKeyArn', 'OnboardSelf', 'SentryEnvironment']);
     expect(result.stagesApplied.length).toBeGreaterThanOrEqual(3);
@@ -139,7 +156,7 @@ describe('pantherctl deploy against an empty sandbox', () => {
 
     // Nothing left to do: params diff agrees (the secret cannot be compared and does not count).
     const diffIo = new MemoryIoHost();
-    expect((await runParamsDiff(deps, diffIo, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', paramsFile: file })).different).toBe(false);
+    expect((await paramsDiff({ ...at(deps, state), paramsFile: file }, diffIo)).different).toBe(false);
     expect(diffIo.messages.find((m) => m.code === 'params.diff')?.text).toMatch(/DatadogAPIKey: \*\*\*\* \(secret: cannot compare/);
   });
 
@@ -165,7 +182,7 @@ describe('pantherctl deploy against an empty sandbox', () => {
         armed = setFaults(endpoint, [{ kind: 'fail-resource', stack: 'panther-root', logicalId: 'Core', reason: 'injected: stage 2 breaks' }]);
       }
     });
-    const err = await expectFailure(runDeploy(deps, host, deployOptions(state, file)));
+    const err = await expectFailure(deploy(deployOptions(deps, state, file), yes(host)));
     await armed;
     expect(err.code).toBe('stage-failed');
     expect(err.exitCode).toBe(4);
@@ -189,7 +206,7 @@ describe('pantherctl deploy against an empty sandbox', () => {
     // Fixed: configure with the same file applies what is left, stage 1 is not repeated.
     await clearFaults(endpoint);
     const again = new MemoryIoHost();
-    const done = await runConfigure(deps, again, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    const done = await configure(configureOptions(deps, state, file), yes(again));
     expect(done.changed).toBe(true);
     const applied = done.stages.flatMap((s) => s.parameters);
     for (const k of stage1) if (k !== 'DatadogAPIKey') expect(applied).not.toContain(k);
@@ -206,7 +223,7 @@ describe('a failed first deploy', () => {
     const file = writeParams(state, FULL);
     await setFaults(endpoint, [{ kind: 'fail-resource', stack: 'panther-root', version: VERSION, reason: 'injected: first deploy breaks' }]);
     const io = new MemoryIoHost();
-    const failed = await expectFailure(runDeploy(deps, io, deployOptions(state, file)));
+    const failed = await expectFailure(deploy(deployOptions(deps, state, file), yes(io)));
     expect(failed.code).toBe('first-deploy-failed');
     expect(failed.exitCode).toBe(4);
     expect(failed.message).toMatch(/injected: first deploy breaks/);
@@ -215,7 +232,7 @@ describe('a failed first deploy', () => {
 
     // Without --replace-failed: refused, the root cause shown again, nothing deleted.
     const refusedIo = new MemoryIoHost();
-    const refused = await expectFailure(runDeploy(deps, refusedIo, deployOptions(state, file)));
+    const refused = await expectFailure(deploy(deployOptions(deps, state, file), yes(refusedIo)));
     expect(refused.code).toBe('failed-first-deploy');
     expect(refused.exitCode).toBe(1);
     expect(refusedIo.messages.find((m) => m.code === 'deploy.root-cause')?.text).toMatch(/injected: first deploy breaks/);
@@ -224,7 +241,7 @@ describe('a failed first deploy', () => {
 
     // With it: deleted (waited on), created again, then staged as usual.
     const io2 = new MemoryIoHost();
-    const result = await runDeploy(deps, io2, deployOptions(state, file, { replaceFailed: true }));
+    const result = await deploy(deployOptions(deps, state, file, { replaceFailed: true }), yes(io2));
     expect(result.stagesApplied.length).toBeGreaterThan(0);
     const calls = await sandboxCalls(endpoint);
     const del = okCalls(calls, 'DeleteStack', 'panther-root');
@@ -243,7 +260,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const state = tempDir();
     const file = writeParams(state, { DatadogAPIKey: CANARY, EnableReports: 'true' });
     const io = new MemoryIoHost();
-    const result = await runConfigure(deps, io, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    const result = await configure(configureOptions(deps, state, file), yes(io));
     expect(result.changed).toBe(true);
     const rows = io.messages.filter((m) => m.code === 'params.diff').map((m) => m.text);
     expect(rows).toContain('? DatadogAPIKey: **** (secret: cannot compare, AWS returns it masked)');
@@ -255,7 +272,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
 
     // The secret is live: sending it again is a change set without changes.
     const again = new MemoryIoHost();
-    const second = await runConfigure(deps, again, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    const second = await configure(configureOptions(deps, state, file), yes(again));
     expect(second.stagesUnchanged).toEqual([1]);
     expect(again.codes()).toContain('stage.no-changes');
   });
@@ -269,7 +286,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const file = writeParams(state, same);
     const before = (await sandboxCalls(endpoint)).length;
     const io = new MemoryIoHost();
-    const result = await runConfigure(deps, io, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true) });
+    const result = await configure(configureOptions(deps, state, file), yes(io));
     expect(result.changed).toBe(false);
     expect(io.messages.at(-1)).toMatchObject({ code: 'configure.no-changes' });
     expect(io.messages.at(-1)?.text).toMatch(/no changes.*nothing was updated/);
@@ -294,7 +311,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const state = tempDir();
     await configureStoppedInStage2(deps, state);
     const resumed = new MemoryIoHost();
-    const result = await resumeStagedRun(deps, resumed, { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 });
+    const result = staged(await resume(at(deps, state), resumed));
     expect(result).toMatchObject({ changed: true });
     expect(resumed.codes()).toContain('stage.skip');
     const execs = okCalls(await sandboxCalls(endpoint), 'ExecuteChangeSet');
@@ -302,7 +319,7 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const live = await liveParameters(deps);
     expect([live.DataLakeForwarderMemory, live.EnableReports, live.DatadogEnabled]).toEqual(['768', 'true', 'true']);
     // Resuming a finished run says so.
-    expect(await resumeStagedRun(deps, new MemoryIoHost(), { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 })).toEqual({ alreadyDone: true });
+    expect(await resume(at(deps, state), new MemoryIoHost())).toEqual({ command: 'configure', staged: { alreadyDone: true } });
   });
 
   it('`pantherctl resume` on the command line continues an interrupted configure, not an upgrade', async () => {
@@ -339,8 +356,7 @@ async function configureStoppedInStage2(deps: ExecutorDeps, state: string): Prom
   const host = hooked(io, (m) => {
     if (m.code === 'stack.event' && io.messages.some((x) => x.code === 'stage.start' && (x.data as { stage: number }).stage === 2)) controller.abort();
   });
-  const opts = { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', paramsFile: file, stateDir: state, timeoutMs: 60_000, confirm: () => Promise.resolve(true), signal: controller.signal };
-  expect((await expectFailure(runConfigure(deps, host, opts))).exitCode).toBe(5);
+  expect((await expectFailure(configure(configureOptions(deps, state, file, { signal: controller.signal }), yes(host)))).exitCode).toBe(5);
 }
 
 describe('resuming a deploy', () => {
@@ -354,9 +370,9 @@ describe('resuming a deploy', () => {
     const host = hooked(io, (m) => {
       if (m.code === 'stack.event' && io.codes().includes('deploy.create')) controller.abort();
     });
-    const stopped = await expectFailure(runDeploy(deps, host, deployOptions(state, file, { signal: controller.signal })));
+    const stopped = await expectFailure(deploy(deployOptions(deps, state, file, { signal: controller.signal }), yes(host)));
     expect(stopped.exitCode).toBe(5);
-    const result = await resumeStagedRun(deps, new MemoryIoHost(), { rootStack: 'panther-root', roleStack: 'panther-deployment-role', region: 'us-east-2', stateDir: state, timeoutMs: 60_000 });
+    const result = staged(await resume(at(deps, state), new MemoryIoHost()));
     expect(result).toMatchObject({ rootStack: 'panther-root' });
     const calls = await sandboxCalls(endpoint);
     expect(okCalls(calls, 'CreateStack', 'panther-root')).toHaveLength(1);

@@ -1,7 +1,9 @@
 import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
 import { tryParseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import { MSG, type IoHost } from '../../io/messages.js';
+import { MSG, REQ, type IoHost } from '../../io/messages.js';
+import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
+import type { StagingOptions } from '../staging/types.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { validateParameters } from '../../parameters/validate.js';
 import type { StackSummary } from '../aws/types.js';
@@ -152,7 +154,7 @@ export function paramsDiffDocument(r: ParamsDiffResult): {
 }
 
 /** `build` runs `panther-pulumi` after the stages; default when the stack's version is v1.22 or later. */
-export interface ConfigureOptions extends LiveInspectOptions, StagedRunOptions {}
+export interface ConfigureRunOptions extends LiveInspectOptions, StagedRunOptions {}
 
 export interface ConfigureResult {
   rootStack: string;
@@ -167,7 +169,7 @@ export interface ConfigureResult {
  * confirmation, then the changes as staged updates. A file equal to the live stack changes
  * nothing and says so.
  */
-export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureOptions): Promise<ConfigureResult> {
+export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureRunOptions): Promise<ConfigureResult> {
   const inspection = await inspectLive(deps, io, o);
   const { root, diff, source } = inspection;
   notifyDiff(io, diff.rows);
@@ -190,7 +192,7 @@ export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureO
 export async function executeConfigure(
   deps: ExecutorDeps,
   io: IoHost,
-  o: ConfigureOptions & { rootStack: string },
+  o: ConfigureRunOptions & { rootStack: string },
   source: ParameterSource,
   stages: Stage[],
   build: boolean,
@@ -208,9 +210,10 @@ export async function executeConfigure(
     notifyStagePlan(io, 'configure', stages);
     let preview: StagePreview | undefined;
     if (!resume) {
-      startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
+      await startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
       preview = await previewStage(c, stages[0]!, stages.length);
-      if (!(await o.confirm(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`))) {
+      const question = REQ['configure.confirm'].req(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`, { rootStack: o.rootStack, stages: stages.length }, false);
+      if (!(await io.requestResponse(question))) {
         await deps.cloudFormation.deleteChangeSet({ stackName: o.rootStack, changeSetName: preview.changeSetName }).catch(() => undefined);
         throw new PantherctlError('not-confirmed', 'configure cancelled: nothing was changed', { hint: 'Pass --yes to apply without the question.' });
       }
@@ -227,6 +230,73 @@ export async function executeConfigure(
     io.notify(MSG['configure.done'].msg(staged.applied.length
         ? `${o.rootStack} now has every value of ${o.paramsFile}: ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'} applied${staged.unchanged.length ? `, ${staged.unchanged.length} needed no change` : ''}`
         : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
+    await c.journal.append({ type: 'run.done' });
     return result;
   });
+}
+
+/** `configure`: what changes, and how it is staged. */
+export interface ConfigureOptions extends DeploymentOptions {
+  /** The parameter file: a YAML/JSON map, the AWS CLI's list, or CodePipeline's `{"Parameters": {...}}`. */
+  paramsFile: string;
+  /** `KEY=VALUE` values over the file's (as `--param`); they make the run impossible to resume (values are never stored). */
+  overrides?: readonly string[];
+  /** How to group the changes. Default: related parameters together, risky groups on their own. */
+  staging?: StagingOptions;
+  /** Run `panther-pulumi` after the stages. Default: when the stack's version is v1.22 or later, as the docs say. */
+  build?: boolean;
+}
+
+/**
+ * `pantherctl configure`: the file against the live root stack (diff with secrets masked,
+ * validation against the live template), a preview of the first stage, one confirmation
+ * (`configure.confirm`; a host that cannot ask declines: `not-confirmed`), then the changes as
+ * staged updates, journaled and resumable.
+ */
+export function configure(options: ConfigureOptions, io: IoHost): Promise<ConfigureResult> {
+  return withDeployment(options, io, (d) =>
+    runConfigure(d.deps, io, {
+      ...(d.settings.rootStack ? { rootStack: d.settings.rootStack } : {}),
+      ...stagedRunOptions(d, options),
+    }),
+  );
+}
+
+/** The options `deploy` and `configure` share, from the opened deployment. */
+export function stagedRunOptions(d: OpenedDeployment, o: ConfigureOptions): StagedRunOptions {
+  const { settings } = d;
+  return {
+    roleStack: settings.roleStack,
+    region: settings.connection.region,
+    paramsFile: o.paramsFile,
+    overrides: o.overrides ?? [],
+    ...(o.staging ? { staging: o.staging } : {}),
+    ...(o.build !== undefined ? { build: o.build } : {}),
+    useDeploymentRole: settings.useDeploymentRole,
+    store: d.store,
+    timeoutMs: settings.timeoutMs,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(settings.rootStack ? { resumeCommand: d.resumeCommand({ rootStack: settings.rootStack }) } : {}),
+  };
+}
+
+export interface ParamsDiffOptions extends DeploymentOptions {
+  paramsFile: string;
+  /** `KEY=VALUE` values over the file's (as `--param`). */
+  overrides?: readonly string[];
+  /** Count secrets, which AWS returns masked and cannot be compared, as different. Default false: a drift check would always fail. */
+  secretsDiffer?: boolean;
+}
+
+/** `pantherctl params diff`: the file against the live stack; reads only. */
+export function paramsDiff(options: ParamsDiffOptions, io: IoHost): Promise<ParamsDiffResult> {
+  return withDeployment(options, io, (d) =>
+    runParamsDiff(d.deps, io, {
+      ...(d.settings.rootStack ? { rootStack: d.settings.rootStack } : {}),
+      roleStack: d.settings.roleStack,
+      paramsFile: options.paramsFile,
+      overrides: options.overrides ?? [],
+      secretsDiffer: Boolean(options.secretsDiffer),
+    }),
+  );
 }

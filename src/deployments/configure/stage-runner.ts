@@ -89,8 +89,8 @@ export async function runStage(c: OperationContext, stage: Stage, total: number,
 
   const made = preview ?? (await previewStage(c, stage, total));
   if (made.noChanges) {
-    c.journal.append({ type: 'step.done', hop, step: 'execute-change-set', noUpdates: true });
-    c.journal.append({ type: 'hop.done', hop });
+    await c.journal.append({ type: 'step.done', hop, step: 'execute-change-set', noUpdates: true });
+    await c.journal.append({ type: 'hop.done', hop });
     c.io.notify(MSG['stage.no-changes'].msg(`${label(stage, total)}: no changes (the stack already has these values)`, { stage: stage.index }));
     return 'no-changes';
   }
@@ -114,7 +114,7 @@ async function settleStage(c: OperationContext, stage: Stage, total: number, res
   const hop = HOP.stage(stage.index);
   const outcome = await recordStackOutcome(c, { hop, step: 'execute-change-set' }, result, started, { parameterKeys: keysOf(stage) });
   if (outcome.ok) {
-    c.journal.append({ type: 'hop.done', hop });
+    await c.journal.append({ type: 'hop.done', hop });
     c.io.notify(MSG['stage.done'].msg(`${label(stage, total)}: applied (${result.finalStatus})`, { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, elapsedMs: result.elapsedMs }));
     return 'applied';
   }

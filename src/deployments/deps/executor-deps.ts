@@ -1,3 +1,4 @@
+import type { RootCause } from '../diagnose/root-cause.js';
 import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, TemplateFetcher } from '../aws/types.js';
 import type {
   BuildWaitOptions,
@@ -21,6 +22,19 @@ export interface RootCauseSummary {
   deletedStack?: boolean;
   /** A failed build: the first build phase that did not succeed. */
   phase?: string;
+}
+
+/** One line and the fields of a root cause, as messages, errors and `diagnose` show it. */
+export function rootCauseSummary(cause: RootCause): RootCauseSummary {
+  const where = cause.path.length > 1 ? `${cause.stack} (nested in ${cause.path[0]})` : cause.stack;
+  return {
+    text: `${where} / ${cause.logicalId} (${cause.resourceType}) ${cause.status}${cause.reason ? `: ${cause.reason}` : ''}`,
+    stack: cause.stack,
+    logicalId: cause.logicalId,
+    resourceType: cause.resourceType,
+    status: cause.status,
+    ...(cause.reason ? { reason: cause.reason } : {}),
+  };
 }
 
 /**

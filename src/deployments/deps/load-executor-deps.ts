@@ -5,23 +5,12 @@
 import type { IoHost } from '../../io/messages.js';
 import { createAwsGateways } from '../aws/gateways.js';
 import type { ConnectionOptions } from '../aws/types.js';
-import { findRootCause, type RootCause } from '../diagnose/root-cause.js';
+import { findRootCause } from '../diagnose/root-cause.js';
 import { waitForBuild } from '../wait/build-waiter.js';
 import { waitForChangeSet } from '../wait/change-set-waiter.js';
 import { waitForStackOperation } from '../wait/stack-waiter.js';
-import type { ExecutorDeps, RootCauseSummary } from './executor-deps.js';
+import { rootCauseSummary, type ExecutorDeps } from './executor-deps.js';
 
-export function rootCauseSummary(cause: RootCause): RootCauseSummary {
-  const where = cause.path.length > 1 ? `${cause.stack} (nested in ${cause.path[0]})` : cause.stack;
-  return {
-    text: `${where} / ${cause.logicalId} (${cause.resourceType}) ${cause.status}${cause.reason ? `: ${cause.reason}` : ''}`,
-    stack: cause.stack,
-    logicalId: cause.logicalId,
-    resourceType: cause.resourceType,
-    status: cause.status,
-    ...(cause.reason ? { reason: cause.reason } : {}),
-  };
-}
 
 export function loadExecutorDeps(connection: ConnectionOptions, options: { io?: IoHost; pollIntervalMs?: number } = {}): ExecutorDeps & { close(): void } {
   const aws = createAwsGateways(connection, options.io ? { io: options.io } : {});

@@ -9,8 +9,13 @@ import { systemClock } from '../wait/clock.js';
 import { captureStartMarker, waitForStackOperation } from '../wait/stack-waiter.js';
 import type { StackWaitResult, WaitDeps } from '../wait/types.js';
 import { describeState } from './diagnose.js';
+import { randomUUID } from 'node:crypto';
+import { MSG, type IoHost } from '../../io/messages.js';
+import { runJournaled } from '../../journal/run-journaled.js';
+import { deploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
+import { chooseRootStack } from '../status/discover-root.js';
 
-export interface RecoverOptions extends WaitDeps {
+export interface RecoverStackOptions extends WaitDeps {
   gateway: CloudFormationGateway;
   stack: string;
   /** ResourcesToSkip: logical ids, nested ones as `NestedStackLogicalId.LogicalId`. Default none. */
@@ -30,7 +35,7 @@ export interface RecoverResult extends StackWaitResult {
 
 const SKIP_FORMAT = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/;
 
-export async function recoverStack(options: RecoverOptions): Promise<RecoverResult> {
+export async function recoverStack(options: RecoverStackOptions): Promise<RecoverResult> {
   const { gateway, stack } = options;
   const skip = options.skip ?? [];
   for (const s of skip) {
@@ -82,4 +87,73 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
     label: summary.name,
   });
   return { ...result, recovered: result.finalStatus === 'UPDATE_ROLLBACK_COMPLETE' };
+}
+
+export interface RecoverOptions extends DeploymentOptions {
+  /** The stuck stack. Default: the root stack. */
+  stack?: string;
+  /**
+   * Resources to leave as they are (ResourcesToSkip), nested ones as `NestedStack.LogicalId`.
+   * Default none: skipping is a last resort (`pantherctl diagnose` suggests them).
+   */
+  skip?: readonly string[];
+}
+
+/** What `recover` did: the stack and how its rollback ended. */
+export interface RecoverOutcome {
+  stack: string;
+  finalStatus: string;
+  recovered: boolean;
+}
+
+/**
+ * `pantherctl recover`: ContinueUpdateRollback on a stack stuck in UPDATE_ROLLBACK_FAILED,
+ * then wait, under the deployment's lock with the call journaled (a run of its own in the
+ * deployment's journal; it continues no plan, so `pantherctl resume` then continues the
+ * upgrade the rollback interrupted). Throws `recover-failed` (exit 4) when the rollback fails
+ * again, `recover-not-needed` from any other status.
+ */
+export function recover(options: RecoverOptions, io: IoHost): Promise<RecoverOutcome> {
+  return withDeployment(options, io, async ({ deps, settings, store }) => {
+    const root = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
+    const stack = options.stack ?? root;
+    const skip = [...(options.skip ?? [])];
+    const key = await deploymentKey(deps, settings.connection.region, root);
+    return runJournaled('recover', { key, store, resumeCommand: 'pantherctl resume', ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
+      run.resumeHint = 'The rollback continues in AWS: `pantherctl status` shows when it ends; then `pantherctl resume` continues the upgrade.';
+      const clientRequestToken = `pantherctl-recover-${randomUUID().slice(0, 8)}`;
+      const result = await recoverStack({
+        gateway: deps.cloudFormation,
+        stack,
+        ...(skip.length ? { skip } : {}),
+        clientRequestToken,
+        timeoutMs: settings.timeoutMs,
+        signal: run.signal,
+        io,
+        ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen.
+        beforeCall: async ({ marker }) => {
+          io.notify(MSG['step.start'].msg(`continue the rollback of ${stack}${skip.length ? `, skipping ${skip.join(', ')}` : ''}…`, { step: 'continue-rollback', stack }));
+          await run.journal.append({
+            type: 'step.requested',
+            step: 'continue-rollback',
+            stack,
+            clientRequestToken,
+            skip,
+            ...(marker instanceof Date ? { since: marker.toISOString() } : { beforeEventId: marker.afterEventId }),
+          });
+        },
+      });
+      await run.journal.append({ type: result.recovered ? 'step.done' : 'step.failed', step: 'continue-rollback', stack, finalStatus: result.finalStatus });
+      if (!result.recovered) {
+        throw new PantherctlError('recover-failed', `the rollback of ${stack} ended in ${result.finalStatus}`, {
+          source: 'deployment',
+          hint: 'Run `pantherctl diagnose` for the resources that failed, then `pantherctl recover --skip RESOURCE`.',
+        });
+      }
+      io.notify(MSG['recover.done'].msg(`${stack} is ${result.finalStatus}; run \`pantherctl resume\` to continue the upgrade.`, { stack, finalStatus: result.finalStatus }));
+      return { stack, finalStatus: result.finalStatus, recovered: true };
+    });
+  });
 }

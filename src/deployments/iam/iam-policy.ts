@@ -165,3 +165,6 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
     ],
   };
 }
+
+/** `pantherctl iam-policy`: the least-privilege IAM policy for running pantherctl against a deployment (pure). */
+export const iamPolicy = buildIamPolicy;

@@ -15,7 +15,7 @@ export interface ChangeSetRequest {
   /** What to change: template, parameters, tags, description. */
   input: Omit<CreateChangeSetInput, 'stackName' | 'changeSetName' | 'clientToken' | 'roleArn'>;
   /** More fields of the `step.requested` entry: keys only, never values. */
-  journal?: Record<string, unknown>;
+  journal?: { templateUrl?: string; parameterKeys?: string[]; preview?: boolean };
   /** The error to throw (after journaling) when CloudFormation cannot make the change set. */
   failure(reason: string): PantherctlError;
 }
@@ -36,7 +36,7 @@ export interface MadeChangeSet {
 export async function createChangeSetAndWait(c: OperationContext, request: ChangeSetRequest): Promise<MadeChangeSet> {
   const { hop, stack, changeSetName } = request;
   const step = 'create-change-set';
-  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: changeSetName, changeSetName, ...request.journal });
+  await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: changeSetName, changeSetName, ...request.journal });
   await c.deps.cloudFormation.createChangeSet({
     // The name, not the id: the stack is live, and the sandbox (like some older AWS SDKs' models) takes only names here.
     stackName: stack.name,
@@ -45,23 +45,23 @@ export async function createChangeSetAndWait(c: OperationContext, request: Chang
     ...(c.roleArn ? { roleArn: c.roleArn } : {}),
     clientToken: changeSetName,
   });
-  const fail = (reason: string, status?: string): PantherctlError => {
-    c.journal.append({ type: 'step.failed', step, hop, changeSetName, ...(status ? { status } : {}), reason });
+  const fail = async (reason: string, status?: string): Promise<PantherctlError> => {
+    await c.journal.append({ type: 'step.failed', step, hop, changeSetName, ...(status ? { status } : {}), reason });
     return request.failure(reason);
   };
   let waited;
   try {
     waited = await c.deps.waitForChangeSet({ gateway: c.deps.cloudFormation, stackName: stack.name, changeSetName, ...waitDeps(c) });
   } catch (err) {
-    if (isPantherctlError(err) && err.code === 'change-set-failed') throw fail(String(err.meta.reason ?? err.message), 'FAILED');
+    if (isPantherctlError(err) && err.code === 'change-set-failed') throw await fail(isPantherctlError(err, 'change-set-failed') && err.meta.reason ? err.meta.reason : err.message, 'FAILED');
     throw err;
   }
   if (waited.noChanges) {
-    c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true });
+    await c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true });
     return { changeSetName, changeSet: waited.changeSet, noChanges: true };
   }
-  if (waited.changeSet.status !== 'CREATE_COMPLETE') throw fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
-  c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: waited.changeSet.changes.length });
+  if (waited.changeSet.status !== 'CREATE_COMPLETE') throw await fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
+  await c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: waited.changeSet.changes.length });
   return { changeSetName, changeSet: waited.changeSet, noChanges: false };
 }
 
@@ -77,7 +77,7 @@ export interface ExecutionRequest {
   changeSetName: string;
   clientRequestToken: string;
   /** More fields of the `step.requested` entry: keys only, never values. */
-  journal?: Record<string, unknown>;
+  journal?: { stack?: string; parameterKeys?: string[] };
 }
 
 /**
@@ -88,7 +88,7 @@ export async function executeChangeSetAndWait(c: OperationContext, request: Exec
   const { hop, stack, changeSetName, clientRequestToken } = request;
   const beforeEventId = await newestEventId(c, stack.stackId);
   const started = new Date();
-  c.journal.append({ type: 'step.requested', step: 'execute-change-set', hop, clientRequestToken, changeSetName, beforeEventId, ...request.journal });
+  await c.journal.append({ type: 'step.requested', step: 'execute-change-set', hop, clientRequestToken, changeSetName, beforeEventId, ...request.journal });
   await c.deps.cloudFormation.executeChangeSet({ stackName: stack.name, changeSetName, clientRequestToken });
   return { result: await waitStack(c, stack.stackId, beforeEventId, clientRequestToken, 'root', started), started };
 }
@@ -106,10 +106,10 @@ export type RequestedExecution =
  * new one). A change set that left AVAILABLE, a stack in progress, or a stack event carrying
  * our token since the recorded event all mean it landed.
  */
-export async function findRequestedExecution(c: OperationContext, stack: StackSummary, rec: StepRecord | undefined): Promise<RequestedExecution | undefined> {
+export async function findRequestedExecution(c: OperationContext, stack: StackSummary, rec: StepRecord<'execute-change-set'> | undefined): Promise<RequestedExecution | undefined> {
   if (!rec || (rec.status !== 'requested' && rec.status !== 'accepted')) return undefined;
-  const changeSetName = rec.requested?.changeSetName as string | undefined;
-  const after = rec.requested?.beforeEventId as string | undefined;
+  const changeSetName = rec.requested?.changeSetName;
+  const after = rec.requested?.beforeEventId;
   let executed = isInProgress(stack.status);
   let available = false;
   if (!executed && changeSetName) {
@@ -119,7 +119,7 @@ export async function findRequestedExecution(c: OperationContext, stack: StackSu
   }
   if (!executed && !available) executed = await operationSeen(c, stack, after, rec.clientRequestToken);
   if (executed) {
-    const started = new Date(String(rec.requested?.time ?? new Date().toISOString()));
+    const started = new Date(rec.requested?.time ?? new Date().toISOString());
     return { state: 'executed', started, wait: () => waitStack(c, stack.stackId, after, rec.clientRequestToken, 'root', started) };
   }
   if (available && changeSetName) return { state: 'available', changeSetName };

@@ -19,7 +19,7 @@ export interface BuildRequest {
   /** The journal hop the step is recorded under. */
   hop: string;
   /** What the journal says of this hop's `start-build` step. */
-  record: StepRecord | undefined;
+  record: StepRecord<'start-build'> | undefined;
   /** The idempotency token of a new build. */
   token: string;
   /**
@@ -50,12 +50,12 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
     return;
   }
   if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
-    let buildId = rec.entry.buildId as string | undefined;
+    let buildId = rec.accepted?.buildId;
     if (!buildId) {
       // Stopped between asking for the build and hearing its id: a build of the project that
       // started after the request is ours.
       const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
-      const asked = Date.parse(String(rec.requested?.time ?? rec.entry.time)) - 5_000;
+      const asked = Date.parse(rec.requested?.time ?? rec.entry.time) - 5_000;
       if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
     }
     if (buildId) {
@@ -70,25 +70,25 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
   if (request.skipWithoutProject && !(await c.deps.codeBuild.projectExists(PULUMI_PROJECT))) {
     // The root stack creates the project; without it there is nothing to run, and failing
     // here would report a deployment that succeeded as failed.
-    c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
+    await c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
     c.io.notify(MSG['build.no-project'].msg(`the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, { project: PULUMI_PROJECT }));
     return;
   }
   announce.start();
-  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
+  await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
   const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: request.token });
-  c.journal.append({ type: 'step.accepted', step, hop, buildId });
+  await c.journal.append({ type: 'step.accepted', step, hop, buildId });
   await waitBuild(c, request, buildId);
 }
 
 async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
   const result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c) });
   if (result.status === 'SUCCEEDED') {
-    c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
+    await c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
     request.announce.done(buildId, result.elapsedMs);
     return;
   }
   const phase = result.build.phases.find((p) => p.status && p.status !== 'SUCCEEDED' && p.status !== 'IN_PROGRESS');
-  c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
+  await c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
   throw request.failure(result, phase, buildId);
 }

@@ -1,25 +1,28 @@
 import type { Catalog } from '../../catalog/types.js';
-import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
-import { MSG, type IoHost } from '../../io/messages.js';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { MSG, REQ, type IoHost } from '../../io/messages.js';
 import type { Journal } from '../../journal/journal.js';
-import { openJournalSession } from '../../journal/session.js';
 import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
+import { runJournaled, type JournaledRun } from '../../journal/run-journaled.js';
+import type { StateStore } from '../../journal/state-store.js';
 import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
 import { compareVersions, parseVersion } from '../../catalog/version.js';
 import type { ChangeSetSummary, StackSummary } from '../aws/types.js';
-import type { DeploymentSettings } from '../../settings/settings.js';
+import type { ResolvedDeployment } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
-import { atVersion, buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
+import { atVersion, buildStep, createChangeSet, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
 
-export interface UpgradeOptions {
+export interface RunUpgradeInput {
   deps: ExecutorDeps;
   io: IoHost;
-  settings: DeploymentSettings;
+  settings: ResolvedDeployment;
   catalog: Catalog;
+  /** Where the deployment's journal and lock are. */
+  store: StateStore;
   /**
    * `--to`: v1.28.7, 1.28, latest. Default: the saved plan's target (`--plan`), else latest.
    * Ignored by resume (the journal has the resolved target).
@@ -39,29 +42,14 @@ export interface UpgradeOptions {
   resume?: boolean;
   /** `--dry-run`: preflight and preview, then delete the change set; nothing changes. */
   dryRun?: boolean;
-  /**
-   * Asks the operator once, after the plan and the preview were shown. Not called with
-   * `--yes`, `--dry-run` or on resume. Returns false to stop with nothing changed.
-   */
-  confirm?: (view: ConfirmationView) => Promise<boolean>;
   /** Ctrl-C: stops waiting, never the stack operation. */
-  signal: AbortSignal;
-  /** Command line that continues this run, for messages. */
-  resumeCommand?: string;
+  signal?: AbortSignal;
   /**
    * Builds the command line that continues this run, with `--param KEY=<value>` placeholders
-   * for `paramKeys` (values are never stored). Wins over `resumeCommand` when given.
+   * for `paramKeys` (values are never stored).
    */
-  resumeCommandWith?: (paramKeys: readonly string[], rootStack: string) => string;
+  resumeCommandWith: (paramKeys: readonly string[], rootStack: string) => string;
   now?: () => Date;
-}
-
-export interface ConfirmationView {
-  rootStack: string;
-  from: string;
-  to: string;
-  hops: PreparedHop[];
-  changeSet?: ChangeSetSummary;
 }
 
 export interface UpgradeResult {
@@ -75,11 +63,12 @@ export interface UpgradeResult {
 
 /**
  * `pantherctl upgrade` and `pantherctl resume`: find the deployment, plan, preflight every
- * hop, confirm once, then run hop after hop (role, root change set, build, verify), with
- * the journal written before every mutating call. Throws PantherctlError: `deployment`
- * source when AWS rolled back or a build failed, `interrupted` when waiting stopped.
+ * hop, confirm once (`upgrade.confirm`, not asked by a dry run or a resume), then run hop
+ * after hop (role, root change set, build, verify), with the journal written before every
+ * mutating call. Throws PantherctlError: `deployment` source when AWS rolled back or a build
+ * failed, `interrupted` when waiting stopped.
  */
-export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
+export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const cfn = deps.cloudFormation;
   const identity = await deps.identity.getCallerIdentity();
@@ -91,18 +80,16 @@ export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
   io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
-  const session = openJournalSession(
-    { account: identity.account, region: settings.connection.region, rootStack: root.name },
-    { command: o.resume ? 'resume' : 'upgrade', stateDir: settings.stateDir, ...(o.now ? { now: o.now } : {}) },
+  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
+  return runJournaled(
+    o.resume ? 'resume' : 'upgrade',
+    { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
   );
-  try {
-    return await underLock(o, { journal: session.journal, root, role, live: live.version, summary: session.before, jPath: session.path, account: identity.account });
-  } finally {
-    session.close();
-  }
 }
 
 interface Held {
+  run: JournaledRun;
   journal: Journal;
   root: StackSummary;
   role: StackSummary | undefined;
@@ -112,7 +99,7 @@ interface Held {
   account: string;
 }
 
-async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
+async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const { journal, root, summary } = h;
   const base = { rootStack: root.name, from: h.live, journal: h.jPath };
@@ -148,7 +135,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     });
   }
   const givenKeys = [...(o.overrides?.keys() ?? [])];
-  const commandWith = (keys: readonly string[]): string => o.resumeCommandWith?.(keys, root.name) ?? o.resumeCommand ?? 'pantherctl resume';
+  const commandWith = (keys: readonly string[]): string => o.resumeCommandWith(keys, root.name);
   if (continuing && unfinished) {
     // --param values are never journaled: a run that had them needs them again.
     const missing = latestOverrideKeys(journal).filter((k) => !o.overrides?.has(k));
@@ -166,7 +153,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   }
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
   if (remaining.length === 0) {
-    if (continuing) journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
+    if (continuing) await journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
     io.notify(MSG['upgrade.already-at'].msg(`${root.name} is already at ${h.live}: nothing to do.`, { version: h.live }));
     return { ...base, outcome: 'already-at', to: h.live, hops: [] };
   }
@@ -214,8 +201,8 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
   const resumeCommand = commandWith(givenKeys);
-  const controller = new AbortController();
-  const signal = AbortSignal.any([o.signal, controller.signal]);
+  h.run.resumeCommand = resumeCommand;
+  const signal = h.run.signal;
   const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
   const first = pre.hops[0]!;
 
@@ -223,7 +210,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   let preview: { changeSetName: string } | undefined;
   let changeSet: ChangeSetSummary | undefined;
   const askFirst = !continuing;
-  try {
+  {
     if (askFirst) {
       const made = await createChangeSet(c, first, root, { preview: true });
       changeSet = made.changeSet;
@@ -235,18 +222,23 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
           io.notify(MSG['preview.later-parameter'].msg(`  at ${later.version}: ${text}`, { hop: later.version, ...d }));
         }
       }
-      const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
+      const n = pre.hops.length;
+      const question = REQ['upgrade.confirm'].req(
+        `Upgrade ${root.name} from ${h.live} to ${target} in ${n} hop${n === 1 ? '' : 's'}?`,
+        { rootStack: root.name, from: h.live, to: target, hops: remaining, ...(changeSet ? { changes: changeSet.changes.length } : {}) },
+        false,
+      );
       const dropPreview = async (): Promise<void> => {
         if (!preview) return;
         await deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: preview.changeSetName });
-        journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
+        await journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
       };
       if (o.dryRun) {
         await dropPreview();
         io.notify(MSG['upgrade.dry-run'].msg(`dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, { from: h.live, to: target, hops: remaining }));
         return { ...base, outcome: 'dry-run', to: target, hops: remaining };
       }
-      if (o.confirm && !(await o.confirm(view))) {
+      if (!(await io.requestResponse(question))) {
         await dropPreview();
         io.notify(MSG['upgrade.declined'].msg('not confirmed; nothing changed.'));
         return { ...base, outcome: 'declined', to: target, hops: remaining };
@@ -259,11 +251,9 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
         preview = undefined;
       }
     }
-  } catch (err) {
-    throw stopped(err, journal, resumeCommand, false);
   }
 
-  journal.append({
+  await journal.append({
     type: 'run.start',
     command: o.resume ? 'resume' : 'upgrade',
     from: continuing && unfinished ? unfinished.from : h.live,
@@ -277,7 +267,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
   });
 
-  try {
+  {
     const total = pre.hops.length;
     for (const hop of pre.hops) {
       const record = summarizeJournal(journal.all()).hops.get(hop.version);
@@ -288,39 +278,17 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
       checkAbort(signal);
       if (hop.needsBuild) await buildStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version));
       await verifyStep(c, hop, async (r) => (await readDeploymentVersion(deps.cloudFormation, r)).version);
-      journal.append({ type: 'hop.done', hop: hop.version });
+      await journal.append({ type: 'hop.done', hop: hop.version });
       io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
-  } catch (err) {
-    throw stopped(err, journal, resumeCommand, true);
   }
-  journal.append({ type: 'run.done', to: target });
+  await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
   return { ...base, outcome: 'done', to: target, hops: remaining };
 }
 
 function checkAbort(signal: AbortSignal): void {
   if (signal.aborted) throw new PantherctlError('interrupted', 'Interrupted.', { source: 'interrupted' });
-}
-
-/** Records why the run stopped, and turns the error into what the operator should read. */
-function stopped(err: unknown, journal: Journal, resumeCommand: string, started: boolean): unknown {
-  if (err instanceof StepFailure) {
-    journal.append({ type: 'run.failed', code: err.code, ...(typeof err.meta.hop === 'string' ? { hop: err.meta.hop } : {}), state: String(err.meta.state ?? '') });
-    return err;
-  }
-  const interrupted = isPantherctlError(err) && err.source === 'interrupted';
-  if (interrupted) {
-    journal.append({ type: 'run.interrupted', code: err.code });
-    const why = err.code === 'timeout' ? 'Stopped waiting (timeout)' : err.code === 'expired-credentials' ? err.message : 'Interrupted';
-    return new PantherctlError(err.code, `${why}; any stack operation already started continues in AWS`, {
-      source: 'interrupted',
-      hint: started ? `Run \`${resumeCommand}\` to continue where it stopped.` : 'Nothing was changed; run the command again.',
-      cause: err,
-    });
-  }
-  if (started && isPantherctlError(err)) journal.append({ type: 'run.interrupted', code: err.code });
-  return err;
 }
 
 /** The resolved target of a journaled run: its last hop (older journals kept `--to` as typed, `1.31` or `latest`). */
@@ -330,14 +298,14 @@ function recordedTarget(plan: { to: string; hops: string[] }): string {
 
 /** The `--param` keys of the latest run that started (values are never journaled). */
 function latestOverrideKeys(journal: Journal): string[] {
-  const last = journal.all().filter((e) => e.type === 'run.start').at(-1);
-  return Array.isArray(last?.overrideKeys) ? (last.overrideKeys as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+  const start = summarizeJournal(journal.all()).start;
+  return start ? [...start.overrideKeys] : [];
 }
 
+/** The template digests the latest upgrade recorded when it started (a staged run records none). */
 function latestDigests(journal: Journal): Record<string, { root?: string; role?: string }> | undefined {
-  const starts = journal.all().filter((e) => e.type === 'run.start');
-  const last = starts[starts.length - 1];
-  return (last?.digests as Record<string, { root?: string; role?: string }> | undefined) ?? undefined;
+  const start = summarizeJournal(journal.all()).start;
+  return start && (start.command === 'upgrade' || start.command === 'resume') ? start.digests : undefined;
 }
 
 function notifyPreview(io: IoHost, hop: PreparedHop, cs: ChangeSetSummary | undefined, noChanges: boolean): void {

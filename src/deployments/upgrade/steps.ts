@@ -67,13 +67,13 @@ export async function updateRoleStep(c: StepContext, hop: PreparedHop, record: H
   const rec = record?.steps[step];
   const role = await describeOrFail(c, c.roleStack);
   if (atVersion(role, hop.version) && !isInProgress(role.status)) {
-    if (rec?.status !== 'done') c.journal.append({ type: 'step.done', step, hop: hop.version, skipped: 'already at version' });
+    if (rec?.status !== 'done') await c.journal.append({ type: 'step.done', step, hop: hop.version, skipped: 'already at version' });
     notifyStep(c, hop, step, 'skip');
     return;
   }
   // A request of ours may have reached AWS before we stopped: wait for it, never repeat it.
   if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
-    const after = rec.requested?.beforeEventId as string | undefined;
+    const after = rec.requested?.beforeEventId;
     if (isInProgress(role.status) || (await operationSeen(c, role, after, rec.clientRequestToken))) {
       notifyStep(c, hop, step, 'start', { resumed: true }, `update role stack ${c.roleStack} to ${hop.version}: waiting for the update already under way…`);
       const started = new Date(rec.requested?.time ?? Date.now());
@@ -108,7 +108,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
   const exec = record?.steps['execute-change-set'];
   const create = record?.steps['create-change-set'];
   if (atVersion(root, hop.version)) {
-    if (exec?.status !== 'done') c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, skipped: 'already at version' });
+    if (exec?.status !== 'done') await c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, skipped: 'already at version' });
     notifyStep(c, hop, 'execute-change-set', 'skip');
     return;
   }
@@ -130,7 +130,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
   // A change set made earlier (the confirmed preview, or one a stopped run created) is reused while it is still executable,
   // but only one created after this hop's role update finished: the root change set never comes before the role.
   let changeSetName = preview?.changeSetName;
-  const earlier = !changeSetName && create?.status === 'done' && exec?.status !== 'failed' ? (create.entry.changeSetName as string | undefined) : undefined;
+  const earlier = !changeSetName && create?.status === 'done' && exec?.status !== 'failed' ? create.done?.changeSetName : undefined;
   if (earlier) {
     const roleSeq = record?.steps['update-role']?.entry.seq ?? 0;
     const madeAfterRole = (create?.requested?.seq ?? create?.entry.seq ?? 0) > roleSeq;
@@ -139,7 +139,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
       else {
         // Made before the role update (a preview a stopped run left): remove it, make a fresh one.
         await c.deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: earlier });
-        c.journal.append({ type: 'step.done', step: 'create-change-set', hop: hop.version, changeSetName: earlier, deleted: true });
+        await c.journal.append({ type: 'step.done', step: 'create-change-set', hop: hop.version, changeSetName: earlier, deleted: true });
       }
     }
   }
@@ -147,7 +147,7 @@ export async function updateRootStep(c: StepContext, hop: PreparedHop, record: H
   if (!changeSetName) {
     const made = await createChangeSet(c, hop, root);
     if (made.noChanges) {
-      c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, noUpdates: true });
+      await c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, noUpdates: true });
       notifyStep(c, hop, 'execute-change-set', 'done', { noUpdates: true }, `update root stack ${c.rootStack} to ${hop.version}: no updates were needed`);
       return;
     }
@@ -236,13 +236,13 @@ export async function verifyStep(c: StepContext, hop: PreparedHop, readVersion: 
   const root = await describeOrFail(c, c.rootStack);
   const version = await readVersion(root);
   if (version !== hop.version) {
-    c.journal.append({ type: 'step.failed', step: 'verify', hop: hop.version, found: version });
+    await c.journal.append({ type: 'step.failed', step: 'verify', hop: hop.version, found: version });
     throw new StepFailure('version-mismatch', `after the update ${c.rootStack} reports ${version}, not ${hop.version}`, {
       source: 'deployment',
       hint: 'Check the stack in the console (`pantherctl status`); pantherctl stops here rather than guess.',
       meta: { hop: hop.version, found: version },
     });
   }
-  c.journal.append({ type: 'step.done', step: 'verify', hop: hop.version, version });
+  await c.journal.append({ type: 'step.done', step: 'verify', hop: hop.version, version });
   notifyStep(c, hop, 'verify', 'done', { version }, `${c.rootStack} runs ${hop.version}`);
 }
