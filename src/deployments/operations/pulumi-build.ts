@@ -49,23 +49,11 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
     announce.skip?.();
     return;
   }
-  if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
-    let buildId = rec.accepted?.buildId;
-    if (!buildId) {
-      // Stopped between asking for the build and hearing its id: a build of the project that
-      // started after the request is ours.
-      const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
-      const asked = Date.parse(rec.requested?.time ?? rec.entry.time) - 5_000;
-      if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
-    }
-    if (buildId) {
-      const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
-      if (info && (info.status === 'IN_PROGRESS' || info.status === 'SUCCEEDED')) {
-        announce.start({ buildId });
-        await waitBuild(c, request, buildId);
-        return;
-      }
-    }
+  const running = await findRequestedBuild(c, rec);
+  if (running) {
+    announce.start({ buildId: running.buildId });
+    await waitBuild(c, request, running.buildId);
+    return;
   }
   if (request.skipWithoutProject && !(await c.deps.codeBuild.projectExists(PULUMI_PROJECT))) {
     // The root stack creates the project; without it there is nothing to run, and failing
@@ -74,6 +62,32 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
     c.io.notify(MSG['build.no-project'].msg(`the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, { project: PULUMI_PROJECT }));
     return;
   }
+  await startPulumiBuild(c, request);
+}
+
+/**
+ * The build a stopped run asked for, when it is running or succeeded (wait for it, never start
+ * a second); undefined when there is none, or it failed (start anew).
+ */
+export async function findRequestedBuild(c: OperationContext, rec: StepRecord<'start-build'> | undefined): Promise<{ buildId: string; status: string } | undefined> {
+  if (!rec || (rec.status !== 'requested' && rec.status !== 'accepted')) return undefined;
+  let buildId = rec.accepted?.buildId;
+  if (!buildId) {
+    // Stopped between asking for the build and hearing its id: a build of the project that
+    // started after the request is ours.
+    const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
+    const asked = Date.parse(rec.requested?.time ?? rec.entry.time) - 5_000;
+    if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
+  }
+  if (!buildId) return undefined;
+  const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
+  return info && (info.status === 'IN_PROGRESS' || info.status === 'SUCCEEDED') ? { buildId, status: info.status } : undefined;
+}
+
+/** Starts a new build (journaled before the call, with its token) and waits for it. */
+export async function startPulumiBuild(c: OperationContext, request: BuildRequest): Promise<void> {
+  const { hop, announce } = request;
+  const step = 'start-build';
   announce.start();
   await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
   const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: request.token });
@@ -81,7 +95,8 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
   await waitBuild(c, request, buildId);
 }
 
-async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
+/** Waits for build `buildId` and journals how it ended; a failure throws `request.failure(...)`. */
+export async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
   const result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c) });
   if (result.status === 'SUCCEEDED') {
     await c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });

@@ -19,7 +19,7 @@ export async function newestEventId(c: OperationContext, stack: string): Promise
 }
 
 /** Refuses to start on a stack someone else's operation is running on. */
-export function refuseIfBusy(stack: StackSummary, what: string): void {
+export function refuseIfBusy(stack: Pick<StackSummary, 'status'>, what: string): void {
   if (isInProgress(stack.status)) {
     throw new PantherctlError('stack-busy', `${what} is ${stack.status} with an operation pantherctl did not start`, { source: 'aws', hint: 'Wait for it to finish, then resume.' });
   }

@@ -14,7 +14,8 @@ import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
-import { atVersion, buildStep, createChangeSet, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
+import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
+import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -267,20 +268,29 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
   });
 
-  {
-    const total = pre.hops.length;
-    for (const hop of pre.hops) {
-      const record = summarizeJournal(journal.all()).hops.get(hop.version);
+  // Decide, then do: read the deployment, assemble what is left (assemble-steps.ts), run the
+  // first step, and again, until nothing is left. Each decision sees what the step before did.
+  const total = pre.hops.length;
+  const started = new Set<string>();
+  const completed = new Set<string>();
+  const readVersion = async (r: StackSummary): Promise<string> => (await readDeploymentVersion(deps.cloudFormation, r)).version;
+  // A hop takes at most a dozen steps; more means the decisions go round in circles (a bug):
+  // stop, with the journal intact, rather than hang.
+  for (let n = 0; ; n++) {
+    if (n > 12 * total + 12) throw new PantherctlError('internal', `the upgrade of ${root.name} makes no progress (${n} steps for ${total} hops)`);
+    checkAbort(signal);
+    const snapshot = await readUpgradeSnapshot(c, pre.hops);
+    const step = assembleSteps(snapshot, pre.hops, { run: journal.run, completed, ...(preview ? { preview: { hop: first.version, changeSetName: preview.changeSetName } } : {}) })[0];
+    if (!step) break;
+    const hop = pre.hops.find((x) => x.version === step.hop)!;
+    if (!started.has(hop.version)) {
+      started.add(hop.version);
       io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
-      await updateRoleStep(c, hop, record);
-      checkAbort(signal);
-      await updateRootStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version), hop === first ? preview : undefined);
-      checkAbort(signal);
-      if (hop.needsBuild) await buildStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version));
-      await verifyStep(c, hop, async (r) => (await readDeploymentVersion(deps.cloudFormation, r)).version);
-      await journal.append({ type: 'hop.done', hop: hop.version });
-      io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
+    await executeStep(c, step, hop, snapshot, readVersion);
+    const part = COMPLETES[step.kind];
+    if (part) completed.add(`${hop.version}/${part}`);
+    if (step.kind === 'finish-hop') io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
   }
   await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
