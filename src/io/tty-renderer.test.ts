@@ -40,6 +40,27 @@ describe('TtyRenderer', () => {
     expect(out.text).not.toContain('Core UPDATE_IN_PROGRESS');
   });
 
+  it('marks what finished, warnings and errors, and drops the live view on a failure', () => {
+    const out = sink();
+    const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
+    r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.26.9', { index: 1, total: 1, version: 'v1.26.9' }));
+    r.notify(MSG['step.done'].msg('update role stack panther-deployment-role to v1.26.9: done', { step: 'update-role', hop: 'v1.26.9', index: 1 }));
+    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', ok: true, severity: 'warning', hop: 'v1.26.9' }));
+    r.notify(MSG['stack.event'].msg('warn', 'x', { ...event('UPDATE_FAILED'), reason: 'boom' }));
+    r.notify(MSG['failure.root-cause'].msg('root cause: Core UPDATE_FAILED: boom', { text: 'Core UPDATE_FAILED: boom' }));
+    // Without the cursor movements of the redraw.
+    const lines = out.text.split('\n').map((l) => l.replace(new RegExp(`\r|${String.fromCharCode(27)}\\[\\d*[AJ]`, 'g'), ''));
+    expect(lines).toContain('▶ hop 1 of 1: v1.26.9');
+    expect(lines).toContain('✔ update role stack panther-deployment-role to v1.26.9: done');
+    expect(lines).toContain('! warning: v1.26.9: a note');
+    // A failed event is a warning: its text, marked.
+    expect(lines).toContain('! x');
+    expect(lines).toContain('✖ root cause: Core UPDATE_FAILED: boom');
+    // After the failure no live view is drawn again: the last line is the failure.
+    expect(lines.filter((l) => l !== '').at(-1)).toBe('✖ root cause: Core UPDATE_FAILED: boom');
+    r.close();
+  });
+
   it('formats elapsed time', () => {
     expect(formatElapsed(5_400)).toBe('5s');
     expect(formatElapsed(125_000)).toBe('2m05s');

@@ -5,7 +5,7 @@ import type { PantherctlConfig } from './schema.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 import { DEFAULT_STATE_DIR } from '../journal/paths.js';
 
-/** Options every deployment command accepts (see src/cli/commands/deployment.ts). */
+/** Options every deployment command accepts (src/cli/commands/connection-options.ts). */
 export interface ConnectionFlags {
   profile?: string;
   region?: string;

@@ -6,12 +6,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import { approving, MemoryIoHost, type AnyMessage, type IoHost } from '../../io/messages.js';
 import { readJournal } from '../../journal/journal.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { loadExecutorDeps } from '../../deployments/deps/load-executor-deps.js';
-import { clearFaults, installCredentials, runCli, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
+import { clearFaults, installCredentials, runCli, runJson, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
 import type { ExecutorDeps } from '../../deployments/deps/executor-deps.js';
 import { configure, paramsDiff, type ConfigureOptions } from '../../deployments/configure/configure.js';
 import { deploy, type DeployOptions } from '../../deployments/configure/deploy.js';
@@ -157,15 +157,16 @@ describe('pantherctl deploy against an empty sandbox', () => {
     // Nothing left to do: params diff agrees (the secret cannot be compared and does not count).
     const diffIo = new MemoryIoHost();
     expect((await paramsDiff({ ...at(deps, state), paramsFile: file }, diffIo)).different).toBe(false);
-    expect(diffIo.messages.find((m) => m.code === 'params.diff')?.text).toMatch(/DatadogAPIKey: \*\*\*\* \(secret: cannot compare/);
+    expect(diffIo.of('params.diff').map((m) => m.data)).toContainEqual({ key: 'DatadogAPIKey', change: 'cannot-compare', from: '****', to: '****', secret: true });
   });
 
   it('refuses a root stack name without panther-, saying why', async () => {
     const state = tempDir();
     const file = writeParams(state, FULL);
-    const r = await runCli(['deploy', '--version', VERSION, '--root-stack', 'prod-root', '--params', file, '--yes', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    const r = await runJson(['deploy', '--version', VERSION, '--root-stack', 'prod-root', '--params', file, '--yes', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/does not start with panther-.*deployment role only manages/);
+    expect(r.error).toMatchObject({ code: 'root-stack-name', rootStack: 'prod-root' });
+    expect(r.error?.hint).toContain('panther-*');
   });
 
   it('a failure in stage 2 leaves stage 1 live and stage 2 rolled back, names its parameters and root cause, and stops', async () => {
@@ -189,8 +190,8 @@ describe('pantherctl deploy against an empty sandbox', () => {
     const plan = io.messages.find((m) => m.code === 'deploy.plan')!.data as { stages: { parameters: string[] }[] };
     const [stage1, stage2] = [plan.stages[0]!.parameters, plan.stages[1]!.parameters];
     expect(err.meta).toMatchObject({ stage: 2, parameters: stage2 });
-    expect(String((err.meta.rootCause as { text: string }).text)).toMatch(/injected: stage 2 breaks/);
-    expect(err.message).toContain(stage2.join(', '));
+    expect(isPantherctlError(err, 'stage-failed') && err.meta.rootCause).toMatchObject({ reason: 'injected: stage 2 breaks', logicalId: expect.any(String) });
+    expect(io.of('stage.failed')[0]?.data).toMatchObject({ stage: 2, parameters: stage2, finalStatus: 'UPDATE_ROLLBACK_COMPLETE', rootCause: { reason: 'injected: stage 2 breaks' } });
 
     const root = await deps.cloudFormation.describeStack('panther-root');
     expect(root?.status).toBe('UPDATE_ROLLBACK_COMPLETE');
@@ -226,8 +227,8 @@ describe('a failed first deploy', () => {
     const failed = await expectFailure(deploy(deployOptions(deps, state, file), yes(io)));
     expect(failed.code).toBe('first-deploy-failed');
     expect(failed.exitCode).toBe(4);
-    expect(failed.message).toMatch(/injected: first deploy breaks/);
-    expect(failed.hint).toMatch(/--replace-failed/);
+    expect(isPantherctlError(failed, 'first-deploy-failed') && failed.meta).toMatchObject({ rootStack: 'panther-root', finalStatus: 'ROLLBACK_COMPLETE', rootCause: { reason: 'injected: first deploy breaks' } });
+    expect(io.of('deploy.create-failed')[0]?.data).toMatchObject({ stack: 'panther-root', finalStatus: 'ROLLBACK_COMPLETE', rootCause: { reason: 'injected: first deploy breaks' } });
     expect((await deps.cloudFormation.describeStack('panther-root'))?.status).toBe('ROLLBACK_COMPLETE');
 
     // Without --replace-failed: refused, the root cause shown again, nothing deleted.
@@ -235,7 +236,8 @@ describe('a failed first deploy', () => {
     const refused = await expectFailure(deploy(deployOptions(deps, state, file), yes(refusedIo)));
     expect(refused.code).toBe('failed-first-deploy');
     expect(refused.exitCode).toBe(1);
-    expect(refusedIo.messages.find((m) => m.code === 'deploy.root-cause')?.text).toMatch(/injected: first deploy breaks/);
+    expect(refusedIo.of('deploy.root-cause')[0]?.data?.rootCause).toMatchObject({ reason: 'injected: first deploy breaks' });
+    expect(isPantherctlError(refused, 'failed-first-deploy') && refused.meta).toMatchObject({ rootStack: 'panther-root', status: 'ROLLBACK_COMPLETE', rootCause: { reason: 'injected: first deploy breaks' } });
     expect(okCalls(await sandboxCalls(endpoint), 'DeleteStack')).toHaveLength(0);
     expect((await deps.cloudFormation.describeStack('panther-root'))?.status).toBe('ROLLBACK_COMPLETE');
 
@@ -262,9 +264,9 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const io = new MemoryIoHost();
     const result = await configure(configureOptions(deps, state, file), yes(io));
     expect(result.changed).toBe(true);
-    const rows = io.messages.filter((m) => m.code === 'params.diff').map((m) => m.text);
-    expect(rows).toContain('? DatadogAPIKey: **** (secret: cannot compare, AWS returns it masked)');
-    expect(rows).toContain('~ EnableReports: false -> true');
+    const rows = io.of('params.diff').map((m) => m.data);
+    expect(rows).toContainEqual({ key: 'DatadogAPIKey', change: 'cannot-compare', from: '****', to: '****', secret: true });
+    expect(rows).toContainEqual({ key: 'EnableReports', change: 'changed', from: 'false', to: 'true', secret: false });
     expect(everything(io, state)).not.toContain(CANARY);
     expect((await liveParameters(deps)).EnableReports).toBe('true');
     // The seeded deployment has the panther-pulumi project: one build after the stages.
@@ -288,21 +290,25 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const io = new MemoryIoHost();
     const result = await configure(configureOptions(deps, state, file), yes(io));
     expect(result.changed).toBe(false);
-    expect(io.messages.at(-1)).toMatchObject({ code: 'configure.no-changes' });
-    expect(io.messages.at(-1)?.text).toMatch(/no changes.*nothing was updated/);
+    expect(io.messages.at(-1)).toMatchObject({ level: 'result', code: 'configure.no-changes', data: { rootStack: 'panther-root' } });
+    expect(io.codes().filter((c) => c.startsWith('stage.'))).toEqual([]);
     const mutations = (await sandboxCalls(endpoint)).slice(before).filter((c) => /^(Create|Update|Execute|Delete|Start)/.test(c.action));
     expect(mutations).toEqual([]);
 
     const conn = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--root-stack', 'panther-root', '--state-dir', state];
-    const equal = await runCli(['params', 'diff', '--params', file, ...conn]);
+    const equal = await runJson(['params', 'diff', '--params', file, ...conn]);
     expect(equal.code).toBe(0);
-    expect(equal.stdout).toMatch(/matches/);
+    expect(equal.document).toMatchObject({ equal: true, differences: [] });
     const changed = writeParams(state, { ...same, DataLakeForwarderMemory: '1024', Segment: CANARY }, 'changed.yml');
-    const differ = await runCli(['params', 'diff', '--params', changed, ...conn]);
+    const differ = await runJson(['params', 'diff', '--params', changed, ...conn]);
     expect(differ.code).toBe(1);
-    expect(differ.stdout).toMatch(/DataLakeForwarderMemory: \d+ -> 1024/);
-    expect(differ.stdout).toMatch(/Segment: \*\*\*\* \(secret: cannot compare/);
+    expect(differ.document?.differences).toContainEqual({ parameter: 'DataLakeForwarderMemory', change: 'changed', from: live.DataLakeForwarderMemory, to: '1024', secret: false });
+    expect(differ.document?.secretsNotCompared).toEqual(['Segment']);
     expect(differ.stdout + differ.stderr).not.toContain(CANARY);
+    // The same without --json: the rows as text (their wording is the renderer tests' business), exit 1.
+    const text = await runCli(['params', 'diff', '--params', changed, ...conn]);
+    expect(text.code).toBe(1);
+    expect(text.stdout + text.stderr).not.toContain(CANARY);
   });
 
   it('resume continues an interrupted configure without repeating a finished stage', async () => {
@@ -341,10 +347,11 @@ describe('pantherctl configure on a deployed sandbox', () => {
     const live = await liveParameters(deps);
     expect([live.DataLakeForwarderMemory, live.EnableReports, live.DatadogEnabled]).toEqual(['768', 'true', 'true']);
     // Run again, resume says the configure already finished (it is not handed to the upgrade executor).
-    const again = await runCli(['resume', ...conn]);
+    const again = await runJson(['resume', ...conn]);
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/already finished; nothing to resume/);
+    expect(again.events.map((e) => e.code)).toEqual(['resume.already-done']);
+    expect(again.events[0]?.data).toEqual({ command: 'configure' });
   });
 });
 
@@ -402,17 +409,21 @@ describe('the command line', () => {
   it('refuses to change anything without --yes and without a terminal', async () => {
     const state = tempDir();
     const file = writeParams(state, { EnableReports: 'true' });
-    const r = await runCli(['configure', '--params', file, '--root-stack', 'panther-root', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
+    const r = await runJson(['configure', '--params', file, '--root-stack', 'panther-root', '--region', 'us-east-2', '--endpoint-url', 'http://127.0.0.1:9', '--state-dir', state]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no terminal.*--yes/);
+    expect(r.error?.code).toBe('confirmation-required');
+    expect(r.events).toEqual([]);
   });
 
   it('refuses --stage-size with --single-update, naming both', async () => {
     const state = tempDir();
     const file = writeParams(state, { EnableReports: 'true' });
-    const r = await runCli(['configure', '--params', file, '--yes', '--stage-size', '2', '--single-update', '--region', 'us-east-2', '--state-dir', state]);
+    const r = await runJson(['configure', '--params', file, '--yes', '--stage-size', '2', '--single-update', '--region', 'us-east-2', '--state-dir', state]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/stage-size.*single-update|single-update.*stage-size/);
+    expect(r.error?.code).toBe('usage');
+    // Option errors name the options they are about.
+    expect(r.error?.message).toContain('--stage-size');
+    expect(r.error?.message).toContain('--single-update');
   });
 });
 
@@ -429,18 +440,21 @@ describe('bad input is refused before any AWS call (review of issue 5)', () => {
     expect(unlisted.code).toBe(1);
     expect(unlisted.stdout).toBe('');
     expect(unlisted.stderr.trim().split('\n')).toHaveLength(1);
-    expect(unlisted.stderr).toMatch(/v9\.1\.1 is not in the embedded catalog.*--allow-unlisted/);
+    const unlistedJson = await runJson(['deploy', '--version', 'v9.1.1', '--root-stack', 'panther-x', ...conn]);
+    expect(unlistedJson.error).toMatchObject({ code: 'unlisted-version', version: 'v9.1.1', catalog: 'embedded' });
+    expect(unlistedJson.error?.hint).toContain('--allow-unlisted');
 
     const badName = await runCli(['deploy', '--version', VERSION, '--root-stack', 'panther-bad_name!', ...conn]);
     expect(badName.code).toBe(1);
     expect(badName.stdout).toBe('');
     expect(badName.stderr.trim().split('\n')).toHaveLength(1);
-    expect(badName.stderr).toMatch(/"panther-bad_name!" is not a valid CloudFormation stack name/);
+    expect((await runJson(['deploy', '--version', VERSION, '--root-stack', 'panther-bad_name!', ...conn])).error).toMatchObject({ code: 'invalid-stack-name', stack: 'panther-bad_name!' });
 
     const invalid = writeParams(state, { ...FULL, EnableReports: 'yes' }, 'invalid.yml');
-    const badFile = await runCli(['deploy', '--version', VERSION, '--root-stack', 'panther-root', ...conn.slice(2), '--params', invalid]);
+    const badFile = await runJson(['deploy', '--version', VERSION, '--root-stack', 'panther-root', ...conn.slice(2), '--params', invalid]);
     expect(badFile.code).toBe(1);
-    expect(badFile.stderr).toMatch(/invalid\.yml: 1 parameter error; nothing was changed/);
+    expect(badFile.error).toMatchObject({ code: 'invalid-parameters', errors: 1 });
+    expect(badFile.error?.issues).toContainEqual(expect.objectContaining({ parameter: 'EnableReports', code: 'not-allowed-value', severity: 'error', where: expect.stringMatching(/invalid\.yml:\d+:\d+$/) }));
 
     // Not one call reached the sandbox, mutating or not.
     const calls = await sandboxCalls(endpoint);
@@ -452,9 +466,10 @@ describe('bad input is refused before any AWS call (review of issue 5)', () => {
     const endpoint = await sandbox({ empty: true });
     const state = tempDir();
     const file = writeParams(state, FULL);
-    const r = await runCli(['deploy', '--version', 'v9.1.1', '--root-stack', 'panther-x', '--allow-unlisted', '--params', file, '--yes', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
+    const r = await runJson(['deploy', '--version', 'v9.1.1', '--root-stack', 'panther-x', '--allow-unlisted', '--params', file, '--yes', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/Template not found/);
+    expect(r.error).toMatchObject({ code: 'template-not-found', key: 'v9.1.1/panther.yml' });
+    expect(r.of('deploy.version-warning').map((e) => e.data)).toEqual([{ version: 'v9.1.1' }]);
     expect((await sandboxCalls(endpoint)).filter((c) => MUTATING.test(c.action))).toEqual([]);
   });
 
@@ -463,10 +478,10 @@ describe('bad input is refused before any AWS call (review of issue 5)', () => {
     const state = tempDir();
     const file = writeParams(state, { DatadogEnabled: 'true', DatadogAPIKey: '' });
     const before = (await sandboxCalls(endpoint)).length;
-    const r = await runCli(['configure', '--params', file, '--yes', '--root-stack', 'panther-root', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
+    const r = await runJson(['configure', '--params', file, '--yes', '--root-stack', 'panther-root', '--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state]);
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/datadog-no-key/);
-    expect(r.stderr).toMatch(/1 parameter error; nothing was changed/);
+    expect(r.of('params.issue').map((e) => e.data)).toContainEqual({ severity: 'error', parameter: 'DatadogEnabled', code: 'datadog-no-key' });
+    expect(r.error).toMatchObject({ code: 'invalid-parameters', errors: 1 });
     expect((await sandboxCalls(endpoint)).slice(before).filter((c) => MUTATING.test(c.action))).toEqual([]);
   });
 });
@@ -524,7 +539,7 @@ describe('params diff for CI (review of issue 5)', () => {
 
     const text = await runCli(['params', 'diff', '--params', invalid, ...conn]);
     expect(text.code).toBe(2);
-    expect(text.stderr).toMatch(/1 parameter error/);
+    expect(text.stderr.trim().split('\n')).toHaveLength(1);
 
     const missing = await runCli(['params', 'diff', '--json', '--params', join(state, 'nope.yml'), ...conn]);
     expect(missing.code).toBe(2);

@@ -111,3 +111,45 @@ export async function clearFaults(endpoint: string): Promise<void> {
 export function conn(endpoint: string, stateDir: string): string[] {
   return ['--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', stateDir];
 }
+
+/** One NDJSON event of `--json` output, as the renderer writes it. */
+export interface JsonEvent {
+  seq: number;
+  time: string;
+  level: string;
+  code: string;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+/** The `--json` error document (`{"error": {...}}`) with its meta flattened in. */
+export type JsonError = { code: string; message: string; hint?: string } & Record<string, unknown>;
+
+export interface JsonRun extends CliRun {
+  events: JsonEvent[];
+  /** The error document, when the command failed. */
+  error?: JsonError;
+  /** The one result document of a command that prints one (status, diagnose, params diff). */
+  document?: Record<string, unknown>;
+  /** The events of one code. */
+  of(code: string): JsonEvent[];
+}
+
+/** Runs `pantherctl ARGS --json` in this process and splits stdout into events, an error document and a result document. */
+export async function runJson(args: string[], env: Record<string, string> = {}): Promise<JsonRun> {
+  const r = await runCli([...args, '--json'], env);
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = lines.filter((l): l is JsonEvent & Record<string, unknown> => typeof l.seq === 'number' && typeof l.code === 'string');
+  const errorLine = lines.find((l) => typeof l.error === 'object' && l.error !== null);
+  const document = lines.find((l) => l !== errorLine && !(typeof l.seq === 'number' && typeof l.code === 'string'));
+  return {
+    ...r,
+    events,
+    ...(errorLine ? { error: errorLine.error as JsonError } : {}),
+    ...(document ? { document } : {}),
+    of: (code) => events.filter((e) => e.code === code),
+  };
+}
