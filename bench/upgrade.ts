@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../src/sandbox/index.js';
 import { createAwsGateways } from '../src/deployments/aws/gateways.js';
 import { waitForStackOperation, captureStartMarker } from '../src/deployments/wait/stack-waiter.js';
-import { e2eEnv, installCredentials, runCli, sandboxCalls, sandboxOperations, tempDir, type SandboxCall } from '../src/deployments/upgrade/test-support/harness.js';
+import { e2eEnv, installCredentials, runCli, sandboxCalls, sandboxOperations, tempDir, type SandboxCall } from '../src/cli/test-support/harness.js';
 
 export interface WaitFigures {
   /** Median of (moment the waiter returned − moment the sandbox ended the operation). */

@@ -14,7 +14,7 @@ writeFileSync(target, catalogJsonSchemaText());
 console.log(`wrote ${CATALOG_SCHEMA_PATH}`);
 
 // pantherctl.yml (connection settings of deployment commands).
-const { CONFIG_SCHEMA_PATH, pantherctlConfigJsonSchemaText } = await import('../src/deployments/config/schema.js');
+const { CONFIG_SCHEMA_PATH, pantherctlConfigJsonSchemaText } = await import('../src/settings/schema.js');
 writeFileSync(join(root, CONFIG_SCHEMA_PATH), pantherctlConfigJsonSchemaText());
 console.log(`wrote ${CONFIG_SCHEMA_PATH}`);
 

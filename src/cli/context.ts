@@ -1,5 +1,5 @@
-import type { IoHost, Message, StampedMessage } from '../io/messages.js';
 import { createRenderer } from '../io/renderers.js';
+import { createCliIoHost, type CliIoHost } from './io-host.js';
 
 /** Global options every command accepts (before or after the command name). */
 export interface GlobalOptions {
@@ -31,8 +31,11 @@ export interface CliContext {
   readonly color: boolean;
   readonly interactive: boolean;
   readonly streams: Streams;
-  /** Renders progress messages: live view on a TTY, one line per event in CI, NDJSON with --json. */
-  readonly io: IoHost & { close(): void; readonly messages?: StampedMessage[] };
+  /**
+   * What the core talks to: renders its messages (live view on a TTY, one line per event in
+   * CI, NDJSON with --json) and asks its questions on the terminal.
+   */
+  readonly io: CliIoHost;
   out(text: string): void;
   err(text: string): void;
   /** Writes one JSON document to stdout (the `--json` result contract). */
@@ -51,7 +54,8 @@ export function createContext(opts: GlobalOptions, streams: Streams): CliContext
   const err = (text: string): void => {
     streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
-  const io = createRenderer({ mode: json ? 'json' : ci ? 'ci' : 'tty', color, stdout: streams.stdout, stderr: streams.stderr });
+  const renderer = createRenderer({ mode: json ? 'json' : ci ? 'ci' : 'tty', color, stdout: streams.stdout, stderr: streams.stderr });
+  const io = createCliIoHost(renderer, streams, interactive);
   return {
     json,
     ci,
@@ -66,4 +70,3 @@ export function createContext(opts: GlobalOptions, streams: Streams): CliContext
   };
 }
 
-export type { Message };

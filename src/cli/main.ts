@@ -3,8 +3,14 @@ import { ExitCode, PantherctlError, isPantherctlError } from '../errors/pantherc
 import { createContext, type CliContext, type GlobalOptions, type Streams } from './context.js';
 import { registerOfflineCommands } from './commands/offline.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
-import { registerDeploymentCommands } from './commands/deployment.js';
-import { registerConfigureCommands } from './commands/configure.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerUpgradeCommand } from './commands/upgrade.js';
+import { registerResumeCommand } from './commands/resume.js';
+import { registerDiagnoseCommand } from './commands/diagnose.js';
+import { registerRecoverCommand } from './commands/recover.js';
+import { registerIamPolicyCommand } from './commands/iam-policy.js';
+import { registerDeployCommand } from './commands/deploy.js';
+import { registerConfigureCommand } from './commands/configure.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
 export async function main(argv: string[], streams: Streams = processStreams()): Promise<number> {
@@ -83,8 +89,15 @@ function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): C
   };
   registerOfflineCommands(builder);
   registerSandboxCommand(builder);
-  registerDeploymentCommands(builder);
-  registerConfigureCommands(builder);
+  // Commands that talk to AWS: their bodies load the core (and the AWS SDK) only when they run.
+  registerStatusCommand(builder);
+  registerUpgradeCommand(builder);
+  registerResumeCommand(builder);
+  registerDiagnoseCommand(builder);
+  registerRecoverCommand(builder);
+  registerIamPolicyCommand(builder);
+  registerDeployCommand(builder);
+  registerConfigureCommand(builder);
   return program;
 }
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { PantherctlError } from '../errors/pantherctl-error.js';
+import { PantherctlError, type ErrorCode } from '../errors/pantherctl-error.js';
 
 export interface ReadUserFileOptions {
   /** What the file is, for the message: `catalog`, `parameter file`, `plan`. */
   what: string;
   /** The error code callers and `--json` consumers match on. */
-  code: string;
+  code: ErrorCode;
   /** Which option named the file, for the hint: `--catalog`. */
   option?: string;
 }

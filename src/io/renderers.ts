@@ -1,4 +1,5 @@
-import type { IoHost, Message, StampedMessage } from './messages.js';
+import { defaultResponse, type AnyMessage, type AnyRequest, type IoHost, type StampedMessage } from './messages.js';
+import type { ResponseOf } from './message-maker.js';
 import { createStyle } from './style.js';
 import { TtyRenderer } from './tty-renderer.js';
 
@@ -12,16 +13,25 @@ export interface RendererOptions {
   now?: () => Date;
 }
 
+/**
+ * Shows messages; never asks (a renderer answers a request with its default). The CLI pairs a
+ * renderer with its prompts (src/cli/io-host.ts).
+ */
 export interface Renderer extends IoHost {
   /** Ends any live region so that later output starts on a clean line. */
   close(): void;
+}
+
+/** What a renderer answers when asked: it cannot ask, so the request's default. */
+function noAnswer<Q extends AnyRequest>(request: Q): Promise<ResponseOf<Q>> {
+  return defaultResponse(request);
 }
 
 /** Adds the sequence number and timestamp that make a message stream a log. */
 export class Stamper {
   private seq = 0;
   constructor(private readonly now: () => Date = () => new Date()) {}
-  stamp(message: Message): StampedMessage {
+  stamp(message: AnyMessage): StampedMessage {
     return { seq: ++this.seq, time: this.now().toISOString(), ...message };
   }
 }
@@ -32,11 +42,12 @@ export class JsonLinesRenderer implements Renderer {
   constructor(private readonly stdout: NodeJS.WritableStream, now?: () => Date) {
     this.stamper = new Stamper(now);
   }
-  notify(message: Message): void {
+  notify(message: AnyMessage): void {
     if (message.level === 'debug') return;
     const m = this.stamper.stamp(message);
     this.stdout.write(`${JSON.stringify({ seq: m.seq, time: m.time, level: m.level, code: m.code, text: m.text, ...(m.data ? { data: m.data } : {}) })}\n`);
   }
+  requestResponse = noAnswer;
   close(): void {}
 }
 
@@ -52,13 +63,14 @@ export class LineRenderer implements Renderer {
     this.stamper = new Stamper(now);
     this.style = createStyle(color);
   }
-  notify(message: Message): void {
+  notify(message: AnyMessage): void {
     if (message.level === 'debug') return;
     const m = this.stamper.stamp(message);
     const clock = m.time.slice(11, 19);
     const tag = m.level === 'error' ? this.style.red('error ') : m.level === 'warn' ? this.style.yellow('warn  ') : '';
     this.stdout.write(`${this.style.dim(clock)} ${tag}${m.text}\n`);
   }
+  requestResponse = noAnswer;
   close(): void {}
 }
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { MSG } from './messages.js';
 import { TtyRenderer, formatElapsed } from './tty-renderer.js';
+import type { StackEventMessage } from '../deployments/wait/types.js';
+
+const event = (status: string): StackEventMessage => ({
+  stack: 'panther-root',
+  stackId: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/1',
+  logicalId: 'Core',
+  resourceType: 'AWS::CloudFormation::Stack',
+  status,
+  time: '2026-01-01T00:00:00.000Z',
+  nested: false,
+});
 
 function sink(): NodeJS.WritableStream & { text: string; columns: number } {
   const s = { text: '', columns: 80, write(chunk: string) { s.text += chunk; return true; } };
@@ -14,9 +26,9 @@ describe('TtyRenderer', () => {
     r.notify({ level: 'info', code: 'hop.start', text: 'hop 2 of 3: v1.27.8', data: { index: 2, total: 3, version: 'v1.27.8' } });
     r.notify({ level: 'info', code: 'step.start', text: 'update root', data: { step: 'execute-change-set', stack: 'panther-root' } });
     t = 65_000;
-    r.notify({ level: 'info', code: 'stack.progress', text: 'root: 2 in progress', data: { stack: 'root', inProgress: ['panther-root/Core', 'panther-root/Web'] } });
-    r.notify({ level: 'info', code: 'stack.event', text: 'x', data: { stack: 'panther-root', logicalId: 'Core', status: 'UPDATE_IN_PROGRESS' } });
-    r.notify({ level: 'info', code: 'stack.event', text: 'x', data: { stack: 'panther-root', logicalId: 'Core', status: 'UPDATE_COMPLETE' } });
+    r.notify(MSG['stack.progress'].msg('root: 2 in progress', { stack: 'root', inProgress: ['panther-root/Core', 'panther-root/Web'], elapsedMs: 65_000 }));
+    r.notify(MSG['stack.event'].msg('info', 'x', event('UPDATE_IN_PROGRESS')));
+    r.notify(MSG['stack.event'].msg('info', 'x', event('UPDATE_COMPLETE')));
     r.close();
     // No colour with color=false; cursor movement is still used for the redraw.
     // eslint-disable-next-line no-control-regex -- checking for ANSI colour codes
@@ -26,6 +38,27 @@ describe('TtyRenderer', () => {
     expect(out.text).toContain('… panther-root/Web');
     expect(out.text).toContain('panther-root Core UPDATE_COMPLETE');
     expect(out.text).not.toContain('Core UPDATE_IN_PROGRESS');
+  });
+
+  it('marks what finished, warnings and errors, and drops the live view on a failure', () => {
+    const out = sink();
+    const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
+    r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.26.9', { index: 1, total: 1, version: 'v1.26.9' }));
+    r.notify(MSG['step.done'].msg('update role stack panther-deployment-role to v1.26.9: done', { step: 'update-role', hop: 'v1.26.9', index: 1 }));
+    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', ok: true, severity: 'warning', hop: 'v1.26.9' }));
+    r.notify(MSG['stack.event'].msg('warn', 'x', { ...event('UPDATE_FAILED'), reason: 'boom' }));
+    r.notify(MSG['failure.root-cause'].msg('root cause: Core UPDATE_FAILED: boom', { text: 'Core UPDATE_FAILED: boom' }));
+    // Without the cursor movements of the redraw.
+    const lines = out.text.split('\n').map((l) => l.replace(new RegExp(`\r|${String.fromCharCode(27)}\\[\\d*[AJ]`, 'g'), ''));
+    expect(lines).toContain('▶ hop 1 of 1: v1.26.9');
+    expect(lines).toContain('✔ update role stack panther-deployment-role to v1.26.9: done');
+    expect(lines).toContain('! warning: v1.26.9: a note');
+    // A failed event is a warning: its text, marked.
+    expect(lines).toContain('! x');
+    expect(lines).toContain('✖ root cause: Core UPDATE_FAILED: boom');
+    // After the failure no live view is drawn again: the last line is the failure.
+    expect(lines.filter((l) => l !== '').at(-1)).toBe('✖ root cause: Core UPDATE_FAILED: boom');
+    r.close();
   });
 
   it('formats elapsed time', () => {

@@ -1,4 +1,5 @@
-import type { Message } from './messages.js';
+import { defaultResponse, type AnyMessage, type AnyRequest } from './messages.js';
+import type { ResponseOf } from './message-maker.js';
 import type { Renderer } from './renderers.js';
 import { createStyle, type Style } from './style.js';
 
@@ -7,10 +8,8 @@ const UP = (n: number): string => `\u001b[${n}A`;
 const CLEAR_DOWN = '\u001b[J';
 const CR = '\r';
 
-/** Messages that only feed the live view; they never print a line of their own. */
-const LIVE_ONLY = new Set(['stack.progress', 'build.phase']);
 /** Events worth a line above the live view: an end, good or bad. In-progress ones show below. */
-const isEndStatus = (status: unknown): boolean => typeof status === 'string' && /(_COMPLETE|_FAILED)$/.test(status);
+const isEndStatus = (status: string): boolean => /(_COMPLETE|_FAILED)$/.test(status);
 
 interface LiveState {
   hop?: { index: number; total: number; version: string };
@@ -53,14 +52,18 @@ export class TtyRenderer implements Renderer {
   }
   private readonly columns: number | undefined;
 
-  notify(message: Message): void {
+  notify(message: AnyMessage): void {
     if (message.level === 'debug') return;
-    const data = (message.data ?? {}) as Record<string, unknown>;
-    this.update(message.code, data);
-    const line = this.lineFor(message, data);
+    this.update(message);
+    const line = this.lineFor(message);
     this.clearLive();
     if (line !== undefined) this.stdout.write(`${line}\n`);
     this.drawLive();
+  }
+
+  /** A renderer cannot ask: the CLI's prompts do (src/cli/io-host.ts). */
+  requestResponse<Q extends AnyRequest>(request: Q): Promise<ResponseOf<Q>> {
+    return defaultResponse(request);
   }
 
   close(): void {
@@ -69,11 +72,12 @@ export class TtyRenderer implements Renderer {
     this.clearLive();
   }
 
-  private update(code: string, data: Record<string, unknown>): void {
+  private update(message: AnyMessage): void {
     const t = this.now().getTime();
-    switch (code) {
-      case 'hop.start':
-        this.state.hop = { index: Number(data.index), total: Number(data.total), version: String(data.version) };
+    switch (message.code) {
+      case 'hop.start': {
+        const { index, total, version } = message.data ?? { index: 0, total: 0, version: '' };
+        this.state.hop = { index, total, version };
         this.state.hopStartedAt = t;
         this.state.runStartedAt ??= t;
         this.state.inProgress = [];
@@ -81,40 +85,50 @@ export class TtyRenderer implements Renderer {
         delete this.state.buildPhase;
         this.startTimer();
         break;
+      }
       case 'step.start':
-        this.state.step = String(data.step ?? '');
-        if (typeof data.stack === 'string') this.state.stack = data.stack;
+        this.state.step = message.data?.step ?? '';
+        if (message.data?.stack !== undefined) this.state.stack = message.data.stack;
         this.state.inProgress = [];
         delete this.state.buildPhase;
         break;
       case 'stack.progress':
-        this.state.inProgress = Array.isArray(data.inProgress) ? data.inProgress.map(String) : [];
-        if (typeof data.stack === 'string') this.state.stack = data.stack;
+        this.state.inProgress = message.data?.inProgress ?? [];
+        if (message.data?.stack !== undefined) this.state.stack = message.data.stack;
         break;
       case 'build.phase':
-        this.state.buildPhase = String(data.phase ?? data.type ?? '');
+        this.state.buildPhase = message.data?.phase ?? '';
         break;
       case 'upgrade.done':
-      case 'upgrade.failed':
       case 'failure.root-cause':
         delete this.state.hop;
         break;
     }
   }
 
-  private lineFor(message: Message, data: Record<string, unknown>): string | undefined {
-    if (LIVE_ONLY.has(message.code)) return undefined;
-    if (message.code === 'stack.event' && !isEndStatus(data.status)) return undefined;
+  private lineFor(message: AnyMessage): string | undefined {
+    // Only the live view shows these.
+    if (message.code === 'stack.progress' || message.code === 'build.phase') return undefined;
+    if (message.code === 'stack.event' && !isEndStatus(message.data?.status ?? '')) return undefined;
     const s = this.style;
     if (message.level === 'error') return `${s.red('✖')} ${message.text}`;
     if (message.level === 'warn') return `${s.yellow('!')} ${message.text}`;
-    if (message.code === 'hop.start') return s.bold(`▶ ${message.text}`);
-    if (message.code === 'hop.done' || message.code === 'step.done' || message.code === 'upgrade.done') return `${s.green('✔')} ${message.text}`;
-    if (message.code === 'stack.event') {
-      const failed = String(data.status).endsWith('_FAILED');
-      return `  ${s.dim(String(data.stack ?? ''))} ${data.logicalId} ${failed ? s.red(String(data.status)) : s.dim(String(data.status))}${data.reason ? s.dim(` ${data.reason}`) : ''}`;
+    switch (message.code) {
+      case 'hop.start':
+        return s.bold(`▶ ${message.text}`);
+      case 'hop.done':
+      case 'step.done':
+      case 'upgrade.done':
+        return `${s.green('✔')} ${message.text}`;
+      case 'stack.event': {
+        const d = message.data;
+        if (!d) return message.text;
+        const failed = d.status.endsWith('_FAILED');
+        return `  ${s.dim(d.stack ?? '')} ${d.logicalId} ${failed ? s.red(d.status) : s.dim(d.status)}${d.reason ? s.dim(` ${d.reason}`) : ''}`;
+      }
+      default:
+        return message.text;
     }
-    return message.text;
   }
 
   private liveLines(): string[] {

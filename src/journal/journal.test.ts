@@ -1,74 +1,156 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Journal, readJournal } from './journal.js';
+import { isPantherctlError } from '../errors/pantherctl-error.js';
+import { readJournal } from './journal.js';
+import { LocalStateStore } from './local-state-store.js';
 import { acquireLock } from './lock.js';
 import { journalPath, lockPath } from './paths.js';
 import { summarizeJournal } from './progress.js';
-import { openJournalSession } from './session.js';
+import type { JournalEntry } from './entry.js';
+import { TEST_KEY, tempJournal } from './test-support/temp-journal.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'pantherctl-journal-'));
 const fixed = (): Date => new Date('2026-01-02T03:04:05.000Z');
+const key = TEST_KEY;
 
-describe('Journal', () => {
-  it('appends numbered NDJSON entries that survive reopening', () => {
-    const path = join(dir(), 'j', 'a.ndjson');
-    const j = Journal.open(path, { run: 'r1', now: fixed });
-    j.append({ type: 'run.start', from: 'v1.25.18', to: 'v1.28.7', hops: ['v1.26.9'] });
-    j.append({ type: 'step.requested', step: 'update-role', hop: 'v1.26.9', clientRequestToken: 't1' });
-    j.close();
-    const again = Journal.open(path, { run: 'r2', now: fixed });
-    const e = again.append({ type: 'step.done', step: 'update-role', hop: 'v1.26.9' });
-    expect(e).toMatchObject({ seq: 3, run: 'r2', time: '2026-01-02T03:04:05.000Z' });
-    again.close();
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
-    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3]);
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return isPantherctlError(err) ? `${err.code}:${err.exitCode}` : String(err);
+  }
+  return 'no error';
+}
+
+describe('Journal on the local store', () => {
+  it('appends numbered, versioned NDJSON entries carrying the fence, that survive reopening', async () => {
+    const stateDir = dir();
+    const a = await tempJournal({ stateDir, run: 'r1', now: fixed });
+    await a.journal.append({ type: 'run.start', command: 'upgrade', from: 'v1.25.18', to: 'v1.28.7', hops: ['v1.26.9'], rootStack: 'panther-root', roleStack: 'panther-deployment-role', acks: [], overrideKeys: [], digests: {} });
+    await a.journal.append({ type: 'step.requested', step: 'update-role', hop: 'v1.26.9', clientRequestToken: 't1', stack: 'panther-deployment-role', templateUrl: 'https://x/t.yml' });
+    await a.store.release(a.lease);
+    const b = await tempJournal({ stateDir, run: 'r2', now: fixed });
+    const e = await b.journal.append({ type: 'step.done', step: 'update-role', hop: 'v1.26.9' });
+    expect(e).toMatchObject({ v: 2, seq: 3, run: 'r2', time: '2026-01-02T03:04:05.000Z', fence: b.lease.fence });
+    expect(b.lease.fence).not.toBe(a.lease.fence);
+    await b.store.release(b.lease);
+    const lines = readFileSync(b.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; v: number });
+    expect(lines.map((l) => [l.seq, l.v])).toEqual([[1, 2], [2, 2], [3, 2]]);
   });
 
-  it('drops a torn last line (a write cut by SIGKILL) and keeps appending cleanly', () => {
-    const path = join(dir(), 'a.ndjson');
-    const j = Journal.open(path, { run: 'r1' });
-    j.append({ type: 'run.start', hops: [] });
-    j.close();
-    appendFileSync(path, '{"seq":2,"ty');
-    expect(readJournal(path)).toHaveLength(1);
-    const k = Journal.open(path, { run: 'r2' });
-    k.append({ type: 'run.done' });
-    k.close();
-    expect(readJournal(path).map((e) => e.type)).toEqual(['run.start', 'run.done']);
+  it('drops a torn last line (a write cut by SIGKILL) and keeps appending cleanly', async () => {
+    const stateDir = dir();
+    const a = await tempJournal({ stateDir, run: 'r1' });
+    await a.journal.append({ type: 'run.interrupted', code: 'interrupted' });
+    await a.store.release(a.lease);
+    appendFileSync(a.path, '{"seq":2,"ty');
+    expect(readJournal(a.path)).toHaveLength(1);
+    const b = await tempJournal({ stateDir, run: 'r2' });
+    await b.journal.append({ type: 'run.done' });
+    await b.store.release(b.lease);
+    expect(readJournal(a.path).map((e) => e.type)).toEqual(['run.interrupted', 'run.done']);
   });
 
-  it('refuses a journal corrupt in the middle', () => {
+  it('refuses a journal corrupt in the middle, and one written by a newer pantherctl', () => {
     const path = join(dir(), 'a.ndjson');
-    writeFileSync(path, '{"seq":1,"type":"run.start"}\nnot json\n{"seq":3,"type":"run.done"}\n');
+    writeFileSync(path, '{"seq":1,"time":"t","run":"r","type":"run.done"}\nnot json\n{"seq":3,"time":"t","run":"r","type":"run.done"}\n');
     expect(() => readJournal(path)).toThrow(/corrupt at line 2/);
+    writeFileSync(path, '{"v":3,"seq":1,"time":"t","run":"r","type":"run.done"}\n{"seq":2,"time":"t","run":"r","type":"run.done"}\n');
+    expect(() => readJournal(path)).toThrow(/corrupt at line 1 \(journal entry version 3/);
+    writeFileSync(path, '{"seq":1,"time":"t","run":"r","type":"step.requested","step":"start-build","hop":"v1"}\n{"seq":2,"time":"t","run":"r","type":"run.done"}\n');
+    expect(() => readJournal(path)).toThrow(/corrupt at line 1/);
   });
 
   it('names journal and lock after the deployment', () => {
-    const key = { account: '123456789012', region: 'us-east-2', rootStack: 'panther-root' };
     expect(journalPath(key, '/s')).toBe('/s/journal/123456789012-us-east-2-panther-root.ndjson');
     expect(lockPath(key, '/s')).toBe('/s/journal/123456789012-us-east-2-panther-root.lock');
+    expect(new LocalStateStore({ stateDir: '/s' }).locate({ ...key, stackId: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/1' })).toEqual({
+      journal: '/s/journal/123456789012-us-east-2-panther-root.ndjson',
+      lock: '/s/journal/123456789012-us-east-2-panther-root.lock',
+    });
+  });
+
+  it('fences out a run whose lock was taken over: lock-lost, and nothing more is written', async () => {
+    const a = await tempJournal({ run: 'r1' });
+    await a.journal.append({ type: 'run.done' });
+    // The operator deletes the lock (the hint of `locked` allows it) and another run takes it.
+    rmSync(lockPath(key, a.stateDir));
+    const other = new LocalStateStore({ stateDir: a.stateDir });
+    const theirs = await other.acquire(key, { command: 'resume', run: 'r2' });
+    expect(await codeOf(a.journal.append({ type: 'run.done' }))).toBe('lock-lost:6');
+    expect(await codeOf(a.store.renew(a.lease))).toBe('lock-lost:6');
+    expect(readJournal(a.path)).toHaveLength(1);
+    // Releasing the stale lease leaves the new holder's lock alone.
+    await a.store.release(a.lease);
+    expect(existsSync(lockPath(key, a.stateDir))).toBe(true);
+    await other.release(theirs);
+  });
+
+  it('refuses an entry that is not the next in sequence (journal-conflict)', async () => {
+    const a = await tempJournal();
+    await a.journal.append({ type: 'run.done' });
+    const entry = readJournal(a.path)[0]!;
+    expect(await codeOf(a.store.append(a.lease, { ...entry, seq: 5 }))).toBe('journal-conflict:6');
+    expect(await codeOf(a.store.append(a.lease, { ...entry, seq: 1 }))).toBe('journal-conflict:6');
+    await a.store.append(a.lease, { ...entry, seq: 2 });
+    expect(readJournal(a.path).map((e) => e.seq)).toEqual([1, 2]);
+    await a.store.release(a.lease);
+  });
+
+  it('refuses a second holder while the first holds the lock, and creates no journal for a run that wrote nothing', async () => {
+    const stateDir = dir();
+    const store = new LocalStateStore({ stateDir });
+    const lease = await store.acquire(key, { command: 'configure', run: 'r1' });
+    expect(JSON.parse(readFileSync(lockPath(key, stateDir), 'utf8'))).toMatchObject({ command: 'configure', run: 'r1', fence: lease.fence });
+    expect(await codeOf(new LocalStateStore({ stateDir }).acquire(key, { command: 'upgrade', run: 'r2' }))).toBe('locked:6');
+    await store.release(lease);
+    expect(existsSync(journalPath(key, stateDir))).toBe(false);
+    expect(existsSync(lockPath(key, stateDir))).toBe(false);
+    const again = await store.acquire(key, { command: 'resume', run: 'r3' });
+    await store.release(again);
+  });
+
+  it('closes: no entry after the run ended', async () => {
+    const a = await tempJournal();
+    a.journal.close();
+    expect(await codeOf(a.journal.append({ type: 'run.done' }))).toBe('journal-closed:70');
+    await a.store.release(a.lease);
   });
 });
 
 describe('summarizeJournal', () => {
+  const at = (seq: number): { v: 2; seq: number; time: string; run: string } => ({ v: 2, seq, time: 't', run: 'a' });
   it('folds the latest run, step states and finished hops', () => {
-    const s = summarizeJournal([
-      { seq: 1, time: 't', run: 'a', type: 'run.start', from: 'v1.25.18', to: 'v1.28.7', hops: ['v1.26.9', 'v1.27.8'] },
-      { seq: 2, time: 't', run: 'a', type: 'step.requested', step: 'update-role', hop: 'v1.26.9', clientRequestToken: 'T', beforeEventId: 'e1' },
-      { seq: 3, time: 't', run: 'a', type: 'step.done', step: 'update-role', hop: 'v1.26.9' },
-      { seq: 4, time: 't', run: 'a', type: 'hop.done', hop: 'v1.26.9' },
-      { seq: 5, time: 't', run: 'a', type: 'step.requested', step: 'start-build', hop: 'v1.27.8', clientRequestToken: 'B' },
-      { seq: 6, time: 't', run: 'a', type: 'step.accepted', step: 'start-build', hop: 'v1.27.8', buildId: 'b:1' },
-      { seq: 7, time: 't', run: 'a', type: 'run.interrupted' },
-    ]);
+    const entries: JournalEntry[] = [
+      { ...at(1), type: 'run.start', command: 'upgrade', from: 'v1.25.18', to: 'v1.28.7', hops: ['v1.26.9', 'v1.27.8'], rootStack: 'r', roleStack: 'role', acks: [], overrideKeys: ['A'], digests: {} },
+      { ...at(2), type: 'step.requested', step: 'update-role', hop: 'v1.26.9', clientRequestToken: 'T', beforeEventId: 'e1', stack: 'role', templateUrl: 'u' },
+      { ...at(3), type: 'step.done', step: 'update-role', hop: 'v1.26.9' },
+      { ...at(4), type: 'hop.done', hop: 'v1.26.9' },
+      { ...at(5), type: 'step.requested', step: 'start-build', hop: 'v1.27.8', clientRequestToken: 'B', project: 'panther-pulumi' },
+      { ...at(6), type: 'step.accepted', step: 'start-build', hop: 'v1.27.8', buildId: 'b:1' },
+      { ...at(7), type: 'run.interrupted', code: 'interrupted' },
+    ];
+    const s = summarizeJournal(entries);
     expect(s.plan).toEqual({ from: 'v1.25.18', to: 'v1.28.7', hops: ['v1.26.9', 'v1.27.8'] });
+    expect(s.start?.overrideKeys).toEqual(['A']);
     expect(s.hops.get('v1.26.9')).toMatchObject({ done: true, steps: { 'update-role': { status: 'done', clientRequestToken: 'T' } } });
     expect(s.hops.get('v1.26.9')?.steps['update-role']?.requested?.beforeEventId).toBe('e1');
     expect(s.hops.get('v1.27.8')?.steps['start-build']).toMatchObject({ status: 'accepted', clientRequestToken: 'B' });
+    expect(s.hops.get('v1.27.8')?.steps['start-build']?.accepted?.buildId).toBe('b:1');
     expect(s.finished).toBe(false);
     expect(s.stoppedBy).toBe('run.interrupted');
+  });
+
+  it('forgets what AWS accepted once the step is requested again', () => {
+    const s = summarizeJournal([
+      { ...at(1), type: 'step.requested', step: 'start-build', hop: 'h', clientRequestToken: 'B1', project: 'p' },
+      { ...at(2), type: 'step.accepted', step: 'start-build', hop: 'h', buildId: 'b:1' },
+      { ...at(3), type: 'step.requested', step: 'start-build', hop: 'h', clientRequestToken: 'B2', project: 'p' },
+    ]);
+    expect(s.hops.get('h')?.steps['start-build']).toMatchObject({ status: 'requested', clientRequestToken: 'B2' });
+    expect(s.hops.get('h')?.steps['start-build']?.accepted).toBeUndefined();
   });
 });
 
@@ -120,31 +202,5 @@ describe('acquireLock', () => {
       code = (err as { code: string; exitCode: number }).code + (err as { exitCode: number }).exitCode;
     }
     expect(code).toBe('locked6');
-  });
-});
-
-describe('openJournalSession', () => {
-  const key = { account: '123456789012', region: 'us-east-2', rootStack: 'panther-root' };
-
-  it('creates no journal file for a run that wrote nothing (a refused run)', () => {
-    const stateDir = dir();
-    const s = openJournalSession(key, { command: 'upgrade', stateDir });
-    s.close();
-    expect(existsSync(journalPath(key, stateDir))).toBe(false);
-    expect(existsSync(lockPath(key, stateDir))).toBe(false);
-  });
-
-  it('holds the lock for its run until closed, so a second session on the deployment is refused', () => {
-    const stateDir = dir();
-    const first = openJournalSession(key, { command: 'configure', stateDir, now: fixed });
-    first.journal.append({ type: 'run.start', from: 'live', to: 'file', hops: ['stage-1'] });
-    const owner = JSON.parse(readFileSync(lockPath(key, stateDir), 'utf8')) as { command: string; run: string };
-    expect(owner).toMatchObject({ command: 'configure', run: first.journal.run });
-    expect(() => openJournalSession(key, { command: 'upgrade', stateDir })).toThrow(/locked by configure/);
-    first.close();
-    const second = openJournalSession(key, { command: 'resume', stateDir });
-    expect(second.path).toBe(journalPath(key, stateDir));
-    expect(second.before.plan).toEqual({ from: 'live', to: 'file', hops: ['stage-1'] });
-    second.close();
   });
 });

@@ -1,8 +1,8 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { PantherctlError } from '../errors/pantherctl-error.js';
-import type { JournalEntry, JournalInput } from './entry.js';
+import { JOURNAL_VERSION, parseEntry, type JournalEntry, type JournalInput } from './entry.js';
+import type { DeploymentKey, Lease, StateStore } from './state-store.js';
 
 export interface JournalOptions {
   /** Id of this run. Default: a random UUID. */
@@ -12,20 +12,25 @@ export interface JournalOptions {
 }
 
 /**
- * An append-only NDJSON journal. Every `append` is written with one `write` and fsync'ed
- * before it returns, so an entry that was appended survives a SIGKILL or a power cut that
- * follows; at worst the last line is torn, and `readJournal` ignores a torn last line.
+ * The journal of one run: the entries found when it was opened, then the run's own, each
+ * appended through the store under the run's lease (so it carries the fence and the next
+ * sequence number) and durable before `append` resolves: an entry that was appended survives
+ * a SIGKILL or a power cut that follows. Only opened under the deployment's lock.
  */
 export class Journal {
   readonly run: string;
   private readonly now: () => Date;
   private seq: number;
-  private fd: number | undefined;
   private closed = false;
   private readonly entries: JournalEntry[];
+  /** This run appended something. */
+  wrote = false;
+  /** This run started a run (`run.start`) or requested a change outside a preview: a stop leaves something to resume. */
+  changed = false;
 
   private constructor(
-    readonly path: string,
+    private readonly store: StateStore,
+    private readonly lease: Lease,
     existing: JournalEntry[],
     options: JournalOptions,
   ) {
@@ -35,55 +40,43 @@ export class Journal {
     this.seq = existing.reduce((max, e) => Math.max(max, e.seq), 0);
   }
 
-  /**
-   * Opens the journal at `path`. The file (and its directory) is only created by the first
-   * `append`, so a run refused before it changed anything leaves no empty journal behind.
-   */
-  static open(path: string, options: JournalOptions = {}): Journal {
-    const existing = readJournal(path);
-    dropTornTail(path);
-    return new Journal(path, existing, options);
+  static async open(store: StateStore, lease: Lease, options: JournalOptions = {}): Promise<Journal> {
+    return new Journal(store, lease, await store.read(lease.key), options);
   }
 
-  /** Every entry, oldest first: those found on disk when opened, then this run's. */
+  get key(): DeploymentKey {
+    return this.lease.key;
+  }
+
+  /** Every entry, oldest first: those found when opened, then this run's. */
   all(): readonly JournalEntry[] {
     return this.entries;
   }
 
-  append(input: JournalInput): JournalEntry {
-    if (this.closed) throw new PantherctlError('journal-closed', 'the journal is closed', { source: 'internal' });
-    const fd = this.fd ?? this.openFile();
-    const entry = { seq: ++this.seq, time: this.now().toISOString(), run: this.run, ...input } as JournalEntry;
-    writeSync(fd, `${JSON.stringify(entry)}\n`);
-    // The entry must be on disk before the mutating call it announces is made.
-    fsyncSync(fd);
+  async append(input: JournalInput): Promise<JournalEntry> {
+    if (this.closed) throw new PantherctlError('journal-closed', 'the journal is closed');
+    const parsed = parseEntry({ ...input, v: JOURNAL_VERSION, seq: this.seq + 1, time: this.now().toISOString(), run: this.run, fence: this.lease.fence });
+    // The input is typed as an entry; a failure here is a bug, never the operator's input.
+    if (!parsed.ok) throw new PantherctlError('internal', `journal entry ${input.type} does not fit the journal: ${parsed.reason}`);
+    const entry = parsed.entry;
+    // The entry must be durable before the mutating call it announces is made.
+    await this.store.append(this.lease, entry);
+    this.seq = entry.seq;
     this.entries.push(entry);
+    this.wrote = true;
+    if (entry.type === 'run.start' || (entry.type === 'step.requested' && !(entry.step === 'create-change-set' && entry.preview))) this.changed = true;
     return entry;
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
     this.closed = true;
-  }
-
-  private openFile(): number {
-    try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a', 0o600);
-      return this.fd;
-    } catch (err) {
-      throw new PantherctlError('journal-unwritable', `cannot open the journal ${this.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-        hint: 'Check that the state directory (--state-dir) is writable.',
-      });
-    }
   }
 }
 
 /**
- * Reads a journal; a missing file is an empty journal. A line that does not parse is only
- * tolerated as the last one (a write torn by a crash); elsewhere it means the file was
- * edited, and resuming from it would be a guess.
+ * Reads a journal file; a missing file is an empty journal. A line that does not parse is only
+ * tolerated as the last one (a write torn by a crash); elsewhere it means the file was edited
+ * or written by a newer pantherctl, and resuming from it would be a guess.
  */
 export function readJournal(path: string): JournalEntry[] {
   let text: string;
@@ -97,22 +90,29 @@ export function readJournal(path: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
+    const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
+    let raw: unknown;
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      raw = JSON.parse(line);
     } catch {
-      const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
-      if (!isLast) {
-        throw new PantherctlError('journal-corrupt', `the journal ${path} is corrupt at line ${i + 1}`, {
-          hint: 'Move the file aside to start a fresh journal; `pantherctl status` shows the live state.',
-        });
-      }
+      if (isLast) return;
+      throw corrupt(path, i + 1, 'not JSON');
     }
+    const parsed = parseEntry(raw);
+    if (!parsed.ok) throw corrupt(path, i + 1, parsed.reason);
+    entries.push(parsed.entry);
   });
   return entries;
 }
 
+function corrupt(path: string, line: number, reason: string): PantherctlError {
+  return new PantherctlError('journal-corrupt', `the journal ${path} is corrupt at line ${line} (${reason})`, {
+    hint: 'Move the file aside to start a fresh journal; `pantherctl status` shows the live state.',
+  });
+}
+
 /** Cuts a torn last line (no trailing newline) so that the next append starts a clean line. */
-function dropTornTail(path: string): void {
+export function dropTornTail(path: string): void {
   if (!existsSync(path)) return;
   const buf = readFileSync(path);
   if (buf.length === 0 || buf[buf.length - 1] === 0x0a) return;

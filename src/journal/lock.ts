@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -13,10 +13,17 @@ export interface LockOwner {
   /** The command that holds it (`upgrade`, `resume`, `recover`). */
   command: string;
   run?: string;
+  /** Fencing token of this holding: unique per acquisition, carried by every journal write. */
+  fence?: string;
 }
 
 export interface DeploymentLock {
   readonly path: string;
+  /** This holding's fencing token (also in the lock file). */
+  readonly fence: string;
+  readonly owner: LockOwner;
+  /** Whether the lock file still holds exactly this holding (nobody removed or took it over). */
+  held(): boolean;
   release(): void;
 }
 
@@ -29,6 +36,8 @@ export interface AcquireLockOptions {
   host?: string;
   pid?: number;
   now?: () => Date;
+  /** Default: a random UUID. */
+  fence?: string;
   /** Test hook: called when a stale lock was found, before taking it over (to interleave a racing run). */
   onStale?: (path: string) => void;
 }
@@ -53,9 +62,10 @@ export function acquireLock(path: string, options: AcquireLockOptions): Deployme
     since: (options.now ?? (() => new Date()))().toISOString(),
     command: options.command,
     ...(options.run ? { run: options.run } : {}),
+    fence: options.fence ?? randomUUID(),
   };
   mkdirSync(dirname(path), { recursive: true });
-  return acquire(path, `${JSON.stringify(owner)}\n`, { host, pid, isAlive: options.isAlive ?? processAlive, ...(options.onStale ? { onStale: options.onStale } : {}) });
+  return acquire(path, owner, `${JSON.stringify(owner)}\n`, { host, pid, isAlive: options.isAlive ?? processAlive, ...(options.onStale ? { onStale: options.onStale } : {}) });
 }
 
 interface Acquirer {
@@ -65,10 +75,10 @@ interface Acquirer {
   onStale?: (path: string) => void;
 }
 
-function acquire(path: string, content: string, a: Acquirer): DeploymentLock {
+function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): DeploymentLock {
   // A few attempts: each retry follows a stale lock removed (by us or by a racing run).
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (createExclusive(path, content)) return held(path, content);
+    if (createExclusive(path, content)) return held(path, owner, content);
     const raw = readRaw(path);
     if (raw === 'gone') continue;
     const holder = parseOwner(raw);
@@ -76,7 +86,7 @@ function acquire(path: string, content: string, a: Acquirer): DeploymentLock {
     a.onStale?.(path);
     let claim: DeploymentLock;
     try {
-      claim = acquire(`${path}.takeover-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`, content, { ...a, onStale: undefined });
+      claim = acquire(`${path}.takeover-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`, owner, content, { ...a, onStale: undefined });
     } catch (err) {
       // Another run is taking this stale lock over right now; it will hold the deployment.
       if (isPantherctlError(err) && err.code === 'locked') throw lockedError(path, undefined);
@@ -111,10 +121,13 @@ function createExclusive(path: string, content: string): boolean {
   }
 }
 
-function held(path: string, content: string): DeploymentLock {
+function held(path: string, owner: LockOwner, content: string): DeploymentLock {
   let released = false;
   return {
     path,
+    fence: owner.fence ?? '',
+    owner,
+    held: () => !released && readRaw(path) === content,
     release() {
       if (released) return;
       released = true;
@@ -159,4 +172,10 @@ function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Who holds the lock at `path` now; undefined when nobody does (or the file is being written). */
+export function lockHolder(path: string): LockOwner | undefined {
+  const raw = readRaw(path);
+  return raw === 'gone' ? undefined : parseOwner(raw);
 }

@@ -3,11 +3,9 @@ import { resolve } from 'node:path';
 /** Default state directory, relative to the working directory. */
 export const DEFAULT_STATE_DIR = '.pantherctl';
 
-export interface DeploymentKey {
-  account: string;
-  region: string;
-  rootStack: string;
-}
+import type { DeploymentKey } from './state-store.js';
+
+export type { DeploymentKey };
 
 /** `<stateDir>/journal/<account>-<region>-<rootstack>.ndjson`: one journal per deployment. */
 export function journalPath(key: DeploymentKey, stateDir: string = DEFAULT_STATE_DIR): string {

@@ -1,3 +1,5 @@
+import type { IssueCode } from './issue-codes.js';
+
 /**
  * One deployment parameter of the root Panther template, as the product documentation
  * describes it. The same definitions drive validation, `params explain`, the sandbox's
@@ -53,8 +55,8 @@ export type IssueSeverity = 'error' | 'warning';
 export interface ParameterIssue {
   severity: IssueSeverity;
   parameter: string;
-  /** Stable code: `pattern-mismatch`, `below-min-value`, `unknown-parameter`, `invalid-cidr`, ... */
-  code: string;
+  /** Stable code, declared in issue-codes.ts: `pattern-mismatch`, `below-min-value`, `unknown-parameter`, ... */
+  code: IssueCode;
   message: string;
   file?: string;
   line?: number;

@@ -1,6 +1,7 @@
 import { PARAMETERS } from './definitions.js';
 import { RULES, issueAt, shown, type RuleContext } from './rules.js';
 import { didYouMean } from './suggest.js';
+import type { IssueCode } from './issue-codes.js';
 import type { ParameterDef, ParameterInput, ParameterIssue } from './types.js';
 
 export interface ValidateOptions {
@@ -93,7 +94,7 @@ export function validateParameters(inputs: readonly ParameterInput[], options: V
 /** CloudFormation's own checks of one value against its definition. */
 function checkInput(def: ParameterDef, input: ParameterInput, firstDeploy: boolean): ParameterIssue[] {
   const name = def.name;
-  const error = (code: string, message: string): ParameterIssue =>
+  const error = (code: IssueCode, message: string): ParameterIssue =>
     issueAt(input, { severity: 'error', parameter: name, code, message });
 
   if (input.usePreviousValue) {

@@ -4,13 +4,24 @@ import { isPantherctlError } from '../errors/pantherctl-error.js';
 import type { Plan } from './plan-artifact.js';
 import { planUpgrade } from './plan-upgrade.js';
 
+/** Every way a saved plan can stop matching its inputs, declared once (docs/codes.md lists them). */
+export const PLAN_DIFFERENCE_CODES = {
+  'catalog-changed': 'The catalog changed since the plan was made (its SHA-256 differs).',
+  'path-changed': 'The catalog now plans another path.',
+  'plan-refused': 'The plan could not be made today (the planner refuses it).',
+  'hop-missing': 'A hop of the plan is no longer in the catalog.',
+  'hop-yanked': 'A hop of the plan is now yanked.',
+  'template-digest-changed': 'The expected template digests of a hop changed.',
+  'manual-steps-changed': 'The manual steps of a hop changed.',
+  'notes-changed': 'The notes of a hop changed.',
+  'url-mismatch': 'The template URLs of a hop are not the ones pantherctl builds for it.',
+} as const;
+
+export type PlanDifferenceCode = keyof typeof PLAN_DIFFERENCE_CODES;
+
 /** One way a saved plan no longer matches its inputs; apply refuses while any remain. */
 export interface PlanDifference {
-  /**
-   * `catalog-changed`, `path-changed`, `plan-refused`, `hop-missing`, `hop-yanked`,
-   * `template-digest-changed`, `manual-steps-changed`, `notes-changed`, `url-mismatch`.
-   */
-  code: string;
+  code: PlanDifferenceCode;
   message: string;
   /** The hop the difference is about, when there is one. */
   hop?: string;

@@ -1,4 +1,5 @@
 import { PantherctlError } from '../errors/pantherctl-error.js';
+import type { PlanRefusalMeta } from '../errors/error-codes.js';
 import type { Catalog, Release } from '../catalog/types.js';
 import { compareVersions, formatMinor, formatVersion, parseVersion, parseVersionSpec, sameMinor } from '../catalog/version.js';
 import type { Version } from '../catalog/version.js';
@@ -60,7 +61,20 @@ function catalogName(catalog: Catalog): string {
   return catalog.source === 'embedded' ? 'the embedded catalog' : `catalog ${catalog.source}`;
 }
 
-function refuse(code: string, message: string, hint: string, meta: Record<string, unknown>): PantherctlError {
+/** The codes the planner refuses with (src/errors/error-codes.ts). */
+export type PlanRefusalCode =
+  | 'downgrade'
+  | 'major-jump'
+  | 'unknown-minor'
+  | 'unknown-target-minor'
+  | 'yanked-target'
+  | 'yanked-only-minor'
+  | 'no-recommended-patch'
+  | 'unlisted-target'
+  | 'current-too-old'
+  | 'empty-catalog';
+
+function refuse(code: PlanRefusalCode, message: string, hint: string, meta: PlanRefusalMeta): PantherctlError {
   return new PantherctlError(code, message, { source: 'user', hint, meta });
 }
 

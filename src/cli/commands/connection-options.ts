@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { intOption } from './option-parsers.js';
+import { collect, intOption } from './option-parsers.js';
 
 /**
  * Where the deployment is and how to reach it: every command that talks to AWS takes these,
@@ -18,6 +18,11 @@ export function connectionOptions(cmd: Command): Command {
     .option('--config <file>', 'connection settings file (default ./pantherctl.yml when present)');
 }
 
+/** `--catalog FILE`, for the commands that plan or read versions. */
+export function catalogOption(cmd: Command): Command {
+  return cmd.option('--catalog <file>', 'release catalog file instead of the embedded one');
+}
+
 /** Where a command that changes stacks keeps its journal and lock, and how long one wait may take. */
 export function journalOptions(cmd: Command): Command {
   return cmd
@@ -28,4 +33,9 @@ export function journalOptions(cmd: Command): Command {
 /** `--skip-deployment-role`, for every command that updates the root stack. */
 export function deploymentRoleOption(cmd: Command): Command {
   return cmd.option('--skip-deployment-role', "do not pass the role stack's DeploymentRoleArn as the root stack's RoleARN");
+}
+
+/** Options of the upgrade commands that change stacks and keep a journal. */
+export function upgradeRunOptions(cmd: Command): Command {
+  return deploymentRoleOption(journalOptions(cmd).option('--param <key=value>', 'value for a parameter (new ones without a default); repeatable', collect));
 }

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { collect } from './option-parsers.js';
 import { readUserText } from '../../io/read-user-file.js';
-import { registerParamsDiff } from './configure.js';
+import { registerParamsDiff } from './params-diff.js';
 
 interface ValidateOptions {
   firstDeploy?: boolean;

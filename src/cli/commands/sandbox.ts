@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import type { ErrorCode } from '../../errors/error-codes.js';
 import type { ProgramBuilder } from '../main.js';
 import { intOption, numberOption } from './option-parsers.js';
 
@@ -30,9 +31,15 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
     const { validateRegion } = await import('../../catalog/regions.js');
     const { PantherctlError } = await import('../../errors/pantherctl-error.js');
     // The sandbox has its own error type (it ships on its own): a bad option is a usage error
-    // (exit 2), a bad fault or state file a refused input (exit 1).
-    const asCliError = (err: unknown): unknown =>
-      isSandboxError(err) ? new PantherctlError(err.code, err.message, { source: err.kind === 'usage' ? 'usage' : 'user', ...(err.hint ? { hint: err.hint } : {}), cause: err }) : err;
+    // (exit 2), a bad fault or state file a refused input (exit 1). Its codes are declared in
+    // ERRORS (this assignment stops compiling when the sandbox adds one that is not).
+    const asCliError = (err: unknown): unknown => {
+      if (!isSandboxError(err)) return err;
+      const code: ErrorCode = err.code;
+      const mapped = new PantherctlError(code, err.message, { ...(err.hint ? { hint: err.hint } : {}), cause: err });
+      const source = err.kind === 'usage' ? 'usage' : 'user';
+      return mapped.source === source ? mapped : mapped.reclassified(source);
+    };
     return runSandboxCommand(
       {
         port: o.port,

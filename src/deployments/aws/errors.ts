@@ -4,7 +4,7 @@
  * (`no-updates`, `throttled`, `expired-credentials`, ...) instead of SDK exception names or
  * message text.
  */
-import { PantherctlError, isPantherctlError, type ErrorSource } from '../../errors/pantherctl-error.js';
+import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 
 export type AwsErrorCode =
   | 'stack-not-found'
@@ -170,11 +170,6 @@ export function awsErrorCode(err: unknown): AwsErrorCode {
   return 'aws-error';
 }
 
-/** Expired credentials interrupt rather than fail: the operation goes on and `resume` picks it up. */
-function sourceFor(code: AwsErrorCode): ErrorSource {
-  return code === 'expired-credentials' || code === 'interrupted' ? 'interrupted' : 'aws';
-}
-
 function hintFor(code: AwsErrorCode, ctx: AwsCallContext): string | undefined {
   switch (code) {
     case 'expired-credentials':
@@ -223,7 +218,9 @@ export function classifyAwsError(err: unknown, ctx: AwsCallContext = {}): Panthe
   if (e.$metadata?.httpStatusCode !== undefined) meta.httpStatus = e.$metadata.httpStatusCode;
   if (e.$metadata?.requestId) meta.requestId = e.$metadata.requestId;
   const hint = hintFor(code, ctx);
-  return new PantherctlError(code, text, { source: sourceFor(code), meta, cause: err, ...(hint ? { hint } : {}) });
+  // The source (and with it the exit code) is the code's declaration (errors/error-codes.ts):
+  // expired credentials interrupt rather than fail, since the operation goes on and `resume` picks it up.
+  return new PantherctlError(code, text, { meta, cause: err, ...(hint ? { hint } : {}) });
 }
 
 /** Throttling and transient failures are worth another attempt; everything else is final. */

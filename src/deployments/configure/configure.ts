@@ -1,15 +1,17 @@
 import { pulumiBuildByDefault } from '../../catalog/pulumi-build.js';
 import { tryParseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, REQ, type IoHost } from '../../io/messages.js';
+import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
+import type { StagingOptions } from '../staging/types.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { validateParameters } from '../../parameters/validate.js';
 import type { StackSummary } from '../aws/types.js';
 import { planStages } from '../staging/plan-stages.js';
 import type { Stage } from '../staging/types.js';
 import { chooseRootStack, VERSION_TAG } from '../status/discover-root.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
-import { parseTemplateParameters } from '../upgrade/template-parameters.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
+import { parseTemplateParameters } from '../templates/template-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
 import { crossParameterIssues } from './effective-validation.js';
@@ -52,7 +54,7 @@ export interface LiveInspection {
 export async function inspectLive(deps: Pick<ExecutorDeps, 'cloudFormation'>, io: IoHost, o: LiveInspectOptions): Promise<LiveInspection> {
   const source = readParameterSource(o.paramsFile, o.overrides ?? []);
   const choice = await chooseRootStack(deps.cloudFormation, { ...(o.rootStack ? { named: o.rootStack } : {}), roleStack: o.roleStack });
-  if (choice.how === 'discovered') io.notify({ level: 'info', code: 'root-stack.discovered', text: `root stack: ${choice.name} (the only panther-* stack tagged ${VERSION_TAG})`, data: { rootStack: choice.name } });
+  if (choice.how === 'discovered') io.notify(MSG['root-stack.discovered'].msg(`root stack: ${choice.name} (the only panther-* stack tagged ${VERSION_TAG})`, { rootStack: choice.name }));
   checkRootStackName(choice.name);
   const root = await deps.cloudFormation.describeStack(choice.name);
   if (!root) {
@@ -94,14 +96,12 @@ export async function runParamsDiff(deps: Pick<ExecutorDeps, 'cloudFormation'>, 
   const counts = { changed: 0, added: 0, 'cannot-compare': 0, unchanged: 0 };
   for (const r of diff.rows) counts[r.change]++;
   const secretsNote = counts['cannot-compare'] ? `; ${counts['cannot-compare']} secret${counts['cannot-compare'] === 1 ? '' : 's'} cannot be compared${o.secretsDiffer ? ' (counted as different)' : ' (not counted)'}` : '';
-  io.notify({
-    level: 'result',
-    code: diff.different ? 'params.different' : 'params.equal',
-    text: diff.different
-      ? `${root.name} differs from ${o.paramsFile}: ${counts.changed} changed, ${counts.added} added${secretsNote}`
-      : `${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`,
-    data: { rootStack: root.name, different: diff.different, ...counts },
-  });
+  const data = { rootStack: root.name, different: diff.different, ...counts };
+  io.notify(
+    diff.different
+      ? MSG['params.different'].msg(`${root.name} differs from ${o.paramsFile}: ${counts.changed} changed, ${counts.added} added${secretsNote}`, data)
+      : MSG['params.equal'].msg(`${root.name} matches ${o.paramsFile} (${counts.unchanged} equal${secretsNote})`, data),
+  );
   return { rootStack: root.name, file: source.file, different: diff.different, rows: diff.rows, warnings, secretsDiffer: Boolean(o.secretsDiffer) };
 }
 
@@ -154,7 +154,7 @@ export function paramsDiffDocument(r: ParamsDiffResult): {
 }
 
 /** `build` runs `panther-pulumi` after the stages; default when the stack's version is v1.22 or later. */
-export interface ConfigureOptions extends LiveInspectOptions, StagedRunOptions {}
+export interface ConfigureRunOptions extends LiveInspectOptions, StagedRunOptions {}
 
 export interface ConfigureResult {
   rootStack: string;
@@ -169,12 +169,12 @@ export interface ConfigureResult {
  * confirmation, then the changes as staged updates. A file equal to the live stack changes
  * nothing and says so.
  */
-export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureOptions): Promise<ConfigureResult> {
+export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureRunOptions): Promise<ConfigureResult> {
   const inspection = await inspectLive(deps, io, o);
   const { root, diff, source } = inspection;
   notifyDiff(io, diff.rows);
   if (diff.changes.length === 0) {
-    io.notify({ level: 'result', code: 'configure.no-changes', text: `no changes: ${root.name} already has every value of ${o.paramsFile}; nothing was updated`, data: { rootStack: root.name } });
+    io.notify(MSG['configure.no-changes'].msg(`no changes: ${root.name} already has every value of ${o.paramsFile}; nothing was updated`, { rootStack: root.name }));
     return { rootStack: root.name, changed: false, stages: [], stagesApplied: [], stagesUnchanged: [] };
   }
   if (!isStableStatus(root.status)) {
@@ -192,7 +192,7 @@ export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureO
 export async function executeConfigure(
   deps: ExecutorDeps,
   io: IoHost,
-  o: ConfigureOptions & { rootStack: string },
+  o: ConfigureRunOptions & { rootStack: string },
   source: ParameterSource,
   stages: Stage[],
   build: boolean,
@@ -206,18 +206,14 @@ export async function executeConfigure(
       if (arn) c.roleArn = arn;
     }
     const changes = stages.reduce((n, s) => n + s.parameters.length, 0);
-    io.notify({
-      level: 'info',
-      code: 'configure.plan',
-      text: `configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`,
-      data: { rootStack: o.rootStack, stages: stages.map(stageSummary) },
-    });
+    io.notify(MSG['configure.plan'].msg(`configure ${o.rootStack}: ${changes} value${changes === 1 ? '' : 's'} in ${stages.length} staged update${stages.length === 1 ? '' : 's'}`, { rootStack: o.rootStack, stages: stages.map(stageSummary) }));
     notifyStagePlan(io, 'configure', stages);
     let preview: StagePreview | undefined;
     if (!resume) {
-      startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
+      await startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
       preview = await previewStage(c, stages[0]!, stages.length);
-      if (!(await o.confirm(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`))) {
+      const question = REQ['configure.confirm'].req(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`, { rootStack: o.rootStack, stages: stages.length }, false);
+      if (!(await io.requestResponse(question))) {
         await deps.cloudFormation.deleteChangeSet({ stackName: o.rootStack, changeSetName: preview.changeSetName }).catch(() => undefined);
         throw new PantherctlError('not-confirmed', 'configure cancelled: nothing was changed', { hint: 'Pass --yes to apply without the question.' });
       }
@@ -231,14 +227,76 @@ export async function executeConfigure(
       stagesApplied: staged.applied,
       stagesUnchanged: staged.unchanged,
     };
-    io.notify({
-      level: 'result',
-      code: 'configure.done',
-      text: staged.applied.length
+    io.notify(MSG['configure.done'].msg(staged.applied.length
         ? `${o.rootStack} now has every value of ${o.paramsFile}: ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'} applied${staged.unchanged.length ? `, ${staged.unchanged.length} needed no change` : ''}`
-        : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`,
-      data: { ...result },
-    });
+        : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
+    await c.journal.append({ type: 'run.done' });
     return result;
   });
+}
+
+/** `configure`: what changes, and how it is staged. */
+export interface ConfigureOptions extends DeploymentOptions {
+  /** The parameter file: a YAML/JSON map, the AWS CLI's list, or CodePipeline's `{"Parameters": {...}}`. */
+  paramsFile: string;
+  /** `KEY=VALUE` values over the file's (as `--param`); they make the run impossible to resume (values are never stored). */
+  overrides?: readonly string[];
+  /** How to group the changes. Default: related parameters together, risky groups on their own. */
+  staging?: StagingOptions;
+  /** Run `panther-pulumi` after the stages. Default: when the stack's version is v1.22 or later, as the docs say. */
+  build?: boolean;
+}
+
+/**
+ * `pantherctl configure`: the file against the live root stack (diff with secrets masked,
+ * validation against the live template), a preview of the first stage, one confirmation
+ * (`configure.confirm`; a host that cannot ask declines: `not-confirmed`), then the changes as
+ * staged updates, journaled and resumable.
+ */
+export function configure(options: ConfigureOptions, io: IoHost): Promise<ConfigureResult> {
+  return withDeployment(options, io, (d) =>
+    runConfigure(d.deps, io, {
+      ...(d.settings.rootStack ? { rootStack: d.settings.rootStack } : {}),
+      ...stagedRunOptions(d, options),
+    }),
+  );
+}
+
+/** The options `deploy` and `configure` share, from the opened deployment. */
+export function stagedRunOptions(d: OpenedDeployment, o: ConfigureOptions): StagedRunOptions {
+  const { settings } = d;
+  return {
+    roleStack: settings.roleStack,
+    region: settings.connection.region,
+    paramsFile: o.paramsFile,
+    overrides: o.overrides ?? [],
+    ...(o.staging ? { staging: o.staging } : {}),
+    ...(o.build !== undefined ? { build: o.build } : {}),
+    useDeploymentRole: settings.useDeploymentRole,
+    store: d.store,
+    timeoutMs: settings.timeoutMs,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(settings.rootStack ? { resumeCommand: d.resumeCommand({ rootStack: settings.rootStack }) } : {}),
+  };
+}
+
+export interface ParamsDiffOptions extends DeploymentOptions {
+  paramsFile: string;
+  /** `KEY=VALUE` values over the file's (as `--param`). */
+  overrides?: readonly string[];
+  /** Count secrets, which AWS returns masked and cannot be compared, as different. Default false: a drift check would always fail. */
+  secretsDiffer?: boolean;
+}
+
+/** `pantherctl params diff`: the file against the live stack; reads only. */
+export function paramsDiff(options: ParamsDiffOptions, io: IoHost): Promise<ParamsDiffResult> {
+  return withDeployment(options, io, (d) =>
+    runParamsDiff(d.deps, io, {
+      ...(d.settings.rootStack ? { rootStack: d.settings.rootStack } : {}),
+      roleStack: d.settings.roleStack,
+      paramsFile: options.paramsFile,
+      overrides: options.overrides ?? [],
+      secretsDiffer: Boolean(options.secretsDiffer),
+    }),
+  );
 }

@@ -4,7 +4,9 @@ import { embeddedCatalog } from '../../catalog/embedded.js';
 import type { Catalog } from '../../catalog/types.js';
 import { parseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, REQ, type IoHost } from '../../io/messages.js';
+import { withDeployment } from '../deployment.js';
+import { stagedRunOptions, type ConfigureOptions } from './configure.js';
 import type { HopRecord } from '../../journal/progress.js';
 import { redactValue } from '../../parameters/redact.js';
 import { validateParameters } from '../../parameters/validate.js';
@@ -12,9 +14,8 @@ import type { StackSummary } from '../aws/types.js';
 import { planFirstDeploy } from '../staging/first-deploy.js';
 import type { FirstDeployPlan } from '../staging/types.js';
 import { VERSION_TAG } from '../status/discover-root.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
-import { constraintProblem } from '../upgrade/hop-parameters.js';
-import { parseTemplateParameters, type TemplateParameterDecl } from '../upgrade/template-parameters.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
+import { constraintProblem, parseTemplateParameters, type TemplateParameterDecl } from '../templates/template-parameters.js';
 import { isInProgress, isStableStatus } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
 import type { OperationContext } from '../operations/context.js';
@@ -29,10 +30,10 @@ import { runInSession } from './session.js';
 import { checkRootStackName, checkStackName } from './stack-name.js';
 import { runStagedBuild, runStages } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
-import { reportIssues } from './validation.js';
+import { reportIssues, type TemplateFinding } from './validation.js';
 
 /** `build` runs `panther-pulumi` after the create and after the stages. */
-export interface DeployOptions extends StagedRunOptions {
+export interface DeployRunOptions extends StagedRunOptions {
   /** Panther version to deploy, `v1.28.7` or `1.28.7`. */
   version: string;
   rootStack: string;
@@ -59,7 +60,7 @@ export interface DeployResult {
  * `panther-pulumi` build, then everything else as staged updates (a failed create deletes the
  * deployment; a failed update only rolls itself back).
  */
-export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions): Promise<DeployResult> {
+export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployRunOptions): Promise<DeployResult> {
   // Everything checkable offline goes first: a bad input must fail before any AWS call, never
   // after the role stack was created (a half-applied first deploy).
   checkRootStackName(o.rootStack);
@@ -67,7 +68,7 @@ export async function runDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions
   const { version, warnings } = checkDeployVersion(o.version, o.catalog ?? embeddedCatalog(), o.allowUnlisted);
   const source = readParameterSource(o.paramsFile, o.overrides ?? []);
   checkOffline(io, source);
-  for (const text of warnings) io.notify({ level: 'warn', code: 'deploy.version-warning', text, data: { version } });
+  for (const text of warnings) io.notify(MSG['deploy.version-warning'].msg(text, { version }));
   const prepared = await prepareDeploy(deps, io, o, version, source);
   return executeDeploy(deps, io, o, version, source, prepared, undefined);
 }
@@ -88,7 +89,7 @@ export interface PreparedDeploy {
   build: boolean;
 }
 
-export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOptions, version: string, source: ParameterSource): Promise<PreparedDeploy> {
+export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployRunOptions, version: string, source: ParameterSource): Promise<PreparedDeploy> {
   const templateUrl = rootTemplateUrl(version, o.region);
   const template = parseTemplateParameters((await deps.templates.fetchTemplate(templateUrl)).body);
   const declared = new Map(template.map((d) => [d.key, d]));
@@ -108,10 +109,10 @@ export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployOpt
 }
 
 /** The file against the template being deployed: unknown keys, constraints, required values. */
-function checkAgainstTemplate(values: readonly { key: string; value: string }[], template: readonly TemplateParameterDecl[], version: string): { parameter: string; code: string; message: string }[] {
+function checkAgainstTemplate(values: readonly { key: string; value: string }[], template: readonly TemplateParameterDecl[], version: string): TemplateFinding[] {
   const declared = new Map(template.map((d) => [d.key, d]));
   const given = new Set(values.map((v) => v.key));
-  const out: { parameter: string; code: string; message: string }[] = [];
+  const out: TemplateFinding[] = [];
   for (const v of values) {
     const decl = declared.get(v.key);
     if (!decl) {
@@ -127,19 +128,14 @@ function checkAgainstTemplate(values: readonly { key: string; value: string }[],
   return out;
 }
 
-function notifyPlan(io: IoHost, o: DeployOptions, plan: FirstDeployPlan, version: string): void {
-  io.notify({
-    level: 'info',
-    code: 'deploy.plan',
-    text: `deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`,
-    data: { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map(stageSummary), atDefault: plan.atDefault },
-  });
+function notifyPlan(io: IoHost, o: DeployRunOptions, plan: FirstDeployPlan, version: string): void {
+  io.notify(MSG['deploy.plan'].msg(`deploy ${version} as ${o.rootStack}: create with ${plan.create.length} value${plan.create.length === 1 ? '' : 's'}, then ${plan.stages.length} staged update${plan.stages.length === 1 ? '' : 's'}`, { rootStack: o.rootStack, version, create: plan.create.map((p) => p.key), stages: plan.stages.map(stageSummary), atDefault: plan.atDefault }));
   for (const p of plan.create) {
-    io.notify({ level: 'info', code: 'deploy.create-value', text: `  create: ${p.key} = ${shownValue(p.key, p.value)}`, data: { key: p.key } });
+    io.notify(MSG['deploy.create-value'].msg(`  create: ${p.key} = ${shownValue(p.key, p.value)}`, { key: p.key }));
   }
   notifyStagePlan(io, 'deploy', plan.stages, { withValues: true });
   if (plan.atDefault.length) {
-    io.notify({ level: 'info', code: 'deploy.at-default', text: `  already the template default (no update needed): ${plan.atDefault.join(', ')}`, data: { keys: plan.atDefault } });
+    io.notify(MSG['deploy.at-default'].msg(`  already the template default (no update needed): ${plan.atDefault.join(', ')}`, { keys: plan.atDefault }));
   }
 }
 
@@ -147,7 +143,7 @@ function notifyPlan(io: IoHost, o: DeployOptions, plan: FirstDeployPlan, version
 export async function executeDeploy(
   deps: ExecutorDeps,
   io: IoHost,
-  o: DeployOptions,
+  o: DeployRunOptions,
   version: string,
   source: ParameterSource,
   prepared: PreparedDeploy,
@@ -162,11 +158,11 @@ export async function executeDeploy(
     if (!resume) await checkRootForFirstDeploy(c, root, o);
 
     notifyPlan(io, o, plan, version);
-    if (!resume && !(await o.confirm(`Deploy ${version} as ${o.rootStack} in ${o.region}?`))) {
+    if (!resume && !(await io.requestResponse(REQ['deploy.confirm'].req(`Deploy ${version} as ${o.rootStack} in ${o.region}?`, { rootStack: o.rootStack, version, region: o.region }, false)))) {
       throw new PantherctlError('not-confirmed', 'deploy cancelled: nothing was changed', { hint: 'Pass --yes to deploy without the question.' });
     }
     if (!resume) {
-      startStagedRun(c.journal, {
+      await startStagedRun(c.journal, {
         command: 'deploy',
         source,
         stages: plan.stages,
@@ -202,22 +198,50 @@ export async function executeDeploy(
       stagesUnchanged: staged.unchanged,
       atDefault: plan.atDefault,
     };
-    io.notify({
-      level: 'result',
-      code: 'deploy.done',
-      text: `${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`,
-      data: { ...result },
-    });
+    io.notify(MSG['deploy.done'].msg(`${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`, { ...result }));
+    await c.journal.append({ type: 'run.done' });
     return result;
   });
 }
 
+/** `deploy`: a first deploy of `version` as `rootStack`. */
+export interface DeployOptions extends ConfigureOptions {
+  /** Panther version to deploy, `v1.28.7` or `1.28.7`; refused unless the catalog lists it (or `allowUnlisted`). */
+  version: string;
+  /** A first deploy names its root stack: `panther-` and a name. Required. */
+  rootStack: string;
+  /** Delete a stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again. Default false: it may be investigated first. */
+  replaceFailed?: boolean;
+  /** Deploy a version the catalog does not list, with a warning. Default false: nothing is known about it. */
+  allowUnlisted?: boolean;
+}
+
+/**
+ * `pantherctl deploy`: into an account without Panther. Every input is checked before the
+ * first AWS call; one confirmation (`deploy.confirm`; a host that cannot ask declines); then
+ * the role stack, the root stack with the safe minimum, the build, and staged updates,
+ * journaled and resumable.
+ */
+export function deploy(options: DeployOptions, io: IoHost): Promise<DeployResult> {
+  return withDeployment(options, io, (d) =>
+    runDeploy(d.deps, io, {
+      ...stagedRunOptions(d, options),
+      version: options.version,
+      rootStack: options.rootStack,
+      resumeCommand: d.resumeCommand({ rootStack: options.rootStack }),
+      replaceFailed: Boolean(options.replaceFailed),
+      catalog: d.catalog,
+      allowUnlisted: Boolean(options.allowUnlisted),
+    }),
+  );
+}
+
 /** What may stand where the root stack goes: nothing, or a failed first deploy. */
-async function checkRootForFirstDeploy(c: OperationContext, root: StackSummary | undefined, o: DeployOptions): Promise<void> {
+async function checkRootForFirstDeploy(c: OperationContext, root: StackSummary | undefined, o: DeployRunOptions): Promise<void> {
   if (!root) return;
   if (root.status === 'ROLLBACK_COMPLETE') {
     const cause = await c.deps.findRootCause(root.stackId, { signal: c.signal }).catch(() => undefined);
-    if (cause) c.io.notify({ level: 'error', code: 'deploy.root-cause', text: `the failed first deploy of ${root.name}: ${cause.text}`, data: { rootCause: cause } });
+    if (cause) c.io.notify(MSG['deploy.root-cause'].msg(`the failed first deploy of ${root.name}: ${cause.text}`, { rootCause: cause }));
     if (!o.replaceFailed) {
       throw new PantherctlError('failed-first-deploy', `${root.name} is in ROLLBACK_COMPLETE: an earlier first deploy failed${cause ? ` (${cause.text})` : ''}; it is left untouched`, {
         hint: 'Fix the cause, then run deploy again with --replace-failed to delete the failed stack and create it again.',
@@ -236,26 +260,31 @@ async function checkRootForFirstDeploy(c: OperationContext, root: StackSummary |
  * The role stack at the deploy's version: created when absent, updated when at another
  * version, waited on. Returns its DeploymentRoleArn when the root stack should use it.
  */
-async function ensureRoleStack(c: OperationContext, o: DeployOptions, version: string): Promise<string | undefined> {
+async function ensureRoleStack(c: OperationContext, o: DeployRunOptions, version: string): Promise<string | undefined> {
   let role = await c.deps.cloudFormation.describeStack(o.roleStack);
   const url = roleTemplateUrl(version);
   if (role && isInProgress(role.status)) {
     // Ours, when a stopped deploy created it: wait for it; anything else is someone's operation.
-    const rec = c.journal.all().filter((e) => e.hop === HOP.role && e.type === 'step.requested').at(-1);
+    const rec = c.journal
+      .all()
+      .filter((e) => e.type === 'step.requested' && e.hop === HOP.role)
+      .flatMap((e) => (e.type === 'step.requested' && (e.step === 'update-role' || e.step === 'create-role') ? [e] : []))
+      .at(-1);
     if (!rec) throw new PantherctlError('stack-busy', `role stack ${o.roleStack} is ${role.status}`, { source: 'aws', hint: 'Wait for it to finish, then deploy again.' });
-    await settleRole(c, await waitStack(c, role.stackId, rec.beforeEventId as string | undefined, rec.clientRequestToken, 'role', new Date(rec.time)), new Date(rec.time), rec.step === 'update-role' ? 'update-role' : 'create-role');
+    const after = rec.step === 'update-role' ? rec.beforeEventId : undefined;
+    await settleRole(c, await waitStack(c, role.stackId, after, rec.clientRequestToken, 'role', new Date(rec.time)), new Date(rec.time), rec.step);
     role = await describeOrFail(c, o.roleStack);
   }
   if (!role) {
     const token = requestToken('role');
     const started = new Date();
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `creating the deployment role stack ${o.roleStack} at ${version}…`, data: { stack: o.roleStack, version, action: 'create' } });
-    c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'create-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url });
+    c.io.notify(MSG['deploy.role'].msg(`creating the deployment role stack ${o.roleStack} at ${version}…`, { stack: o.roleStack, version, action: 'create' }));
+    await c.journal.append({ type: 'step.requested', hop: HOP.role, step: 'create-role', clientRequestToken: token, stack: o.roleStack, templateUrl: url });
     const { stackId } = await c.deps.cloudFormation.createStack({ stackName: o.roleStack, templateUrl: url, parameters: [], tags: { [VERSION_TAG]: version }, clientRequestToken: token });
     await settleRole(c, await waitStack(c, stackId, undefined, token, 'role', started), started, 'create-role');
     role = await describeOrFail(c, stackId);
   } else if (role.tags[VERSION_TAG] !== version) {
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, data: { stack: o.roleStack, version, action: 'update' } });
+    c.io.notify(MSG['deploy.role'].msg(`updating the deployment role stack ${o.roleStack} from ${role.tags[VERSION_TAG] ?? 'an unknown version'} to ${version}…`, { stack: o.roleStack, version, action: 'update' }));
     const updated = await updateStackAndWait(c, {
       hop: HOP.role,
       step: 'update-role',
@@ -268,7 +297,7 @@ async function ensureRoleStack(c: OperationContext, o: DeployOptions, version: s
     if (updated !== 'no-updates') await settleRole(c, updated.result, updated.started, 'update-role');
     role = await describeOrFail(c, role.stackId);
   } else {
-    c.io.notify({ level: 'info', code: 'deploy.role', text: `deployment role stack ${o.roleStack} is at ${version}`, data: { stack: o.roleStack, version, action: 'none' } });
+    c.io.notify(MSG['deploy.role'].msg(`deployment role stack ${o.roleStack} is at ${version}`, { stack: o.roleStack, version, action: 'none' }));
   }
   return (o.useDeploymentRole ?? true) ? role.outputs.DeploymentRoleArn : undefined;
 }
@@ -296,18 +325,18 @@ async function replaceFailedStack(c: OperationContext, root: StackSummary): Prom
   const token = requestToken('delete');
   const started = new Date();
   const beforeEventId = events[0]?.eventId;
-  c.io.notify({ level: 'warn', code: 'deploy.replace-failed', text: `deleting ${root.name} (ROLLBACK_COMPLETE, never created) to create it again…`, data: { stack: root.name, stackId: root.stackId } });
-  c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'delete-stack', clientRequestToken: token, stackId: root.stackId, beforeEventId });
+  c.io.notify(MSG['deploy.replace-failed'].msg(`deleting ${root.name} (ROLLBACK_COMPLETE, never created) to create it again…`, { stack: root.name, stackId: root.stackId }));
+  await c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'delete-stack', clientRequestToken: token, stackId: root.stackId, beforeEventId });
   await c.deps.cloudFormation.deleteStack({ stackName: root.stackId, ...(c.roleArn ? { roleArn: c.roleArn } : {}), clientRequestToken: token });
   const result = await waitStack(c, root.stackId, beforeEventId, token, 'root', started);
   if (result.finalStatus !== 'DELETE_COMPLETE') {
-    c.journal.append({ type: 'step.failed', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
+    await c.journal.append({ type: 'step.failed', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
     throw new PantherctlError('delete-failed', `deleting the failed stack ${root.name} ended ${result.finalStatus}`, { source: 'deployment', hint: 'Run `pantherctl diagnose` to see why.' });
   }
-  c.journal.append({ type: 'step.done', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
+  await c.journal.append({ type: 'step.done', hop: HOP.create, step: 'delete-stack', finalStatus: result.finalStatus });
 }
 
-async function createRoot(c: OperationContext, o: DeployOptions, version: string, templateUrl: string, plan: FirstDeployPlan, existing: StackSummary | undefined, rec: HopRecord | undefined): Promise<void> {
+async function createRoot(c: OperationContext, o: DeployRunOptions, version: string, templateUrl: string, plan: FirstDeployPlan, existing: StackSummary | undefined, rec: HopRecord | undefined): Promise<void> {
   const requested = rec?.steps['create-stack'];
   let stackId: string;
   let token: string | undefined;
@@ -318,13 +347,13 @@ async function createRoot(c: OperationContext, o: DeployOptions, version: string
     token = requested.clientRequestToken;
     started = new Date(requested.entry.time);
   } else if (existing && requested && existing.status !== 'ROLLBACK_COMPLETE' && isStableStatus(existing.status)) {
-    c.journal.append({ type: 'step.done', hop: HOP.create, step: 'create-stack', finalStatus: existing.status });
+    await c.journal.append({ type: 'step.done', hop: HOP.create, step: 'create-stack', finalStatus: existing.status });
     return;
   } else {
     token = requestToken('create');
     started = new Date();
-    c.io.notify({ level: 'info', code: 'deploy.create', text: `creating ${o.rootStack} at ${version} with ${plan.create.map((p) => p.key).join(', ')}…`, data: { stack: o.rootStack, version, parameters: plan.create.map((p) => p.key) } });
-    c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'create-stack', clientRequestToken: token, templateUrl, parameterKeys: plan.create.map((p) => p.key) });
+    c.io.notify(MSG['deploy.create'].msg(`creating ${o.rootStack} at ${version} with ${plan.create.map((p) => p.key).join(', ')}…`, { stack: o.rootStack, version, parameters: plan.create.map((p) => p.key) }));
+    await c.journal.append({ type: 'step.requested', hop: HOP.create, step: 'create-stack', clientRequestToken: token, templateUrl, parameterKeys: plan.create.map((p) => p.key) });
     ({ stackId } = await c.deps.cloudFormation.createStack({
       stackName: o.rootStack,
       templateUrl,
@@ -333,16 +362,16 @@ async function createRoot(c: OperationContext, o: DeployOptions, version: string
       ...(c.roleArn ? { roleArn: c.roleArn } : {}),
       clientRequestToken: token,
     }));
-    c.journal.append({ type: 'step.accepted', hop: HOP.create, step: 'create-stack', stackId });
+    await c.journal.append({ type: 'step.accepted', hop: HOP.create, step: 'create-stack', stackId });
   }
   const result = await waitStack(c, stackId, undefined, token, 'root', started);
   const outcome = await recordStackOutcome(c, { hop: HOP.create, step: 'create-stack' }, result, started);
   if (outcome.ok) {
-    c.io.notify({ level: 'info', code: 'deploy.created', text: `${o.rootStack} created (${result.finalStatus})`, data: { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs } });
+    c.io.notify(MSG['deploy.created'].msg(`${o.rootStack} created (${result.finalStatus})`, { stack: o.rootStack, stackId, elapsedMs: result.elapsedMs }));
     return;
   }
   const { cause } = outcome;
-  c.io.notify({ level: 'error', code: 'deploy.create-failed', text: `creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, data: { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) } });
+  c.io.notify(MSG['deploy.create-failed'].msg(`creating ${o.rootStack} failed: ${cause?.text ?? result.finalStatus}`, { stack: o.rootStack, finalStatus: result.finalStatus, ...(cause ? { rootCause: cause } : {}) }));
   throw new PantherctlError('first-deploy-failed', `the first deploy of ${o.rootStack} failed${cause ? `: ${cause.text}` : ''}; the stack is left in ${result.finalStatus}`, {
     source: 'deployment',
     hint: 'A failed first deploy deletes its resources and leaves the stack to be deleted. Fix the cause, then run deploy again with --replace-failed.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StackEvent } from '../aws/types.js';
-import type { TemplateParameterDecl } from '../upgrade/template-parameters.js';
+import type { TemplateParameterDecl } from '../templates/template-parameters.js';
 import { everReachedCreateComplete } from './ever-created.js';
 import { diffAgainstLive } from './parameter-diff.js';
 

@@ -1,7 +1,6 @@
 import { isSecret, REDACTED } from '../../parameters/redact.js';
 import type { StackParameter } from '../aws/types.js';
-import { constraintProblem, type ParameterFinding } from '../upgrade/hop-parameters.js';
-import type { TemplateParameterDecl } from '../upgrade/template-parameters.js';
+import { constraintProblem, type ParameterFinding, type TemplateParameterDecl } from '../templates/template-parameters.js';
 import type { StagedParameter } from '../staging/types.js';
 
 /**

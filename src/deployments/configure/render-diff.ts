@@ -1,5 +1,6 @@
 import type { IoHost } from '../../io/messages.js';
 import type { ParameterDiffEntry } from './parameter-diff.js';
+import { MSG } from '../../io/messages.js';
 
 const SHOWN: Record<ParameterDiffEntry['change'], string> = {
   unchanged: '=',
@@ -22,6 +23,6 @@ export function notifyDiff(io: IoHost, rows: readonly ParameterDiffEntry[], opti
           : row.change === 'changed'
             ? `${SHOWN[row.change]} ${row.key}: ${q(row.from)} -> ${q(row.to)}`
             : `${SHOWN[row.change]} ${row.key}: ${q(row.to)}`;
-    io.notify({ level: 'info', code: 'params.diff', text, data: { ...row } });
+    io.notify(MSG['params.diff'].msg(text, { ...row }));
   }
 }

@@ -1,6 +1,7 @@
 import type { IoHost } from '../../io/messages.js';
 import { redactValue } from '../../parameters/redact.js';
 import type { Stage } from '../staging/types.js';
+import { MSG } from '../../io/messages.js';
 
 /** A stage as messages carry it: keys only, never values. */
 export const stageSummary = (s: Stage): { index: number; groups: string[]; risky: boolean; parameters: string[] } => ({
@@ -24,11 +25,6 @@ export function notifyStagePlan(io: IoHost, command: 'deploy' | 'configure', sta
   for (const s of stages) {
     const items = s.parameters.map((p) => (options.withValues ? `${p.key}=${shownValue(p.key, p.value)}` : p.key));
     const { index, ...summary } = stageSummary(s);
-    io.notify({
-      level: 'info',
-      code: `${command}.stage-plan`,
-      text: `  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${items.join(', ')}`,
-      data: { stage: index, ...summary },
-    });
+    io.notify(MSG[`${command}.stage-plan`].msg(`  stage ${s.index} (${s.groups.join(', ')}${s.risky ? ', risky: on its own' : ''}): ${items.join(', ')}`, { stage: index, ...summary }));
   }
 }

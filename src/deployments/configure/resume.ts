@@ -1,11 +1,10 @@
 import { rootTemplateUrl } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
-import { readJournal } from '../../journal/journal.js';
-import { journalPath } from '../../journal/paths.js';
+import { MSG, type IoHost } from '../../io/messages.js';
+import type { StateStore } from '../../journal/state-store.js';
+import { deploymentKey } from '../deployment.js';
 import type { Stage, StagedParameter } from '../staging/types.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
-import { alwaysYes } from './confirm.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { executeConfigure, type ConfigureResult } from './configure.js';
 import { executeDeploy, type DeployResult } from './deploy.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
@@ -16,7 +15,7 @@ export interface ResumeStagedOptions {
   rootStack: string;
   roleStack: string;
   region: string;
-  stateDir: string;
+  store: StateStore;
   timeoutMs: number;
   useDeploymentRole?: boolean;
   signal?: AbortSignal;
@@ -24,9 +23,8 @@ export interface ResumeStagedOptions {
 }
 
 /** The latest staged run of the deployment's journal (see `latestStagedRun`). */
-async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; stateDir: string }): Promise<ReturnType<typeof latestStagedRun>> {
-  const { account } = await deps.identity.getCallerIdentity();
-  return latestStagedRun(readJournal(journalPath({ account, region: o.region, rootStack: o.rootStack }, o.stateDir)));
+async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; store: StateStore }): Promise<ReturnType<typeof latestStagedRun>> {
+  return latestStagedRun(await o.store.read(await deploymentKey(deps, o.region, o.rootStack)));
 }
 
 /**
@@ -34,7 +32,7 @@ async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { ro
  * `pantherctl resume` hands it to `resumeStagedRun` (which continues it, or says it finished)
  * instead of the upgrade executor.
  */
-export async function latestStagedCommand(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; stateDir: string }): Promise<'deploy' | 'configure' | undefined> {
+export async function latestStagedCommand(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; store: StateStore }): Promise<'deploy' | 'configure' | undefined> {
   return (await readLatestStagedRun(deps, o))?.start.command;
 }
 
@@ -48,7 +46,7 @@ export async function resumeStagedRun(deps: ExecutorDeps, io: IoHost, o: ResumeS
   const run = await readLatestStagedRun(deps, o);
   if (!run) throw new PantherctlError('nothing-to-resume', `the journal of ${o.rootStack} holds no deploy or configure run`, { hint: 'Nothing to resume.' });
   if (run.finished) {
-    io.notify({ level: 'result', code: 'resume.already-done', text: `the last ${run.start.command} of ${o.rootStack} already finished; nothing to resume`, data: { command: run.start.command } });
+    io.notify(MSG['resume.already-done'].msg(`the last ${run.start.command} of ${o.rootStack} already finished; nothing to resume`, { command: run.start.command }));
     return { alreadyDone: true };
   }
   const start = run.start;
@@ -63,9 +61,9 @@ export async function resumeStagedRun(deps: ExecutorDeps, io: IoHost, o: ResumeS
       hint: `Run \`pantherctl configure --params ${start.paramsFile}\` to apply the file as it is now.`,
     });
   }
-  io.notify({ level: 'info', code: 'resume.start', text: `resuming the ${start.command} of ${o.rootStack} from ${start.paramsFile}`, data: { command: start.command } });
+  io.notify(MSG['resume.start'].msg(`resuming the ${start.command} of ${o.rootStack} from ${start.paramsFile}`, { command: start.command }));
   const stages = rebuildStages(start.stages, source);
-  const common = { roleStack: o.roleStack, region: o.region, stateDir: o.stateDir, timeoutMs: o.timeoutMs, confirm: alwaysYes, paramsFile: start.paramsFile, ...(o.signal ? { signal: o.signal } : {}), ...(o.resumeCommand ? { resumeCommand: o.resumeCommand } : {}), ...(o.useDeploymentRole !== undefined ? { useDeploymentRole: o.useDeploymentRole } : {}) };
+  const common = { roleStack: o.roleStack, region: o.region, store: o.store, timeoutMs: o.timeoutMs, paramsFile: start.paramsFile, ...(o.signal ? { signal: o.signal } : {}), ...(o.resumeCommand ? { resumeCommand: o.resumeCommand } : {}), ...(o.useDeploymentRole !== undefined ? { useDeploymentRole: o.useDeploymentRole } : {}) };
   if (start.command === 'configure') {
     return executeConfigure(deps, io, { ...common, rootStack: o.rootStack }, source, stages, start.build, { records: run.records });
   }

@@ -2,7 +2,7 @@ import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { HopRecord } from '../../journal/progress.js';
 import type { ParameterValue, StackSummary } from '../aws/types.js';
-import { createChangeSetAndWait, executeChangeSetAndWait, findRequestedExecution, type MadeChangeSet } from '../operations/change-set.js';
+import { createChangeSetAndWait, discardChangeSet, executeChangeSetAndWait, findRequestedExecution, type MadeChangeSet } from '../operations/change-set.js';
 import type { OperationContext } from '../operations/context.js';
 import { buildFailureText, runPulumiBuild } from '../operations/pulumi-build.js';
 import { requestToken } from '../operations/request-token.js';
@@ -10,6 +10,7 @@ import { describeOrFail, recordStackOutcome, refuseIfBusy } from '../operations/
 import type { Stage } from '../staging/types.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { HOP } from './types.js';
+import { MSG } from '../../io/messages.js';
 
 /**
  * The parameters of one stage's update: the stage's values, UsePreviousValue for every other
@@ -50,20 +51,15 @@ export async function previewStage(c: OperationContext, stage: Stage, total: num
         meta: { stage: stage.index, parameters: keysOf(stage), changeSetName },
       }),
   });
-  if (made.noChanges) return made;
+  if (made.noChanges || made.noOp) return made;
   const changes = made.changeSet.changes;
   const replaced = changes.filter((ch) => ch.replacement === 'True').map((ch) => ch.logicalId);
-  c.io.notify({
-    level: 'info',
-    code: 'stage.preview',
-    text: `${label(stage, total)}: ${changes.length} resource change${changes.length === 1 ? '' : 's'}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}`,
-    data: {
+  c.io.notify(MSG['stage.preview'].msg(`${label(stage, total)}: ${changes.length} resource change${changes.length === 1 ? '' : 's'}${replaced.length ? `, replacing ${replaced.join(', ')}` : ''}`, {
       stage: stage.index,
       parameters: keysOf(stage),
       changeSetName,
       changes: changes.map((ch) => ({ action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, ...(ch.replacement ? { replacement: ch.replacement } : {}), ...(ch.nestedPath ? { nestedPath: ch.nestedPath } : {}) })),
-    },
-  });
+    }));
   return made;
 }
 
@@ -78,10 +74,10 @@ export type StageOutcome = 'applied' | 'no-changes' | 'already-done';
 export async function runStage(c: OperationContext, stage: Stage, total: number, record: HopRecord | undefined, preview?: StagePreview): Promise<StageOutcome> {
   const hop = HOP.stage(stage.index);
   if (record?.done || record?.steps['execute-change-set']?.status === 'done') {
-    c.io.notify({ level: 'info', code: 'stage.skip', text: `${label(stage, total)}: already applied`, data: { stage: stage.index, parameters: keysOf(stage) } });
+    c.io.notify(MSG['stage.skip'].msg(`${label(stage, total)}: already applied`, { stage: stage.index, parameters: keysOf(stage) }));
     return 'already-done';
   }
-  c.io.notify({ level: 'info', code: 'stage.start', text: `${label(stage, total)}: ${keysOf(stage).join(', ')}`, data: { stage: stage.index, total, groups: stage.groups, risky: stage.risky, parameters: keysOf(stage) } });
+  c.io.notify(MSG['stage.start'].msg(`${label(stage, total)}: ${keysOf(stage).join(', ')}`, { stage: stage.index, total, groups: stage.groups, risky: stage.risky, parameters: keysOf(stage) }));
 
   const exec = record?.steps['execute-change-set'];
   if (exec?.status === 'requested' || exec?.status === 'accepted') {
@@ -92,10 +88,13 @@ export async function runStage(c: OperationContext, stage: Stage, total: number,
   }
 
   const made = preview ?? (await previewStage(c, stage, total));
-  if (made.noChanges) {
-    c.journal.append({ type: 'step.done', hop, step: 'execute-change-set', noUpdates: true });
-    c.journal.append({ type: 'hop.done', hop });
-    c.io.notify({ level: 'info', code: 'stage.no-changes', text: `${label(stage, total)}: no changes (the stack already has these values)`, data: { stage: stage.index } });
+  // A change set that changes nothing anywhere (nested stacks included) with the live values:
+  // executing it would update the whole tree for nothing, so it is deleted instead.
+  if (made.noOp) await discardChangeSet(c, { hop, stackName: c.rootStack, changeSetName: made.changeSetName });
+  if (made.noChanges || made.noOp) {
+    await c.journal.append({ type: 'step.done', hop, step: 'execute-change-set', noUpdates: true });
+    await c.journal.append({ type: 'hop.done', hop });
+    c.io.notify(MSG['stage.no-changes'].msg(`${label(stage, total)}: no changes (the stack already has these values)`, { stage: stage.index }));
     return 'no-changes';
   }
   const root = await describeOrFail(c, c.rootStack);
@@ -118,8 +117,8 @@ async function settleStage(c: OperationContext, stage: Stage, total: number, res
   const hop = HOP.stage(stage.index);
   const outcome = await recordStackOutcome(c, { hop, step: 'execute-change-set' }, result, started, { parameterKeys: keysOf(stage) });
   if (outcome.ok) {
-    c.journal.append({ type: 'hop.done', hop });
-    c.io.notify({ level: 'info', code: 'stage.done', text: `${label(stage, total)}: applied (${result.finalStatus})`, data: { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, elapsedMs: result.elapsedMs } });
+    await c.journal.append({ type: 'hop.done', hop });
+    c.io.notify(MSG['stage.done'].msg(`${label(stage, total)}: applied (${result.finalStatus})`, { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, elapsedMs: result.elapsedMs }));
     return 'applied';
   }
   const { cause } = outcome;
@@ -128,12 +127,7 @@ async function settleStage(c: OperationContext, stage: Stage, total: number, res
   const state = rollbackFailed
     ? `${result.stackName} is ${result.finalStatus}: the rollback of stage ${stage.index} failed and the stack is stuck until recovered`
     : `${earlier}${result.stackName} rolled back stage ${stage.index} only (${result.finalStatus})`;
-  c.io.notify({
-    level: 'error',
-    code: 'stage.failed',
-    text: `${label(stage, total)} failed: ${cause?.text ?? result.statusReason ?? result.finalStatus}`,
-    data: { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, state, ...(cause ? { rootCause: cause } : {}) },
-  });
+  c.io.notify(MSG['stage.failed'].msg(`${label(stage, total)} failed: ${cause?.text ?? result.statusReason ?? result.finalStatus}`, { stage: stage.index, parameters: keysOf(stage), finalStatus: result.finalStatus, state, ...(cause ? { rootCause: cause } : {}) }));
   throw new PantherctlError(rollbackFailed ? 'rollback-failed' : 'stage-failed', `${label(stage, total)} failed (parameters ${keysOf(stage).join(', ')}): ${cause?.text ?? result.finalStatus}; ${state}`, {
     source: 'deployment',
     hint: rollbackFailed
@@ -172,9 +166,9 @@ export async function runStagedBuild(c: OperationContext, hop: string, record: H
     announce: {
       start: (resumed) =>
         resumed
-          ? c.io.notify({ level: 'info', code: 'build.start', text: `${PULUMI_PROJECT} build ${resumed.buildId}: waiting for the build already under way…`, data: { project: PULUMI_PROJECT, hop, buildId: resumed.buildId, resumed: true } })
-          : c.io.notify({ level: 'info', code: 'build.start', text: `starting the ${PULUMI_PROJECT} build…`, data: { project: PULUMI_PROJECT, hop } }),
-      done: (buildId, elapsedMs) => c.io.notify({ level: 'info', code: 'build.done', text: `${PULUMI_PROJECT} build ${buildId} succeeded`, data: { buildId, elapsedMs } }),
+          ? c.io.notify(MSG['build.start'].msg(`${PULUMI_PROJECT} build ${resumed.buildId}: waiting for the build already under way…`, { project: PULUMI_PROJECT, hop, buildId: resumed.buildId, resumed: true }))
+          : c.io.notify(MSG['build.start'].msg(`starting the ${PULUMI_PROJECT} build…`, { project: PULUMI_PROJECT, hop })),
+      done: (buildId, elapsedMs) => c.io.notify(MSG['build.done'].msg(`${PULUMI_PROJECT} build ${buildId} succeeded`, { buildId, elapsedMs })),
     },
     failure: (result, phase, buildId) =>
       new PantherctlError('build-failed', `the ${PULUMI_PROJECT} build ${buildId} ${buildFailureText(result, phase)}`, {

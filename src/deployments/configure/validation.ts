@@ -1,11 +1,12 @@
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
+import type { IssueCode } from '../../parameters/issue-codes.js';
 import type { ParameterIssue } from '../../parameters/types.js';
 
 export interface TemplateFinding {
   severity?: 'error' | 'warning';
   parameter: string;
-  code: string;
+  code: IssueCode;
   message: string;
 }
 
@@ -13,7 +14,7 @@ export interface TemplateFinding {
 export interface ReportedIssue {
   severity: 'error' | 'warning';
   parameter: string;
-  code: string;
+  code: IssueCode;
   message: string;
   /** `file:line:col`, or the file when the value has no position. */
   where: string;
@@ -42,7 +43,7 @@ export function reportIssues(io: IoHost, file: string, issues: readonly Paramete
     if (seen.has(id)) continue;
     seen.add(id);
     reported.push(i);
-    io.notify({ level: i.severity === 'error' ? 'error' : 'warn', code: 'params.issue', text: `${i.where}: ${i.message} [${i.code}]`, data: { severity: i.severity, parameter: i.parameter, code: i.code } });
+    io.notify(MSG['params.issue'].msg(i.severity === 'error' ? 'error' : 'warn', `${i.where}: ${i.message} [${i.code}]`, { severity: i.severity, parameter: i.parameter, code: i.code }));
   }
   const errors = reported.filter((i) => i.severity === 'error').length;
   if (errors) {

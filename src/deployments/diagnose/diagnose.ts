@@ -6,6 +6,9 @@ import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { CloudFormationGateway } from '../aws/types.js';
 import { isInProgress, isStableStatus } from '../wait/stack-status.js';
 import { findFailures, type RootCause, type RootCauseOptions } from './root-cause.js';
+import type { IoHost } from '../../io/messages.js';
+import { withDeployment, type DeploymentOptions } from '../deployment.js';
+import { chooseRootStack } from '../status/discover-root.js';
 
 export interface Diagnosis {
   stack: string;
@@ -30,7 +33,7 @@ export interface Diagnosis {
   nextCommand?: string;
 }
 
-export interface DiagnoseOptions extends RootCauseOptions {
+export interface DiagnoseStackOptions extends RootCauseOptions {
   /**
    * The stack is the deployment's root stack: a failed first deploy (ROLLBACK_COMPLETE) is
    * then replaced with `pantherctl deploy --replace-failed`. Default false (any stack).
@@ -79,7 +82,7 @@ export function describeState(status: string): { state: string; nextCommand?: st
 export async function diagnoseStack(
   gateway: CloudFormationGateway,
   stackIdOrName: string,
-  options: DiagnoseOptions = {},
+  options: DiagnoseStackOptions = {},
 ): Promise<Diagnosis> {
   const summary = await gateway.describeStack(stackIdOrName);
   if (!summary) {
@@ -117,4 +120,22 @@ export async function diagnoseStack(
     suggestedSkips,
     ...(nextCommand ? { nextCommand: nextCommand.replace('STACK', summary.name) } : {}),
   };
+}
+
+/** Whether a stack's status means its last operation failed (or it is stuck): `diagnose` exits 4. */
+export function isFailedStatus(status: string): boolean {
+  return status.endsWith('_FAILED') || status === 'UPDATE_ROLLBACK_COMPLETE' || status === 'ROLLBACK_COMPLETE';
+}
+
+export interface DiagnoseOptions extends DeploymentOptions {
+  /** Any stack. Default: the root stack. */
+  stack?: string;
+}
+
+/** `pantherctl diagnose`: the state a stack is in, the root cause of its last failure, the next command. Reads only. */
+export function diagnose(options: DiagnoseOptions, io: IoHost): Promise<Diagnosis> {
+  return withDeployment(options, io, async ({ deps, settings }) => {
+    const name = options.stack ?? (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
+    return diagnoseStack(deps.cloudFormation, name, { rootStack: options.stack === undefined || options.stack === settings.rootStack });
+  });
 }

@@ -9,8 +9,13 @@ import { systemClock } from '../wait/clock.js';
 import { captureStartMarker, waitForStackOperation } from '../wait/stack-waiter.js';
 import type { StackWaitResult, WaitDeps } from '../wait/types.js';
 import { describeState } from './diagnose.js';
+import { randomUUID } from 'node:crypto';
+import { MSG, type IoHost } from '../../io/messages.js';
+import { runJournaled } from '../../journal/run-journaled.js';
+import { deploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
+import { chooseRootStack } from '../status/discover-root.js';
 
-export interface RecoverOptions extends WaitDeps {
+export interface RecoverStackOptions extends WaitDeps {
   gateway: CloudFormationGateway;
   stack: string;
   /**
@@ -87,7 +92,7 @@ export async function resolveSkips(gateway: CloudFormationGateway, root: StackSu
   return out;
 }
 
-export async function recoverStack(options: RecoverOptions): Promise<RecoverResult> {
+export async function recoverStack(options: RecoverStackOptions): Promise<RecoverResult> {
   const { gateway, stack } = options;
   const skipGiven = options.skip ?? [];
   for (const s of skipGiven) {
@@ -104,7 +109,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
   if (summary.rootId && summary.rootId !== summary.stackId) {
     const root = await gateway.describeStack(summary.rootId);
     if (root) {
-      options.io?.notify({ level: 'info', code: 'recover.root-stack', text: `${summary.name} is a nested stack: continuing the rollback of its root stack ${root.name}`, data: { nested: summary.name, rootStack: root.name } });
+      options.io?.notify(MSG['recover.root-stack'].msg(`${summary.name} is a nested stack: continuing the rollback of its root stack ${root.name}`, { nested: summary.name, rootStack: root.name }));
       summary = root;
     }
   }
@@ -118,12 +123,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
   const resolved = await resolveSkips(gateway, summary, skipGiven);
   for (const r of resolved) {
     if (r.given === r.sent) continue;
-    options.io?.notify({
-      level: 'info',
-      code: 'recover.skip-translated',
-      text: `--skip ${r.given} is sent as ${r.sent}: ResourcesToSkip names a nested resource by its stack's name`,
-      data: { given: r.given, sent: r.sent },
-    });
+    options.io?.notify(MSG['recover.skip-translated'].msg(`--skip ${r.given} is sent as ${r.sent}: ResourcesToSkip names a nested resource by its stack's name`, { given: r.given, sent: r.sent }));
   }
   const skip = resolved.map((r) => r.sent);
   const marker = await captureStartMarker(gateway, summary.stackId, options.clock ?? systemClock);
@@ -159,4 +159,87 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
     label: summary.name,
   });
   return { ...result, recovered: result.finalStatus === 'UPDATE_ROLLBACK_COMPLETE', resourcesToSkip: skip };
+}
+
+export interface RecoverOptions extends DeploymentOptions {
+  /** The stuck stack. Default: the root stack. */
+  stack?: string;
+  /**
+   * Resources to leave as they are (ResourcesToSkip): a root resource by logical id, a nested
+   * one as `<nested stack name>.<LogicalId>` as `pantherctl diagnose` suggests it, or its
+   * logical-id path (`Web.WebFunction`), translated through the live nested stacks
+   * (`recover.skip-translated`). Default none: skipping is a last resort.
+   */
+  skip?: readonly string[];
+}
+
+/** What `recover` did: the stack and how its rollback ended. */
+export interface RecoverOutcome {
+  /** The stack the rollback was continued on: the root stack when a nested one was named. */
+  stack: string;
+  finalStatus: string;
+  recovered: boolean;
+}
+
+/**
+ * `pantherctl recover`: ContinueUpdateRollback on a stack stuck in UPDATE_ROLLBACK_FAILED,
+ * then wait, under the deployment's lock with the call journaled (a run of its own in the
+ * deployment's journal; it continues no plan, so `pantherctl resume` then continues the
+ * upgrade the rollback interrupted). Throws `recover-failed` (exit 4) when the rollback fails
+ * again, `recover-not-needed` from any other status.
+ */
+export function recover(options: RecoverOptions, io: IoHost): Promise<RecoverOutcome> {
+  return withDeployment(options, io, async ({ deps, settings, store }) => {
+    const root = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
+    const stack = options.stack ?? root;
+    const skip = [...(options.skip ?? [])];
+    const key = await deploymentKey(deps, settings.connection.region, root);
+    return runJournaled('recover', { key, store, resumeCommand: 'pantherctl resume', ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
+      run.resumeHint = 'The rollback continues in AWS: `pantherctl status` shows when it ends; then `pantherctl resume` continues the upgrade.';
+      const clientRequestToken = `pantherctl-recover-${randomUUID().slice(0, 8)}`;
+      // The stack ContinueUpdateRollback is sent to: the root stack when `stack` is a nested one.
+      let acted = stack;
+      const result = await recoverStack({
+        gateway: deps.cloudFormation,
+        stack,
+        ...(skip.length ? { skip } : {}),
+        clientRequestToken,
+        timeoutMs: settings.timeoutMs,
+        signal: run.signal,
+        io,
+        ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        // Called once the stack was found in UPDATE_ROLLBACK_FAILED: announce only what will happen,
+        // on the stack acted on (the root of a nested one) with the ResourcesToSkip as sent (a
+        // logical-id path is translated first).
+        beforeCall: async ({ marker, stackName, resourcesToSkip }) => {
+          acted = stackName;
+          io.notify(
+            MSG['step.start'].msg(`continue the rollback of ${stackName}${resourcesToSkip.length ? `, skipping ${resourcesToSkip.join(', ')}` : ''}…`, {
+              step: 'continue-rollback',
+              stack: stackName,
+              ...(resourcesToSkip.length > 0 ? { resourcesToSkip } : {}),
+            }),
+          );
+          await run.journal.append({
+            type: 'step.requested',
+            step: 'continue-rollback',
+            stack: stackName,
+            clientRequestToken,
+            skip: resourcesToSkip,
+            ...(marker instanceof Date ? { since: marker.toISOString() } : { beforeEventId: marker.afterEventId }),
+          });
+        },
+      });
+      await run.journal.append({ type: result.recovered ? 'step.done' : 'step.failed', step: 'continue-rollback', stack: acted, finalStatus: result.finalStatus });
+      if (!result.recovered) {
+        throw new PantherctlError('recover-failed', `the rollback of ${acted} ended in ${result.finalStatus}`, {
+          source: 'deployment',
+          hint: 'Run `pantherctl diagnose` for the resources that failed, then `pantherctl recover --skip RESOURCE`.',
+        });
+      }
+      io.notify(MSG['recover.done'].msg(`${acted} is ${result.finalStatus}; run \`pantherctl resume\` to continue the upgrade.`, { stack: acted, finalStatus: result.finalStatus }));
+      return { stack: acted, finalStatus: result.finalStatus, recovered: true };
+    });
+  });
 }

@@ -3,17 +3,17 @@
  * with nested stacks every change set lists a Modify per nested stack (aws/aws-cdk#6216,
  * #4488), so the answer comes from the nested change sets (IncludeNestedStacks, User Guide
  * change-sets-for-nested-stacks.md) and from the stack's own template, parameters and tags.
+ * A no-op is journaled as such; discardChangeSet then deletes it (the step the upgrade's
+ * assembler and the configure stages decide on instead of an execution).
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rootTemplateUrl } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { MemoryIoHost } from '../../io/messages.js';
-import { Journal } from '../../journal/journal.js';
+import { tempJournal } from '../../journal/test-support/temp-journal.js';
 import { startSandbox, type SandboxServer } from '../../sandbox/index.js';
-import { loadExecutorDeps } from '../upgrade/load-deps.js';
-import { tempDir } from '../upgrade/test-support/harness.js';
-import { createChangeSetAndWait } from './change-set.js';
+import { loadExecutorDeps } from '../deps/load-executor-deps.js';
+import { createChangeSetAndWait, discardChangeSet } from './change-set.js';
 import type { OperationContext } from './context.js';
 
 let sandbox: SandboxServer;
@@ -28,7 +28,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await fetch(`${sandbox.endpoint}/_sandbox/reset`, { method: 'POST' });
   const deps = loadExecutorDeps({ region: 'us-east-2', endpointUrl: sandbox.endpoint }, { pollIntervalMs: 20 });
-  const journal = Journal.open(join(tempDir(), 'journal.ndjson'));
+  const { journal } = await tempJournal();
   c = { deps, io: new MemoryIoHost(), journal, signal: new AbortController().signal, timeoutMs: 60_000, rootStack: 'panther-root', resumeCommand: 'pantherctl resume', close: () => deps.close() };
   return () => c.close();
 });
@@ -59,9 +59,14 @@ async function actions(): Promise<string[]> {
 describe('createChangeSetAndWait', () => {
   it('the live template, parameters and tags: nothing to do, and the change set is deleted', async () => {
     const made = await make('same', undefined);
-    expect(made.noChanges).toBe(true);
+    expect(made.noOp).toBe(true);
     expect(made.changeSet.changes).toEqual([]);
+    expect(c.journal.all().at(-1)).toMatchObject({ type: 'step.done', step: 'create-change-set', changeSetName: 'same', changes: 0, noOp: true });
+    // Deciding is not doing: nothing was deleted (or executed) yet.
+    expect(await actions()).not.toContain('DeleteChangeSet');
+    await discardChangeSet(c, { hop: 'v1.25.18', stackName: 'panther-root', changeSetName: made.changeSetName });
     expect(await actions()).toContain('DeleteChangeSet');
+    expect(await actions()).not.toContain('ExecuteChangeSet');
     expect(c.journal.all().at(-1)).toMatchObject({ type: 'step.done', step: 'create-change-set', noChanges: true, deleted: true });
   });
 
@@ -69,18 +74,21 @@ describe('createChangeSetAndWait', () => {
     const root = (await c.deps.cloudFormation.describeStack('panther-root'))!;
     const made = await make('tagged', { ...root.tags, Owner: 'security' });
     expect(made.noChanges).toBe(false);
+    expect(made.noOp).toBe(false);
     expect(await actions()).not.toContain('DeleteChangeSet');
   });
 
   it('a parameter that changes shows the resources it reaches, named by their nested stack', async () => {
     const made = await make('runtime', undefined, 'v1.25.18', [{ key: 'PythonRuntime', value: 'python3.9' }]);
     expect(made.noChanges).toBe(false);
+    expect(made.noOp).toBe(false);
     expect(made.changeSet.changes.map((ch) => `${ch.nestedPath ?? ''}.${ch.logicalId}`)).toEqual(['Core.AlertDeliveryFunction']);
   });
 
   it('a new version lists its real changes, no nested stack row among them', async () => {
     const made = await make('next', undefined, 'v1.26.9');
     expect(made.noChanges).toBe(false);
+    expect(made.noOp).toBe(false);
     expect(made.changeSet.changes.some((ch) => ch.resourceType === 'AWS::CloudFormation::Stack')).toBe(false);
     expect(made.changeSet.changes).toContainEqual(expect.objectContaining({ nestedPath: 'Core', logicalId: 'PythonLayer', replacement: 'True' }));
   });

@@ -16,7 +16,7 @@ export interface ChangeSetRequest {
   /** What to change: template, parameters, tags, description. */
   input: Omit<CreateChangeSetInput, 'stackName' | 'changeSetName' | 'clientToken' | 'roleArn'>;
   /** More fields of the `step.requested` entry: keys only, never values. */
-  journal?: Record<string, unknown>;
+  journal?: { templateUrl?: string; parameterKeys?: string[]; preview?: boolean };
   /**
    * SHA-256 of the template `input.templateUrl` names (preflight recorded it). With it, a
    * change set whose nested change sets change nothing is known to be a no-op when the live
@@ -32,12 +32,14 @@ export interface MadeChangeSet {
   changeSetName: string;
   /** Its `changes` are what really changes: nested change sets expanded, see realChanges. */
   changeSet: ChangeSetSummary;
-  /**
-   * Nothing to execute: CloudFormation found no changes (a stack without nested stacks), or
-   * no resource anywhere in the tree changes and template, parameters and tags are the live
-   * ones. The change set was then deleted.
-   */
+  /** Nothing to execute: CloudFormation found no changes (a stack without nested stacks). */
   noChanges: boolean;
+  /**
+   * Executable, but a no-op: no resource anywhere in the tree changes (nested change sets
+   * included) and template, parameters and tags are the live ones. Journaled (`noOp` on the
+   * step's `step.done`); it is to be deleted (discardChangeSet), never executed.
+   */
+  noOp: boolean;
 }
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
@@ -95,7 +97,7 @@ async function sameInputs(c: OperationContext, stack: StackSummary, cs: ChangeSe
 export async function createChangeSetAndWait(c: OperationContext, request: ChangeSetRequest): Promise<MadeChangeSet> {
   const { hop, stack, changeSetName } = request;
   const step = 'create-change-set';
-  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: changeSetName, changeSetName, ...request.journal });
+  await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: changeSetName, changeSetName, ...request.journal });
   await c.deps.cloudFormation.createChangeSet({
     // The name, not the id: the stack is live, and the sandbox (like some older AWS SDKs' models) takes only names here.
     stackName: stack.name,
@@ -106,31 +108,38 @@ export async function createChangeSetAndWait(c: OperationContext, request: Chang
     ...(c.roleArn ? { roleArn: c.roleArn } : {}),
     clientToken: changeSetName,
   });
-  const fail = (reason: string, status?: string): PantherctlError => {
-    c.journal.append({ type: 'step.failed', step, hop, changeSetName, ...(status ? { status } : {}), reason });
+  const fail = async (reason: string, status?: string): Promise<PantherctlError> => {
+    await c.journal.append({ type: 'step.failed', step, hop, changeSetName, ...(status ? { status } : {}), reason });
     return request.failure(reason);
   };
   let waited;
   try {
     waited = await c.deps.waitForChangeSet({ gateway: c.deps.cloudFormation, stackName: stack.name, changeSetName, ...waitDeps(c) });
   } catch (err) {
-    if (isPantherctlError(err) && err.code === 'change-set-failed') throw fail(String(err.meta.reason ?? err.message), 'FAILED');
+    if (isPantherctlError(err) && err.code === 'change-set-failed') throw await fail(isPantherctlError(err, 'change-set-failed') && err.meta.reason ? err.meta.reason : err.message, 'FAILED');
     throw err;
   }
   if (waited.noChanges) {
-    c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true });
-    return { changeSetName, changeSet: waited.changeSet, noChanges: true };
+    await c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true });
+    return { changeSetName, changeSet: waited.changeSet, noChanges: true, noOp: false };
   }
-  if (waited.changeSet.status !== 'CREATE_COMPLETE') throw fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
+  if (waited.changeSet.status !== 'CREATE_COMPLETE') throw await fail(waited.changeSet.statusReason ?? waited.changeSet.status, waited.changeSet.status);
   const changeSet: ChangeSetSummary = { ...waited.changeSet, changes: await realChanges(c, waited.changeSet.changes) };
-  if (changeSet.changes.length === 0 && (await sameInputs(c, stack, changeSet, request))) {
-    // Executing it would run an update of the whole tree that changes nothing: drop it instead.
-    await c.deps.cloudFormation.deleteChangeSet({ stackName: stack.name, changeSetName });
-    c.journal.append({ type: 'step.done', step, hop, changeSetName, noChanges: true, deleted: true });
-    return { changeSetName, changeSet, noChanges: true };
-  }
-  c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: changeSet.changes.length });
-  return { changeSetName, changeSet, noChanges: false };
+  // Executing a no-op would run an update of the whole tree that changes nothing; the caller
+  // decides to delete it instead (discardChangeSet), from what is journaled here.
+  const noOp = changeSet.changes.length === 0 && (await sameInputs(c, stack, changeSet, request));
+  await c.journal.append({ type: 'step.done', step, hop, changeSetName, changes: changeSet.changes.length, ...(noOp ? { noOp: true } : {}) });
+  return { changeSetName, changeSet, noChanges: false, noOp };
+}
+
+/**
+ * Deletes a change set that is not to be executed (a no-op, see MadeChangeSet.noOp), journaled
+ * as the `create-change-set` step's last word: `deleted`, so it is never reused.
+ */
+export async function discardChangeSet(c: OperationContext, request: { hop: string; stackName: string; changeSetName: string }): Promise<void> {
+  const { hop, stackName, changeSetName } = request;
+  await c.deps.cloudFormation.deleteChangeSet({ stackName, changeSetName });
+  await c.journal.append({ type: 'step.done', step: 'create-change-set', hop, changeSetName, noChanges: true, deleted: true });
 }
 
 /** Whether a change set made earlier (a confirmed preview, one a stopped run made) can still be executed. */
@@ -145,7 +154,7 @@ export interface ExecutionRequest {
   changeSetName: string;
   clientRequestToken: string;
   /** More fields of the `step.requested` entry: keys only, never values. */
-  journal?: Record<string, unknown>;
+  journal?: { stack?: string; parameterKeys?: string[] };
 }
 
 /**
@@ -156,7 +165,7 @@ export async function executeChangeSetAndWait(c: OperationContext, request: Exec
   const { hop, stack, changeSetName, clientRequestToken } = request;
   const beforeEventId = await newestEventId(c, stack.stackId);
   const started = new Date();
-  c.journal.append({ type: 'step.requested', step: 'execute-change-set', hop, clientRequestToken, changeSetName, beforeEventId, ...request.journal });
+  await c.journal.append({ type: 'step.requested', step: 'execute-change-set', hop, clientRequestToken, changeSetName, beforeEventId, ...request.journal });
   await c.deps.cloudFormation.executeChangeSet({ stackName: stack.name, changeSetName, clientRequestToken });
   return { result: await waitStack(c, stack.stackId, beforeEventId, clientRequestToken, 'root', started), started };
 }
@@ -174,10 +183,10 @@ export type RequestedExecution =
  * new one). A change set that left AVAILABLE, a stack in progress, or a stack event carrying
  * our token since the recorded event all mean it landed.
  */
-export async function findRequestedExecution(c: OperationContext, stack: StackSummary, rec: StepRecord | undefined): Promise<RequestedExecution | undefined> {
+export async function findRequestedExecution(c: OperationContext, stack: StackSummary, rec: StepRecord<'execute-change-set'> | undefined): Promise<RequestedExecution | undefined> {
   if (!rec || (rec.status !== 'requested' && rec.status !== 'accepted')) return undefined;
-  const changeSetName = rec.requested?.changeSetName as string | undefined;
-  const after = rec.requested?.beforeEventId as string | undefined;
+  const changeSetName = rec.requested?.changeSetName;
+  const after = rec.requested?.beforeEventId;
   let executed = isInProgress(stack.status);
   let available = false;
   if (!executed && changeSetName) {
@@ -187,7 +196,7 @@ export async function findRequestedExecution(c: OperationContext, stack: StackSu
   }
   if (!executed && !available) executed = await operationSeen(c, stack, after, rec.clientRequestToken);
   if (executed) {
-    const started = new Date(String(rec.requested?.time ?? new Date().toISOString()));
+    const started = new Date(rec.requested?.time ?? new Date().toISOString());
     return { state: 'executed', started, wait: () => waitStack(c, stack.stackId, after, rec.clientRequestToken, 'root', started) };
   }
   if (available && changeSetName) return { state: 'available', changeSetName };

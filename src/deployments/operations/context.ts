@@ -1,6 +1,6 @@
 import type { IoHost } from '../../io/messages.js';
 import type { Journal } from '../../journal/journal.js';
-import type { ExecutorDeps } from '../upgrade/deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import type { WaitDeps } from '../wait/types.js';
 
 /** What every mutating step of `upgrade`, `deploy` and `configure` needs; one per run. */

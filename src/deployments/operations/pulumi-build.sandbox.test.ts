@@ -4,14 +4,13 @@
  * request with the same token ..." (botocore codebuild/2016-10-06, StartBuildInput); the
  * sandbox returns the same build for it, as CodeBuild does.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryIoHost } from '../../io/messages.js';
-import { Journal } from '../../journal/journal.js';
+import type { Journal } from '../../journal/journal.js';
 import { summarizeJournal } from '../../journal/progress.js';
+import { tempJournal } from '../../journal/test-support/temp-journal.js';
 import { startSandbox, type SandboxServer } from '../../sandbox/index.js';
-import { loadExecutorDeps } from '../upgrade/load-deps.js';
-import { tempDir } from '../upgrade/test-support/harness.js';
+import { loadExecutorDeps } from '../deps/load-executor-deps.js';
 import type { OperationContext } from './context.js';
 import { runPulumiBuild } from './pulumi-build.js';
 
@@ -41,11 +40,11 @@ function context(journal: Journal): OperationContext & { close(): void } {
 
 describe('runPulumiBuild on resume', () => {
   it('asks again with the journaled token and gets the build the stopped run started, never a second one', async () => {
-    const journal = Journal.open(join(tempDir(), 'journal.ndjson'));
+    const { journal } = await tempJournal();
     const c = context(journal);
     try {
       // A run journaled its request, made the call, and stopped before hearing the build id.
-      journal.append({ type: 'step.requested', step: 'start-build', hop: 'v1.26.9', clientRequestToken: 'pantherctl-build-v1-26-9-1a2b3c4d', project: 'panther-pulumi' });
+      await journal.append({ type: 'step.requested', step: 'start-build', hop: 'v1.26.9', clientRequestToken: 'pantherctl-build-v1-26-9-1a2b3c4d', project: 'panther-pulumi' });
       const buildsBefore = await builds();
       const first = await c.deps.codeBuild.startBuild('panther-pulumi', { idempotencyToken: 'pantherctl-build-v1-26-9-1a2b3c4d' });
       const before = (await startBuilds()).length;
@@ -71,11 +70,11 @@ describe('runPulumiBuild on resume', () => {
   });
 
   it('starts the build a stopped run asked for but never got, with that token', async () => {
-    const journal = Journal.open(join(tempDir(), 'journal.ndjson'));
+    const { journal } = await tempJournal();
     const c = context(journal);
     try {
       const last = await c.deps.codeBuild.lastBuild('panther-pulumi');
-      journal.append({ type: 'step.requested', step: 'start-build', hop: 'v1.27.8', clientRequestToken: 'pantherctl-build-v1-27-8-0a0b0c0d', project: 'panther-pulumi' });
+      await journal.append({ type: 'step.requested', step: 'start-build', hop: 'v1.27.8', clientRequestToken: 'pantherctl-build-v1-27-8-0a0b0c0d', project: 'panther-pulumi' });
       const record = summarizeJournal(journal.all()).hops.get('v1.27.8')?.steps['start-build'];
       let done: string | undefined;
       await runPulumiBuild(c, { hop: 'v1.27.8', record, token: 'unused', announce: { start: () => undefined, done: (id) => void (done = id) }, failure: () => new Error('failed') as never });

@@ -4,6 +4,7 @@ import type { StepRecord } from '../../journal/progress.js';
 import type { BuildPhase } from '../aws/types.js';
 import type { BuildWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';
+import { MSG } from '../../io/messages.js';
 
 /** How a command words the build's progress; the journal entries are the same for all. */
 export interface BuildAnnouncer {
@@ -18,7 +19,7 @@ export interface BuildRequest {
   /** The journal hop the step is recorded under. */
   hop: string;
   /** What the journal says of this hop's `start-build` step. */
-  record: StepRecord | undefined;
+  record: StepRecord<'start-build'> | undefined;
   /** The idempotency token of a new build. */
   token: string;
   /**
@@ -58,54 +59,88 @@ export async function runPulumiBuild(c: OperationContext, request: BuildRequest)
     announce.skip?.();
     return;
   }
-  if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
-    let buildId = rec.entry.buildId as string | undefined;
-    const askedAt = Date.parse(String(rec.requested?.time ?? rec.entry.time));
-    if (!buildId && rec.clientRequestToken && Date.now() - askedAt < TOKEN_REUSE_MS) {
-      announce.start();
-      c.io.notify({ level: 'info', code: 'build.token-reused', text: `asking CodeBuild again with the same idempotency token, which returns the build already started`, data: { project: PULUMI_PROJECT, hop } });
-      const again = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: rec.clientRequestToken });
-      c.journal.append({ type: 'step.accepted', step, hop, buildId: again });
-      await waitBuild(c, request, again);
-      return;
-    }
-    if (!buildId) {
-      // Stopped between asking for the build and hearing its id: a build of the project that
-      // started after the request is ours.
-      const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
-      if (last?.startTime && last.startTime.getTime() >= askedAt - 5_000) buildId = last.id;
-    }
-    if (buildId) {
-      const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
-      if (info && (info.status === 'IN_PROGRESS' || info.status === 'SUCCEEDED')) {
-        announce.start({ buildId });
-        await waitBuild(c, request, buildId);
-        return;
-      }
-    }
+  const token = repeatableBuildToken(rec);
+  if (token) {
+    await repeatPulumiBuild(c, request, token);
+    return;
+  }
+  const running = await findRequestedBuild(c, rec);
+  if (running) {
+    announce.start({ buildId: running.buildId });
+    await waitBuild(c, request, running.buildId);
+    return;
   }
   if (request.skipWithoutProject && !(await c.deps.codeBuild.projectExists(PULUMI_PROJECT))) {
     // The root stack creates the project; without it there is nothing to run, and failing
     // here would report a deployment that succeeded as failed.
-    c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
-    c.io.notify({ level: 'warn', code: 'build.no-project', text: `the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, data: { project: PULUMI_PROJECT } });
+    await c.journal.append({ type: 'step.done', step, hop, skipped: 'project-not-found' });
+    c.io.notify(MSG['build.no-project'].msg(`the ${PULUMI_PROJECT} CodeBuild project does not exist; no build was started (start it once the project exists)`, { project: PULUMI_PROJECT }));
     return;
   }
+  await startPulumiBuild(c, request);
+}
+
+/**
+ * The journaled idempotency token of a StartBuild a stopped run asked for without hearing the
+ * build id, while CodeBuild still holds it (TOKEN_REUSE_MS after the request): repeating the
+ * request with it answers with the build the first call started, or starts the one it never
+ * did. Undefined otherwise (then the build is looked for, or started anew).
+ */
+export function repeatableBuildToken(rec: StepRecord<'start-build'> | undefined, now: number = Date.now()): string | undefined {
+  if (!rec || rec.status !== 'requested' || rec.accepted?.buildId || !rec.clientRequestToken) return undefined;
+  const askedAt = Date.parse(rec.requested?.time ?? rec.entry.time);
+  return now - askedAt < TOKEN_REUSE_MS ? rec.clientRequestToken : undefined;
+}
+
+/** StartBuild again with the journaled token (see repeatableBuildToken), then wait for the build it names. */
+export async function repeatPulumiBuild(c: OperationContext, request: BuildRequest, token: string): Promise<void> {
+  const { hop, announce } = request;
   announce.start();
-  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
-  const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: request.token });
-  c.journal.append({ type: 'step.accepted', step, hop, buildId });
+  c.io.notify(MSG['build.token-reused'].msg('asking CodeBuild again with the same idempotency token, which returns the build already started', { project: PULUMI_PROJECT, hop }));
+  const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: token });
+  await c.journal.append({ type: 'step.accepted', step: 'start-build', hop, buildId });
   await waitBuild(c, request, buildId);
 }
 
-async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
+/**
+ * The build a stopped run asked for, when it is running or succeeded (wait for it, never start
+ * a second); undefined when there is none, or it failed (start anew).
+ */
+export async function findRequestedBuild(c: OperationContext, rec: StepRecord<'start-build'> | undefined): Promise<{ buildId: string; status: string } | undefined> {
+  if (!rec || (rec.status !== 'requested' && rec.status !== 'accepted')) return undefined;
+  let buildId = rec.accepted?.buildId;
+  if (!buildId) {
+    // Stopped between asking for the build and hearing its id: a build of the project that
+    // started after the request is ours.
+    const last = await c.deps.codeBuild.lastBuild(PULUMI_PROJECT);
+    const asked = Date.parse(rec.requested?.time ?? rec.entry.time) - 5_000;
+    if (last?.startTime && last.startTime.getTime() >= asked) buildId = last.id;
+  }
+  if (!buildId) return undefined;
+  const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
+  return info && (info.status === 'IN_PROGRESS' || info.status === 'SUCCEEDED') ? { buildId, status: info.status } : undefined;
+}
+
+/** Starts a new build (journaled before the call, with its token) and waits for it. */
+export async function startPulumiBuild(c: OperationContext, request: BuildRequest): Promise<void> {
+  const { hop, announce } = request;
+  const step = 'start-build';
+  announce.start();
+  await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken: request.token, project: PULUMI_PROJECT });
+  const buildId = await c.deps.codeBuild.startBuild(PULUMI_PROJECT, { idempotencyToken: request.token });
+  await c.journal.append({ type: 'step.accepted', step, hop, buildId });
+  await waitBuild(c, request, buildId);
+}
+
+/** Waits for build `buildId` and journals how it ended; a failure throws `request.failure(...)`. */
+export async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
   const result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c) });
   if (result.status === 'SUCCEEDED') {
-    c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
+    await c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
     request.announce.done(buildId, result.elapsedMs);
     return;
   }
   const phase = result.build.phases.find((p) => p.status && p.status !== 'SUCCEEDED' && p.status !== 'IN_PROGRESS');
-  c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
+  await c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
   throw request.failure(result, phase, buildId);
 }

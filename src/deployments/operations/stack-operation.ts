@@ -1,7 +1,7 @@
 import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
 import type { StepName } from '../../journal/entry.js';
 import type { StackSummary, UpdateStackInput } from '../aws/types.js';
-import type { RootCauseSummary } from '../upgrade/deps.js';
+import type { RootCauseSummary } from '../deps/executor-deps.js';
 import { isInProgress } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';
@@ -19,7 +19,7 @@ export async function newestEventId(c: OperationContext, stack: string): Promise
 }
 
 /** Refuses to start on a stack someone else's operation is running on. */
-export function refuseIfBusy(stack: StackSummary, what: string): void {
+export function refuseIfBusy(stack: Pick<StackSummary, 'status'>, what: string): void {
   if (isInProgress(stack.status)) {
     throw new PantherctlError('stack-busy', `${what} is ${stack.status} with an operation pantherctl did not start`, { source: 'aws', hint: 'Wait for it to finish, then resume.' });
   }
@@ -73,28 +73,29 @@ export async function recordStackOutcome(
   at: { hop: string; step: StepName },
   result: StackWaitResult,
   started: Date,
-  failedExtra: Record<string, unknown> = {},
+  failedExtra: { parameterKeys?: string[] } = {},
 ): Promise<StackStepOutcome> {
   if (result.outcome === 'succeeded') {
-    c.journal.append({ type: 'step.done', step: at.step, hop: at.hop, finalStatus: result.finalStatus, elapsedMs: result.elapsedMs });
+    await c.journal.append({ type: 'step.done', step: at.step, hop: at.hop, finalStatus: result.finalStatus, elapsedMs: result.elapsedMs });
     return { ok: true };
   }
   const cause = await rootCauseOf(c, result, started);
-  c.journal.append({ type: 'step.failed', step: at.step, hop: at.hop, finalStatus: result.finalStatus, ...failedExtra, ...(cause ? { rootCause: cause.text } : {}) });
+  await c.journal.append({ type: 'step.failed', step: at.step, hop: at.hop, finalStatus: result.finalStatus, ...failedExtra, ...(cause ? { rootCause: cause.text } : {}) });
   return cause ? { ok: false, cause } : { ok: false };
 }
 
 export interface StackUpdateRequest {
   /** The journal hop and step the update is recorded under. */
   hop: string;
-  step: StepName;
+  /** Only the role stack is updated directly; the root stack goes through change sets. */
+  step: 'update-role';
   stack: StackSummary;
   input: Omit<UpdateStackInput, 'stackName' | 'clientRequestToken'>;
   clientRequestToken: string;
   /** Label of the wait's messages (`role`, `root`). */
   label: string;
   /** More fields of the `step.requested` entry: keys only, never values. */
-  journal?: Record<string, unknown>;
+  journal: { stack: string; templateUrl: string; parameterKeys?: string[] };
 }
 
 /**
@@ -106,12 +107,12 @@ export async function updateStackAndWait(c: OperationContext, request: StackUpda
   const { hop, step, stack, clientRequestToken } = request;
   const beforeEventId = await newestEventId(c, stack.stackId);
   const started = new Date();
-  c.journal.append({ type: 'step.requested', step, hop, clientRequestToken, ...request.journal, beforeEventId });
+  await c.journal.append({ type: 'step.requested', step, hop, clientRequestToken, ...request.journal, beforeEventId });
   try {
     await c.deps.cloudFormation.updateStack({ stackName: stack.name, ...request.input, clientRequestToken });
   } catch (err) {
     if (isPantherctlError(err) && err.code === 'no-updates') {
-      c.journal.append({ type: 'step.done', step, hop, noUpdates: true });
+      await c.journal.append({ type: 'step.done', step, hop, noUpdates: true });
       return 'no-updates';
     }
     throw err;

@@ -3,6 +3,8 @@ import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import { compareVersions, parseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { CloudFormationGateway, CodeBuildGateway } from '../aws/types.js';
+import type { IoHost } from '../../io/messages.js';
+import { withDeployment, type DeploymentOptions } from '../deployment.js';
 import { chooseRootStack } from './discover-root.js';
 import { readDeploymentVersion, readRoleVersion, type VersionSource } from './read-version.js';
 
@@ -69,4 +71,23 @@ export async function readStatus(input: StatusInput): Promise<DeploymentStatus> 
     minorsBehind,
     upToDate: !behind,
   };
+}
+
+export interface StatusOptions extends DeploymentOptions {
+  /** The version deployed, when the stacks do not say. Default: read from the stacks. */
+  current?: string;
+}
+
+/** `pantherctl status`: the stacks, their versions (and where they were read from), the last build, how far behind. Reads only. */
+export function status(options: StatusOptions, io: IoHost): Promise<DeploymentStatus> {
+  return withDeployment(options, io, ({ deps, settings, catalog }) =>
+    readStatus({
+      cloudFormation: deps.cloudFormation,
+      codeBuild: deps.codeBuild,
+      catalog,
+      ...(settings.rootStack ? { rootStack: settings.rootStack } : {}),
+      roleStack: settings.roleStack,
+      ...(options.current ? { current: options.current } : {}),
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planHopParameters } from './hop-parameters.js';
-import { parseTemplateParameters } from './template-parameters.js';
+import { parseTemplateParameters } from '../templates/template-parameters.js';
 
 const template = parseTemplateParameters(`
 Parameters:

@@ -1,16 +1,8 @@
 import { isSecret, REDACTED } from '../../parameters/redact.js';
-import { fullMatch, isCloudFormationNumber } from '../../parameters/validate.js';
 import type { ParameterValue, StackParameter } from '../aws/types.js';
-import type { TemplateParameterDecl } from './template-parameters.js';
+import { constraintProblem, type ParameterFinding, type TemplateParameterDecl } from '../templates/template-parameters.js';
 
-/** One preflight finding about the parameters of one hop. */
-export interface ParameterFinding {
-  severity: 'error' | 'warning';
-  /** `parameter-removed`, `parameter-needs-value`, `parameter-constraint`. */
-  code: string;
-  parameter: string;
-  message: string;
-}
+export type { ParameterFinding };
 
 /** One row of the parameter diff shown at confirmation; values of secrets are `****`. */
 export interface ParameterDiffRow {
@@ -107,19 +99,4 @@ export function planHopParameters(input: {
     }
   }
   return { parameters, findings, diff, next };
-}
-
-/** CloudFormation's checks of one value, worded as "violates ..."; undefined when it passes. */
-export function constraintProblem(decl: TemplateParameterDecl, value: string): string | undefined {
-  if (decl.type === 'Number') {
-    if (!isCloudFormationNumber(value)) return 'is not a number';
-    const n = Number(value);
-    if (decl.minValue !== undefined && n < decl.minValue) return `is below MinValue ${decl.minValue}`;
-    if (decl.maxValue !== undefined && n > decl.maxValue) return `is above MaxValue ${decl.maxValue}`;
-  }
-  if (decl.allowedValues && !decl.allowedValues.includes(value)) return `is not one of the AllowedValues (${decl.allowedValues.map((v) => (v === '' ? "''" : v)).join(', ')})`;
-  if (decl.allowedPattern !== undefined && !fullMatch(decl.allowedPattern, value)) return `does not match AllowedPattern ${decl.allowedPattern}`;
-  if (decl.minLength !== undefined && value.length < decl.minLength) return `is shorter than MinLength ${decl.minLength}`;
-  if (decl.maxLength !== undefined && value.length > decl.maxLength) return `is longer than MaxLength ${decl.maxLength}`;
-  return undefined;
 }

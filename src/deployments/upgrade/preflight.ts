@@ -1,15 +1,15 @@
 import type { Catalog } from '../../catalog/types.js';
 import { isPantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { MSG, type IoHost } from '../../io/messages.js';
 import type { Plan, PlanHop } from '../../planning/plan-artifact.js';
 import { comparePlanInputs } from '../../planning/compare-plan.js';
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import type { ParameterValue, StackSummary } from '../aws/types.js';
-import type { ExecutorDeps } from './deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { planHopParameters, type ParameterDiffRow } from './hop-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
 import { unstableHint } from './stack-status.js';
-import { parseTemplateParameters } from './template-parameters.js';
+import { parseTemplateParameters } from '../templates/template-parameters.js';
 
 export interface PreflightCheck {
   /** Stable id: `root-stack-name`, `root-stack-stable`, `role-stack`, `account`, `region`, `template-fetch`, ... */
@@ -71,12 +71,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const add = (c: Omit<PreflightCheck, 'severity'> & { severity?: PreflightCheck['severity'] }): void => {
     const check: PreflightCheck = { severity: c.ok ? 'info' : 'error', ...c };
     checks.push(check);
-    input.io.notify({
-      level: check.ok ? (check.severity === 'warning' ? 'warn' : 'info') : check.severity === 'warning' ? 'warn' : 'error',
-      code: 'preflight.check',
-      text: `${check.severity === 'warning' ? 'warning' : check.ok ? 'ok' : 'FAILED'}: ${check.message}`,
-      data: { id: check.id, ok: check.ok, severity: check.severity, ...(check.hop ? { hop: check.hop } : {}) },
-    });
+    input.io.notify(MSG['preflight.check'].msg(check.ok ? (check.severity === 'warning' ? 'warn' : 'info') : check.severity === 'warning' ? 'warn' : 'error', `${check.severity === 'warning' ? 'warning' : check.ok ? 'ok' : 'FAILED'}: ${check.message}`, { id: check.id, ok: check.ok, severity: check.severity, ...(check.hop ? { hop: check.hop } : {}) }));
   };
 
   add({

@@ -1,25 +1,29 @@
 import type { Catalog } from '../../catalog/types.js';
-import { PantherctlError, isPantherctlError } from '../../errors/pantherctl-error.js';
-import type { IoHost } from '../../io/messages.js';
+import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { MSG, REQ, type IoHost } from '../../io/messages.js';
 import type { Journal } from '../../journal/journal.js';
-import { openJournalSession } from '../../journal/session.js';
 import { summarizeJournal, type JournalSummary } from '../../journal/progress.js';
+import { runJournaled, type JournaledRun } from '../../journal/run-journaled.js';
+import type { StateStore } from '../../journal/state-store.js';
 import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
 import { compareVersions, parseVersion } from '../../catalog/version.js';
 import type { ChangeSetSummary, StackSummary } from '../aws/types.js';
-import type { DeploymentSettings } from '../config/settings.js';
+import type { ResolvedDeployment } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
-import type { ExecutorDeps } from './deps.js';
+import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
-import { atVersion, buildStep, createChangeSet, StepFailure, updateRoleStep, updateRootStep, verifyStep, type StepContext } from './steps.js';
+import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
+import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 
-export interface UpgradeOptions {
+export interface RunUpgradeInput {
   deps: ExecutorDeps;
   io: IoHost;
-  settings: DeploymentSettings;
+  settings: ResolvedDeployment;
   catalog: Catalog;
+  /** Where the deployment's journal and lock are. */
+  store: StateStore;
   /**
    * `--to`: v1.28.7, 1.28, latest. Default: the saved plan's target (`--plan`), else latest.
    * Ignored by resume (the journal has the resolved target).
@@ -39,29 +43,14 @@ export interface UpgradeOptions {
   resume?: boolean;
   /** `--dry-run`: preflight and preview, then delete the change set; nothing changes. */
   dryRun?: boolean;
-  /**
-   * Asks the operator once, after the plan and the preview were shown. Not called with
-   * `--yes`, `--dry-run` or on resume. Returns false to stop with nothing changed.
-   */
-  confirm?: (view: ConfirmationView) => Promise<boolean>;
   /** Ctrl-C: stops waiting, never the stack operation. */
-  signal: AbortSignal;
-  /** Command line that continues this run, for messages. */
-  resumeCommand?: string;
+  signal?: AbortSignal;
   /**
    * Builds the command line that continues this run, with `--param KEY=<value>` placeholders
-   * for `paramKeys` (values are never stored). Wins over `resumeCommand` when given.
+   * for `paramKeys` (values are never stored).
    */
-  resumeCommandWith?: (paramKeys: readonly string[], rootStack: string) => string;
+  resumeCommandWith: (paramKeys: readonly string[], rootStack: string) => string;
   now?: () => Date;
-}
-
-export interface ConfirmationView {
-  rootStack: string;
-  from: string;
-  to: string;
-  hops: PreparedHop[];
-  changeSet?: ChangeSetSummary;
 }
 
 export interface UpgradeResult {
@@ -75,39 +64,33 @@ export interface UpgradeResult {
 
 /**
  * `pantherctl upgrade` and `pantherctl resume`: find the deployment, plan, preflight every
- * hop, confirm once, then run hop after hop (role, root change set, build, verify), with
- * the journal written before every mutating call. Throws PantherctlError: `deployment`
- * source when AWS rolled back or a build failed, `interrupted` when waiting stopped.
+ * hop, confirm once (`upgrade.confirm`, not asked by a dry run or a resume), then run hop
+ * after hop (role, root change set, build, verify), with the journal written before every
+ * mutating call. Throws PantherctlError: `deployment` source when AWS rolled back or a build
+ * failed, `interrupted` when waiting stopped.
  */
-export async function runUpgrade(o: UpgradeOptions): Promise<UpgradeResult> {
+export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const cfn = deps.cloudFormation;
   const identity = await deps.identity.getCallerIdentity();
   const choice = await chooseRootStack(cfn, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack });
-  io.notify({
-    level: 'info',
-    code: 'deployment.root-stack',
-    text: choice.how === 'named' ? `root stack ${choice.name} (account ${identity.account}, ${settings.connection.region})` : `root stack ${choice.name} (found: the only panther-* stack tagged PantherVersion; account ${identity.account}, ${settings.connection.region})`,
-    data: { name: choice.name, how: choice.how, account: identity.account, region: settings.connection.region },
-  });
+  io.notify(MSG['deployment.root-stack'].msg(choice.how === 'named' ? `root stack ${choice.name} (account ${identity.account}, ${settings.connection.region})` : `root stack ${choice.name} (found: the only panther-* stack tagged PantherVersion; account ${identity.account}, ${settings.connection.region})`, { name: choice.name, how: choice.how, account: identity.account, region: settings.connection.region }));
   const root = await cfn.describeStack(choice.name);
   if (!root) throw new PantherctlError('stack-not-found', `root stack ${choice.name} does not exist`, { source: 'aws', hint: 'Check --root-stack and --region.' });
   const role = await cfn.describeStack(settings.roleStack);
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
-  io.notify({ level: 'info', code: 'deployment.version', text: `${root.name} runs ${live.version} (read from ${live.source})`, data: { ...live } });
+  io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
-  const session = openJournalSession(
-    { account: identity.account, region: settings.connection.region, rootStack: root.name },
-    { command: o.resume ? 'resume' : 'upgrade', stateDir: settings.stateDir, ...(o.now ? { now: o.now } : {}) },
+  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
+  return runJournaled(
+    o.resume ? 'resume' : 'upgrade',
+    { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
   );
-  try {
-    return await underLock(o, { journal: session.journal, root, role, live: live.version, summary: session.before, jPath: session.path, account: identity.account });
-  } finally {
-    session.close();
-  }
 }
 
 interface Held {
+  run: JournaledRun;
   journal: Journal;
   root: StackSummary;
   role: StackSummary | undefined;
@@ -117,7 +100,7 @@ interface Held {
   account: string;
 }
 
-async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
+async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const { journal, root, summary } = h;
   const base = { rootStack: root.name, from: h.live, journal: h.jPath };
@@ -135,7 +118,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     target = o.to ?? o.savedPlan?.to ?? 'latest';
   }
   const fresh = planUpgrade({ from: h.live, to: target, catalog: o.catalog, allowUnlisted: Boolean(o.allowUnlisted) });
-  for (const w of fresh.warnings) io.notify({ level: 'warn', code: 'plan.warning', text: w });
+  for (const w of fresh.warnings) io.notify(MSG['plan.warning'].msg(w));
   // From here on the target is a resolved version (v1.31.1, never 1.31 or latest): journaled,
   // compared with an unfinished run's, and printed.
   target = fresh.to;
@@ -153,7 +136,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     });
   }
   const givenKeys = [...(o.overrides?.keys() ?? [])];
-  const commandWith = (keys: readonly string[]): string => o.resumeCommandWith?.(keys, root.name) ?? o.resumeCommand ?? 'pantherctl resume';
+  const commandWith = (keys: readonly string[]): string => o.resumeCommandWith(keys, root.name);
   if (continuing && unfinished) {
     // --param values are never journaled: a run that had them needs them again.
     const missing = latestOverrideKeys(journal).filter((k) => !o.overrides?.has(k));
@@ -171,8 +154,8 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   }
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
   if (remaining.length === 0) {
-    if (continuing) journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
-    io.notify({ level: 'result', code: 'upgrade.already-at', text: `${root.name} is already at ${h.live}: nothing to do.`, data: { version: h.live } });
+    if (continuing) await journal.append({ type: 'run.done', to: target, note: 'nothing left to do' });
+    io.notify(MSG['upgrade.already-at'].msg(`${root.name} is already at ${h.live}: nothing to do.`, { version: h.live }));
     return { ...base, outcome: 'already-at', to: h.live, hops: [] };
   }
 
@@ -187,7 +170,7 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   }
 
   plan.hops.forEach((hop, i) => {
-    io.notify({ level: 'info', code: 'plan.hop', text: `hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, data: { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy } });
+    io.notify(MSG['plan.hop'].msg(`hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy }));
   });
 
   const recorded = continuing ? latestDigests(journal) : undefined;
@@ -208,19 +191,19 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     ...(recorded ? { recordedDigests: recorded } : {}),
   });
   if (pre.failures.length > 0) {
-    io.notify({ level: 'error', code: 'preflight.failed', text: `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, data: { failures: pre.failures } });
+    io.notify(MSG['preflight.failed'].msg(`preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, { failures: pre.failures }));
     throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'} (listed above)`, {
       source: 'user',
       hint: 'Fix them and run the command again; nothing was changed.',
       meta: { failures: pre.failures.map((f) => ({ id: f.id, message: f.message, ...(f.hop ? { hop: f.hop } : {}) })) },
     });
   }
-  io.notify({ level: 'info', code: 'preflight.passed', text: `preflight passed (${pre.checks.length} checks)` });
+  io.notify(MSG['preflight.passed'].msg(`preflight passed (${pre.checks.length} checks)`));
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
   const resumeCommand = commandWith(givenKeys);
-  const controller = new AbortController();
-  const signal = AbortSignal.any([o.signal, controller.signal]);
+  h.run.resumeCommand = resumeCommand;
+  const signal = h.run.signal;
   const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
   const first = pre.hops[0]!;
 
@@ -228,32 +211,39 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
   let preview: { changeSetName: string } | undefined;
   let changeSet: ChangeSetSummary | undefined;
   const askFirst = !continuing;
-  try {
+  {
     if (askFirst) {
       const made = await createChangeSet(c, first, root, { preview: true });
       changeSet = made.changeSet;
+      // A no-op change set (nothing changes anywhere in the tree) is kept for the confirmation
+      // too: the assembler decides to delete it rather than execute it (discard-change-set).
       if (!made.noChanges) preview = { changeSetName: made.changeSetName };
-      notifyPreview(io, first, changeSet, made.noChanges);
+      notifyPreview(io, first, changeSet, made.noChanges || made.noOp);
       for (const later of pre.hops.slice(1)) {
         for (const d of later.diff.filter((x) => x.change === 'added' || x.change === 'removed' || x.change === 'changed')) {
           const text = d.change === 'added' ? `+ ${d.key} = ${d.to}` : d.change === 'removed' ? `- ${d.key} (was ${d.from})` : `~ ${d.key}: ${d.from} → ${d.to}`;
-          io.notify({ level: 'info', code: 'preview.later-parameter', text: `  at ${later.version}: ${text}`, data: { hop: later.version, ...d } });
+          io.notify(MSG['preview.later-parameter'].msg(`  at ${later.version}: ${text}`, { hop: later.version, ...d }));
         }
       }
-      const view: ConfirmationView = { rootStack: root.name, from: h.live, to: target, hops: pre.hops, ...(changeSet ? { changeSet } : {}) };
+      const n = pre.hops.length;
+      const question = REQ['upgrade.confirm'].req(
+        `Upgrade ${root.name} from ${h.live} to ${target} in ${n} hop${n === 1 ? '' : 's'}?`,
+        { rootStack: root.name, from: h.live, to: target, hops: remaining, ...(changeSet ? { changes: changeSet.changes.length } : {}) },
+        false,
+      );
       const dropPreview = async (): Promise<void> => {
         if (!preview) return;
         await deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: preview.changeSetName });
-        journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
+        await journal.append({ type: 'step.done', step: 'create-change-set', hop: first.version, changeSetName: preview.changeSetName, deleted: true });
       };
       if (o.dryRun) {
         await dropPreview();
-        io.notify({ level: 'result', code: 'upgrade.dry-run', text: `dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, data: { from: h.live, to: target, hops: remaining } });
+        io.notify(MSG['upgrade.dry-run'].msg(`dry run: preflight passed and the change set was previewed and deleted; nothing changed.`, { from: h.live, to: target, hops: remaining }));
         return { ...base, outcome: 'dry-run', to: target, hops: remaining };
       }
-      if (o.confirm && !(await o.confirm(view))) {
+      if (!(await io.requestResponse(question))) {
         await dropPreview();
-        io.notify({ level: 'result', code: 'upgrade.declined', text: 'not confirmed; nothing changed.' });
+        io.notify(MSG['upgrade.declined'].msg('not confirmed; nothing changed.'));
         return { ...base, outcome: 'declined', to: target, hops: remaining };
       }
       // The role goes first: a change set made before the role update is only executed when the
@@ -264,11 +254,9 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
         preview = undefined;
       }
     }
-  } catch (err) {
-    throw stopped(err, journal, resumeCommand, false);
   }
 
-  journal.append({
+  await journal.append({
     type: 'run.start',
     command: o.resume ? 'resume' : 'upgrade',
     from: continuing && unfinished ? unfinished.from : h.live,
@@ -282,50 +270,37 @@ async function underLock(o: UpgradeOptions, h: Held): Promise<UpgradeResult> {
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
   });
 
-  try {
-    const total = pre.hops.length;
-    for (const hop of pre.hops) {
-      const record = summarizeJournal(journal.all()).hops.get(hop.version);
-      io.notify({ level: 'info', code: 'hop.start', text: `hop ${hop.index + 1} of ${total}: ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
-      await updateRoleStep(c, hop, record);
-      checkAbort(signal);
-      await updateRootStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version), hop === first ? preview : undefined);
-      checkAbort(signal);
-      if (hop.needsBuild) await buildStep(c, hop, summarizeJournal(journal.all()).hops.get(hop.version));
-      await verifyStep(c, hop, async (r) => (await readDeploymentVersion(deps.cloudFormation, r)).version);
-      journal.append({ type: 'hop.done', hop: hop.version });
-      io.notify({ level: 'info', code: 'hop.done', text: `hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, data: { index: hop.index + 1, total, version: hop.version } });
+  // Decide, then do: read the deployment, assemble what is left (assemble-steps.ts), run the
+  // first step, and again, until nothing is left. Each decision sees what the step before did.
+  const total = pre.hops.length;
+  const started = new Set<string>();
+  const completed = new Set<string>();
+  const readVersion = async (r: StackSummary): Promise<string> => (await readDeploymentVersion(deps.cloudFormation, r)).version;
+  // A hop takes at most a dozen steps; more means the decisions go round in circles (a bug):
+  // stop, with the journal intact, rather than hang.
+  for (let n = 0; ; n++) {
+    if (n > 12 * total + 12) throw new PantherctlError('internal', `the upgrade of ${root.name} makes no progress (${n} steps for ${total} hops)`);
+    checkAbort(signal);
+    const snapshot = await readUpgradeSnapshot(c, pre.hops);
+    const step = assembleSteps(snapshot, pre.hops, { run: journal.run, completed, ...(preview ? { preview: { hop: first.version, changeSetName: preview.changeSetName } } : {}) })[0];
+    if (!step) break;
+    const hop = pre.hops.find((x) => x.version === step.hop)!;
+    if (!started.has(hop.version)) {
+      started.add(hop.version);
+      io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
-  } catch (err) {
-    throw stopped(err, journal, resumeCommand, true);
+    await executeStep(c, step, hop, snapshot, readVersion);
+    const part = COMPLETES[step.kind];
+    if (part) completed.add(`${hop.version}/${part}`);
+    if (step.kind === 'finish-hop') io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
   }
-  journal.append({ type: 'run.done', to: target });
-  io.notify({ level: 'result', code: 'upgrade.done', text: `${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, data: { from: h.live, to: target, hops: remaining } });
+  await journal.append({ type: 'run.done', to: target });
+  io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
   return { ...base, outcome: 'done', to: target, hops: remaining };
 }
 
 function checkAbort(signal: AbortSignal): void {
   if (signal.aborted) throw new PantherctlError('interrupted', 'Interrupted.', { source: 'interrupted' });
-}
-
-/** Records why the run stopped, and turns the error into what the operator should read. */
-function stopped(err: unknown, journal: Journal, resumeCommand: string, started: boolean): unknown {
-  if (err instanceof StepFailure) {
-    journal.append({ type: 'run.failed', code: err.code, ...(typeof err.meta.hop === 'string' ? { hop: err.meta.hop } : {}), state: String(err.meta.state ?? '') });
-    return err;
-  }
-  const interrupted = isPantherctlError(err) && err.source === 'interrupted';
-  if (interrupted) {
-    journal.append({ type: 'run.interrupted', code: err.code });
-    const why = err.code === 'timeout' ? 'Stopped waiting (timeout)' : err.code === 'expired-credentials' ? err.message : 'Interrupted';
-    return new PantherctlError(err.code, `${why}; any stack operation already started continues in AWS`, {
-      source: 'interrupted',
-      hint: started ? `Run \`${resumeCommand}\` to continue where it stopped.` : 'Nothing was changed; run the command again.',
-      cause: err,
-    });
-  }
-  if (started && isPantherctlError(err)) journal.append({ type: 'run.interrupted', code: err.code });
-  return err;
 }
 
 /** The resolved target of a journaled run: its last hop (older journals kept `--to` as typed, `1.31` or `latest`). */
@@ -335,38 +310,28 @@ function recordedTarget(plan: { to: string; hops: string[] }): string {
 
 /** The `--param` keys of the latest run that started (values are never journaled). */
 function latestOverrideKeys(journal: Journal): string[] {
-  const last = journal.all().filter((e) => e.type === 'run.start').at(-1);
-  return Array.isArray(last?.overrideKeys) ? (last.overrideKeys as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+  const start = summarizeJournal(journal.all()).start;
+  return start ? [...start.overrideKeys] : [];
 }
 
+/** The template digests the latest upgrade recorded when it started (a staged run records none). */
 function latestDigests(journal: Journal): Record<string, { root?: string; role?: string }> | undefined {
-  const starts = journal.all().filter((e) => e.type === 'run.start');
-  const last = starts[starts.length - 1];
-  return (last?.digests as Record<string, { root?: string; role?: string }> | undefined) ?? undefined;
+  const start = summarizeJournal(journal.all()).start;
+  return start && (start.command === 'upgrade' || start.command === 'resume') ? start.digests : undefined;
 }
 
 function notifyPreview(io: IoHost, hop: PreparedHop, cs: ChangeSetSummary | undefined, noChanges: boolean): void {
-  io.notify({
-    level: 'info',
-    code: 'preview.change-set',
-    text: noChanges ? `change set for ${hop.version}: no resource changes` : `change set for ${hop.version}: ${cs?.changes.length ?? 0} resource change${cs?.changes.length === 1 ? '' : 's'}`,
-    data: { hop: hop.version, changes: cs?.changes.length ?? 0, ...(cs ? { changeSetName: cs.changeSetName } : {}) },
-  });
+  io.notify(MSG['preview.change-set'].msg(noChanges ? `change set for ${hop.version}: no resource changes` : `change set for ${hop.version}: ${cs?.changes.length ?? 0} resource change${cs?.changes.length === 1 ? '' : 's'}`, { hop: hop.version, changes: cs?.changes.length ?? 0, ...(cs ? { changeSetName: cs.changeSetName } : {}) }));
   for (const ch of cs?.changes ?? []) {
     const replace = ch.replacement === 'True' ? ' (REPLACEMENT)' : ch.replacement === 'Conditional' ? ' (may be replaced)' : '';
     // A change inside a nested stack is named by its path (`Core.PythonLayer`).
     const name = ch.nestedPath ? `${ch.nestedPath}.${ch.logicalId}` : ch.logicalId;
-    io.notify({ level: 'info', code: 'preview.resource', text: `  ${ch.action.padEnd(6)} ${name} (${ch.resourceType})${replace}`, data: { ...ch } });
+    io.notify(MSG['preview.resource'].msg(`  ${ch.action.padEnd(6)} ${name} (${ch.resourceType})${replace}`, { ...ch }));
   }
   const changed = hop.diff.filter((d) => d.change !== 'unchanged');
-  io.notify({
-    level: 'info',
-    code: 'preview.parameters',
-    text: changed.length === 0 ? `parameters: no changes (${hop.diff.length} kept)` : `parameters: ${changed.length} change${changed.length === 1 ? '' : 's'}, ${hop.diff.length - changed.length} kept`,
-    data: { changed: changed.length, kept: hop.diff.length - changed.length },
-  });
+  io.notify(MSG['preview.parameters'].msg(changed.length === 0 ? `parameters: no changes (${hop.diff.length} kept)` : `parameters: ${changed.length} change${changed.length === 1 ? '' : 's'}, ${hop.diff.length - changed.length} kept`, { changed: changed.length, kept: hop.diff.length - changed.length }));
   for (const d of changed) {
     const text = d.change === 'added' ? `  + ${d.key} = ${d.to}` : d.change === 'removed' ? `  - ${d.key} (was ${d.from})` : `  ~ ${d.key}: ${d.from} → ${d.to}`;
-    io.notify({ level: 'info', code: 'preview.parameter', text, data: { ...d } });
+    io.notify(MSG['preview.parameter'].msg(text, { ...d }));
   }
 }

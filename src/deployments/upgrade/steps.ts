@@ -1,17 +1,20 @@
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { UpgradeStepName } from '../../journal/entry.js';
-import type { HopRecord } from '../../journal/progress.js';
+import { summarizeJournal, type HopRecord } from '../../journal/progress.js';
 import type { StackSummary } from '../aws/types.js';
 import type { StackWaitResult } from '../wait/types.js';
-import { isInProgress, isStableStatus } from '../wait/stack-status.js';
-import { createChangeSetAndWait, executeChangeSetAndWait, findRequestedExecution, isExecutable, type MadeChangeSet } from '../operations/change-set.js';
+import { isInProgress } from '../wait/stack-status.js';
+import { createChangeSetAndWait, discardChangeSet, executeChangeSetAndWait, findRequestedExecution, isExecutable, type MadeChangeSet } from '../operations/change-set.js';
 import type { OperationContext } from '../operations/context.js';
-import { buildFailureText, runPulumiBuild } from '../operations/pulumi-build.js';
+import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulumiBuild, startPulumiBuild, waitBuild, type BuildRequest } from '../operations/pulumi-build.js';
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
+import { atVersion, reusableChangeSets, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
 import type { PreparedHop } from './preflight.js';
+import type { StepData } from '../../io/message-codes.js';
 import { VERSION_TAG } from '../status/discover-root.js';
+import { MSG } from '../../io/messages.js';
 
 /** What every step of an upgrade needs; one per run. */
 export interface StepContext extends OperationContext {
@@ -21,7 +24,7 @@ export interface StepContext extends OperationContext {
 /** A step that failed in AWS: the stack rolled back or the build failed. */
 export class StepFailure extends PantherctlError {}
 
-function notifyStep(c: StepContext, hop: PreparedHop, step: UpgradeStepName, phase: 'start' | 'done' | 'skip', extra: Record<string, unknown> = {}, text?: string): void {
+function notifyStep(c: StepContext, hop: PreparedHop, step: UpgradeStepName, phase: 'start' | 'done' | 'skip', extra: Omit<StepData, 'step' | 'hop' | 'index'> = {}, text?: string): void {
   const labels: Record<UpgradeStepName, string> = {
     'update-role': `update role stack ${c.roleStack} to ${hop.version}`,
     'create-change-set': `create change set on ${c.rootStack} for ${hop.version}`,
@@ -32,7 +35,7 @@ function notifyStep(c: StepContext, hop: PreparedHop, step: UpgradeStepName, pha
   };
   const what = labels[step];
   const defaultText = phase === 'start' ? `${what}…` : phase === 'done' ? `${what}: done` : `${what}: already done`;
-  c.io.notify({ level: 'info', code: `step.${phase}`, text: text ?? defaultText, data: { hop: hop.version, index: hop.index + 1, step, ...extra } });
+  c.io.notify(MSG[`step.${phase}`].msg(text ?? defaultText, { hop: hop.version, index: hop.index + 1, step, ...extra }));
 }
 
 /** Turns a finished stack wait into done or a StepFailure with the root cause. */
@@ -57,29 +60,136 @@ async function settle(c: StepContext, hop: PreparedHop, step: 'update-role' | 'e
   });
 }
 
-/** Tags roll back with the stack, so a stable stack tagged with the version runs it. */
-export const atVersion = (s: StackSummary, version: string): boolean => s.tags[VERSION_TAG] === version && isStableStatus(s.status);
-
-/** Step 1: the deployment role stack to the hop's role template; the root never goes first. */
-export async function updateRoleStep(c: StepContext, hop: PreparedHop, record: HopRecord | undefined): Promise<void> {
-  const step = 'update-role';
-  const rec = record?.steps[step];
+/**
+ * The snapshot the assembler decides on: both stacks, the journal, and, for the first hop not
+ * done, what AWS says of the requests the journal shows in flight and of the change sets it
+ * could reuse. Reads only; each observation is made only where the journal shows something
+ * to observe.
+ */
+export async function readUpgradeSnapshot(c: StepContext, plan: readonly PreparedHop[]): Promise<UpgradeSnapshot> {
+  const hops = summarizeJournal(c.journal.all()).hops;
   const role = await describeOrFail(c, c.roleStack);
-  if (atVersion(role, hop.version) && !isInProgress(role.status)) {
-    if (rec?.status !== 'done') c.journal.append({ type: 'step.done', step, hop: hop.version, skipped: 'already at version' });
-    notifyStep(c, hop, step, 'skip');
-    return;
-  }
-  // A request of ours may have reached AWS before we stopped: wait for it, never repeat it.
-  if (rec && (rec.status === 'requested' || rec.status === 'accepted')) {
-    const after = rec.requested?.beforeEventId as string | undefined;
-    if (isInProgress(role.status) || (await operationSeen(c, role, after, rec.clientRequestToken))) {
-      notifyStep(c, hop, step, 'start', { resumed: true }, `update role stack ${c.roleStack} to ${hop.version}: waiting for the update already under way…`);
-      const started = new Date(rec.requested?.time ?? Date.now());
-      await settle(c, hop, step, await waitStack(c, role.stackId, after, rec.clientRequestToken, 'role'), started);
-      return;
+  const root = await describeOrFail(c, c.rootStack);
+  const current = plan.find((h) => !hops.get(h.version)?.done);
+  const record = current ? hops.get(current.version) : undefined;
+  const observed: Observations = {};
+  if (current && record) {
+    const roleRec = record.steps['update-role'];
+    if (roleRec && (roleRec.status === 'requested' || roleRec.status === 'accepted') && !atVersion(role, current.version) && !isInProgress(role.status)) {
+      observed.roleUpdateLanded = await operationSeen(c, role, roleRec.requested?.beforeEventId, roleRec.clientRequestToken);
+    }
+    const exec = record.steps['execute-change-set'];
+    if (exec && (exec.status === 'requested' || exec.status === 'accepted') && !atVersion(root, current.version)) {
+      const found = await findRequestedExecution(c, root, exec);
+      observed.requestedExecution = found?.state ?? 'gone';
+    }
+    const reusable = atVersion(root, current.version) ? [] : reusableChangeSets(record);
+    if (reusable.length) {
+      observed.executable = Object.fromEntries(await Promise.all(reusable.map(async (name) => [name, await isExecutable(c, root, name)] as const)));
+    }
+    if (current.needsBuild) {
+      // A StartBuild whose build id was never heard is asked again with its token while
+      // CodeBuild holds it; only after that window is the project's last build looked at.
+      const token = repeatableBuildToken(record.steps['start-build']);
+      const build = token ? undefined : await findRequestedBuild(c, record.steps['start-build']);
+      if (token) observed.requestedBuildToken = token;
+      if (build) observed.requestedBuild = { buildId: build.buildId };
     }
   }
+  return { role, root, hops, observed };
+}
+
+/**
+ * Runs one assembled step. Each does one thing (and its journal entries and messages); what
+ * comes next is assembled again from a fresh snapshot.
+ */
+export async function executeStep(c: StepContext, step: Step, hop: PreparedHop, snapshot: UpgradeSnapshot, readVersion: (root: StackSummary) => Promise<string>): Promise<void> {
+  const record = snapshot.hops.get(hop.version);
+  switch (step.kind) {
+    case 'skip-role':
+      if (step.record) await c.journal.append({ type: 'step.done', step: 'update-role', hop: hop.version, skipped: 'already at version' });
+      notifyStep(c, hop, 'update-role', 'skip');
+      return;
+    case 'await-role': {
+      const rec = record?.steps['update-role'];
+      const role = await describeOrFail(c, c.roleStack);
+      const after = rec?.requested?.beforeEventId;
+      notifyStep(c, hop, 'update-role', 'start', { resumed: true }, `update role stack ${c.roleStack} to ${hop.version}: waiting for the update already under way…`);
+      const started = new Date(rec?.requested?.time ?? Date.now());
+      await settle(c, hop, 'update-role', await waitStack(c, role.stackId, after, rec?.clientRequestToken, 'role'), started);
+      return;
+    }
+    case 'update-role':
+      return updateRole(c, hop);
+    case 'skip-root':
+      if (step.record) await c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, skipped: 'already at version' });
+      notifyStep(c, hop, 'execute-change-set', 'skip');
+      return;
+    case 'await-root': {
+      // It reached the stack, the snapshot said: wait from the event recorded before the call, with its token.
+      const root = await describeOrFail(c, c.rootStack);
+      notifyStep(c, hop, 'execute-change-set', 'start', { resumed: true }, `update root stack ${c.rootStack} to ${hop.version}: waiting for the update already under way…`);
+      const rec = record?.steps['execute-change-set'];
+      const started = new Date(rec?.requested?.time ?? Date.now());
+      await settle(c, hop, 'execute-change-set', await waitStack(c, root.stackId, rec?.requested?.beforeEventId, rec?.clientRequestToken, 'root', started), started);
+      return;
+    }
+    case 'execute-change-set': {
+      const root = await describeOrFail(c, c.rootStack);
+      const name = step.changeSetName ?? record?.steps['create-change-set']?.done?.changeSetName;
+      if (!name) throw new PantherctlError('internal', `no change set to execute for ${hop.version}`);
+      await executeChangeSet(c, hop, root, name);
+      return;
+    }
+    case 'drop-change-set':
+      // Made before the role update (a preview a stopped run left): remove it, make a fresh one.
+      await c.deps.cloudFormation.deleteChangeSet({ stackName: c.rootStack, changeSetName: step.changeSetName });
+      await c.journal.append({ type: 'step.done', step: 'create-change-set', hop: hop.version, changeSetName: step.changeSetName, deleted: true });
+      return;
+    case 'discard-change-set':
+      // Nothing changes anywhere in the tree: the change set goes, and the root part is done.
+      await discardChangeSet(c, { hop: hop.version, stackName: c.rootStack, changeSetName: step.changeSetName });
+      await c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, noUpdates: true });
+      notifyStep(c, hop, 'execute-change-set', 'done', { noUpdates: true, changeSetName: step.changeSetName }, `update root stack ${c.rootStack} to ${hop.version}: nothing changes; the change set was deleted, not executed`);
+      return;
+    case 'create-change-set': {
+      const root = await describeOrFail(c, c.rootStack);
+      const made = await createChangeSet(c, hop, root);
+      if (made.noChanges) {
+        // "No updates are to be performed" is success: nothing to execute.
+        await c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, noUpdates: true });
+        notifyStep(c, hop, 'execute-change-set', 'done', { noUpdates: true }, `update root stack ${c.rootStack} to ${hop.version}: no updates were needed`);
+      }
+      return;
+    }
+    case 'skip-build':
+      notifyStep(c, hop, 'start-build', 'skip');
+      return;
+    case 'await-build': {
+      const request = buildRequest(c, hop, record);
+      request.announce.start({ buildId: step.buildId });
+      await waitBuild(c, request, step.buildId);
+      return;
+    }
+    case 'start-build':
+      return startPulumiBuild(c, buildRequest(c, hop, record));
+    case 'repeat-build':
+      return repeatPulumiBuild(c, buildRequest(c, hop, record), step.token);
+    case 'verify':
+      return verifyStep(c, hop, readVersion);
+    case 'finish-hop':
+      await c.journal.append({ type: 'hop.done', hop: hop.version });
+      return;
+    case 'stack-busy':
+      refuseIfBusy({ status: step.status }, `${step.stack} stack ${step.stack === 'role' ? c.roleStack : c.rootStack}`);
+      return;
+  }
+}
+
+/** Step 1: the deployment role stack to the hop's role template; the root never goes first. */
+async function updateRole(c: StepContext, hop: PreparedHop): Promise<void> {
+  const step = 'update-role';
+  const role = await describeOrFail(c, c.roleStack);
   refuseIfBusy(role, `role stack ${c.roleStack}`);
   notifyStep(c, hop, step, 'start', { stack: c.roleStack });
   const updated = await updateStackAndWait(c, {
@@ -96,64 +206,6 @@ export async function updateRoleStep(c: StepContext, hop: PreparedHop, record: H
     return;
   }
   await settle(c, hop, step, updated.result, updated.started);
-}
-
-/**
- * Steps 2 and 3: a change set on the root stack, then its execution. Returns without
- * executing when CloudFormation finds no changes ("No updates" is success).
- */
-export async function updateRootStep(c: StepContext, hop: PreparedHop, record: HopRecord | undefined, preview?: { changeSetName: string }): Promise<void> {
-  let root = await describeOrFail(c, c.rootStack);
-  const exec = record?.steps['execute-change-set'];
-  const create = record?.steps['create-change-set'];
-  if (atVersion(root, hop.version)) {
-    if (exec?.status !== 'done') c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, skipped: 'already at version' });
-    notifyStep(c, hop, 'execute-change-set', 'skip');
-    return;
-  }
-
-  // Resume: an execution we asked for may be running or finished.
-  const requested = await findRequestedExecution(c, root, exec);
-  if (requested?.state === 'executed') {
-    notifyStep(c, hop, 'execute-change-set', 'start', { resumed: true }, `update root stack ${c.rootStack} to ${hop.version}: waiting for the update already under way…`);
-    await settle(c, hop, 'execute-change-set', await requested.wait(), requested.started);
-    return;
-  }
-  if (requested?.state === 'available') {
-    await executeChangeSet(c, hop, root, requested.changeSetName);
-    return;
-  }
-
-  refuseIfBusy(root, `root stack ${c.rootStack}`);
-
-  // A change set made earlier (the confirmed preview, or one a stopped run created) is reused while it is still executable,
-  // but only one created after this hop's role update finished: the root change set never comes before the role.
-  let changeSetName = preview?.changeSetName;
-  const earlier = !changeSetName && create?.status === 'done' && exec?.status !== 'failed' ? (create.entry.changeSetName as string | undefined) : undefined;
-  if (earlier) {
-    const roleSeq = record?.steps['update-role']?.entry.seq ?? 0;
-    const madeAfterRole = (create?.requested?.seq ?? create?.entry.seq ?? 0) > roleSeq;
-    if (await isExecutable(c, root, earlier)) {
-      if (madeAfterRole) changeSetName = earlier;
-      else {
-        // Made before the role update (a preview a stopped run left): remove it, make a fresh one.
-        await c.deps.cloudFormation.deleteChangeSet({ stackName: root.name, changeSetName: earlier });
-        c.journal.append({ type: 'step.done', step: 'create-change-set', hop: hop.version, changeSetName: earlier, deleted: true });
-      }
-    }
-  }
-  if (changeSetName && preview && !(await isExecutable(c, root, changeSetName))) changeSetName = undefined;
-  if (!changeSetName) {
-    const made = await createChangeSet(c, hop, root);
-    if (made.noChanges) {
-      c.journal.append({ type: 'step.done', step: 'execute-change-set', hop: hop.version, noUpdates: true });
-      notifyStep(c, hop, 'execute-change-set', 'done', { noUpdates: true }, `update root stack ${c.rootStack} to ${hop.version}: no updates were needed`);
-      return;
-    }
-    changeSetName = made.changeSetName;
-    root = await describeOrFail(c, root.stackId);
-  }
-  await executeChangeSet(c, hop, root, changeSetName);
 }
 
 /** Creates the hop's root change set and waits until it can be executed (or has no changes). */
@@ -194,10 +246,10 @@ async function executeChangeSet(c: StepContext, hop: PreparedHop, root: StackSum
   await settle(c, hop, step, result, started);
 }
 
-/** Step 4: the panther-pulumi build, when the hop's post-deploy steps call for it. */
-export async function buildStep(c: StepContext, hop: PreparedHop, record: HopRecord | undefined): Promise<void> {
+/** Step 4: the panther-pulumi build, when the hop's post-deploy steps call for it: how it is journaled, announced and fails. */
+function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | undefined): BuildRequest {
   const step = 'start-build';
-  await runPulumiBuild(c, {
+  return {
     hop: hop.version,
     record: record?.steps[step],
     token: requestToken('build', hop.version),
@@ -228,7 +280,7 @@ export async function buildStep(c: StepContext, hop: PreparedHop, record: HopRec
           },
         },
       }),
-  });
+  };
 }
 
 /** Step 5: the root stack says it runs the hop's version. */
@@ -236,13 +288,13 @@ export async function verifyStep(c: StepContext, hop: PreparedHop, readVersion: 
   const root = await describeOrFail(c, c.rootStack);
   const version = await readVersion(root);
   if (version !== hop.version) {
-    c.journal.append({ type: 'step.failed', step: 'verify', hop: hop.version, found: version });
+    await c.journal.append({ type: 'step.failed', step: 'verify', hop: hop.version, found: version });
     throw new StepFailure('version-mismatch', `after the update ${c.rootStack} reports ${version}, not ${hop.version}`, {
       source: 'deployment',
       hint: 'Check the stack in the console (`pantherctl status`); pantherctl stops here rather than guess.',
       meta: { hop: hop.version, found: version },
     });
   }
-  c.journal.append({ type: 'step.done', step: 'verify', hop: hop.version, version });
+  await c.journal.append({ type: 'step.done', step: 'verify', hop: hop.version, version });
   notifyStep(c, hop, 'verify', 'done', { version }, `${c.rootStack} runs ${hop.version}`);
 }

@@ -5,6 +5,7 @@
 import { pollUntil } from './poll.js';
 import type { BuildOutcome, BuildWaitOptions, BuildWaitResult } from './types.js';
 import type { BuildInfo } from '../aws/types.js';
+import { MSG } from '../../io/messages.js';
 
 const FINAL = new Set<string>(['SUCCEEDED', 'FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT']);
 
@@ -23,12 +24,7 @@ export async function waitForBuild(options: BuildWaitOptions): Promise<BuildWait
       const phase = build.currentPhase;
       if (phase && phase !== lastPhase) {
         lastPhase = phase;
-        io?.notify({
-          level: 'info',
-          code: 'build.phase',
-          text: `Build ${buildId}: ${phase}`,
-          data: { buildId, phase, status: build.status },
-        });
+        io?.notify(MSG['build.phase'].msg(`Build ${buildId}: ${phase}`, { buildId, phase, status: build.status }));
       }
       return FINAL.has(build.status) ? build : undefined;
     },

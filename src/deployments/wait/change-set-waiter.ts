@@ -6,6 +6,7 @@
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { pollUntil } from './poll.js';
 import type { ChangeSetWaitOptions, ChangeSetWaitResult } from './types.js';
+import { MSG } from '../../io/messages.js';
 
 const NO_CHANGES = /didn't contain changes|did not contain changes|No updates are to be performed/i;
 
@@ -28,7 +29,6 @@ export async function waitForChangeSet(options: ChangeSetWaitOptions): Promise<C
       if (cs.status === 'FAILED') {
         if (isNoChangesReason(cs.statusReason)) return { changeSet: cs, noChanges: true };
         throw new PantherctlError('change-set-failed', `Change set ${changeSetName} of ${stackName} failed: ${cs.statusReason ?? 'no reason given'}`, {
-          source: 'aws',
           meta: { stack: stackName, changeSet: changeSetName, ...(cs.statusReason ? { reason: cs.statusReason } : {}) },
         });
       }
@@ -41,13 +41,8 @@ export async function waitForChangeSet(options: ChangeSetWaitOptions): Promise<C
       return undefined;
     },
   });
-  io?.notify({
-    level: 'info',
-    code: 'change-set.ready',
-    text: value.noChanges
+  io?.notify(MSG['change-set.ready'].msg(value.noChanges
       ? `Change set ${changeSetName} of ${stackName}: no changes.`
-      : `Change set ${changeSetName} of ${stackName}: ${value.changeSet.changes.length} change(s).`,
-    data: { stack: stackName, changeSet: changeSetName, noChanges: value.noChanges, changes: value.changeSet.changes.length },
-  });
+      : `Change set ${changeSetName} of ${stackName}: ${value.changeSet.changes.length} change(s).`, { stack: stackName, changeSet: changeSetName, noChanges: value.noChanges, changes: value.changeSet.changes.length }));
   return value;
 }

@@ -56,7 +56,7 @@ describe('waitForStackOperation', () => {
       'panther-root UPDATE_COMPLETE false',
     ]);
     expect(io.codes()).toContain('stack.progress');
-    const progress = io.messages.find((m) => m.code === 'stack.progress' && (m.data?.inProgress as string[]).length > 0);
+    const progress = io.of('stack.progress').find((m) => (m.data?.inProgress.length ?? 0) > 0);
     expect(progress?.data?.inProgress).toContain('panther-root/Core');
   });
 
@@ -212,7 +212,7 @@ describe('waitForStackOperation', () => {
     const io = new MemoryIoHost();
     const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 60_000, clock, io });
     expect(result.events.some((e) => e.logicalId === 'Bucket' && e.reason === 'boom')).toBe(true);
-    expect(io.messages.find((m) => m.data?.logicalId === 'Bucket')?.level).toBe('warn');
+    expect(io.of('stack.event').find((m) => m.data?.logicalId === 'Bucket')?.level).toBe('warn');
   });
 });
 

@@ -15,6 +15,7 @@ import { StackCallPacer } from './call-pacer.js';
 import { isAbortError, systemClock } from './clock.js';
 import { isFailedStatus, isInProgress, isTerminalStackStatus, outcomeOf } from './stack-status.js';
 import type { StackEventMessage, StackWaitOptions, StackWaitResult } from './types.js';
+import { MSG } from '../../io/messages.js';
 
 const STACK_TYPE = 'AWS::CloudFormation::Stack';
 /** Without a root event for this long, one poll in place of events asks DescribeStacks. */
@@ -145,12 +146,7 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
       time: event.time.toISOString(),
       nested: tracker.nested,
     };
-    io?.notify({
-      level: isFailedStatus(event.status) ? 'warn' : 'info',
-      code: 'stack.event',
-      text: `${event.stackName} ${event.logicalId} ${event.status}${event.reason ? `: ${event.reason}` : ''}`,
-      data: { ...data },
-    });
+    io?.notify(MSG['stack.event'].msg(isFailedStatus(event.status) ? 'warn' : 'info', `${event.stackName} ${event.logicalId} ${event.status}${event.reason ? `: ${event.reason}` : ''}`, { ...data }));
   };
 
   const handle = (event: StackEvent, tracker: Tracker): void => {
@@ -289,7 +285,7 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
       tracker.failures += 1;
       // The first retry takes the stack's next slot; repeated failures back off exponentially.
       tracker.nextPollAt = now + Math.min(MAX_BACKOFF_MS, interval * 2 ** (tracker.failures - 1));
-      io?.notify({ level: 'debug', code: 'stack.poll-retry', text: `Polling ${tracker.name} failed (${code}); backing off.`, data: { stack: tracker.name, code } });
+      io?.notify(MSG['stack.poll-retry'].msg(`Polling ${tracker.name} failed (${code}); backing off.`, { stack: tracker.name, code }));
       return [];
     }
   };
@@ -322,12 +318,7 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
       if (after >= nextProgressAt) {
         nextProgressAt = after + progressInterval;
         const list = [...inProgress.keys()];
-        io?.notify({
-          level: 'info',
-          code: 'stack.progress',
-          text: `${label}: ${list.length} resource${list.length === 1 ? '' : 's'} in progress`,
-          data: { stack: label, inProgress: list, elapsedMs: elapsed() },
-        });
+        io?.notify(MSG['stack.progress'].msg(`${label}: ${list.length} resource${list.length === 1 ? '' : 's'} in progress`, { stack: label, inProgress: list, elapsedMs: elapsed() }));
       }
       const active = [...trackers.values()].filter((t) => !t.done);
       const wakeAt = Math.min(deadline, nextProgressAt, ...active.map(pollAt));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../journal/entry.js';
+import { parseEntry, type JournalEntry } from '../../journal/entry.js';
 import { checkPromotion } from './promotion.js';
 import { journalRuns, requiredRunFromJournal } from './journal-runs.js';
 import { parameterChanges, planDigest } from './plan-digest.js';
@@ -16,9 +16,13 @@ const PLAN = planDigest({
   parameterChanges: [],
 });
 
-/** A journal from entries (seq and time filled in; each `run` id given). */
+/** A journal from entries (seq and time filled in; each `run` id given), read as the journal reads its lines. */
 function journal(...items: { run: string; type: JournalEntry['type']; [key: string]: unknown }[]): JournalEntry[] {
-  return items.map((e, i) => ({ seq: i + 1, time: `2026-12-01T10:${String(i).padStart(2, '0')}:00.000Z`, ...e }));
+  return items.map((e, i) => {
+    const parsed = parseEntry({ v: 2, seq: i + 1, time: `2026-12-01T10:${String(i).padStart(2, '0')}:00.000Z`, ...e });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.entry;
+  });
 }
 
 const start = (run: string, extra: Record<string, unknown> = {}) => ({
@@ -28,6 +32,8 @@ const start = (run: string, extra: Record<string, unknown> = {}) => ({
   from: 'v1.25.18',
   to: 'v1.27.8',
   hops: ['v1.26.9', 'v1.27.8'],
+  rootStack: 'panther-root',
+  roleStack: 'panther-deployment-role',
   overrideKeys: [],
   digests,
   ...extra,

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../../journal/entry.js';
-import { planDigest, type DigestParameterChange } from './plan-digest.js';
+import { planDigest } from './plan-digest.js';
 import { requiredRunFrom, type RecordedRun, type RequiredRun } from './promotion.js';
 
 /**
@@ -33,22 +33,19 @@ export interface JournalRun {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
-function stringList(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+type RunStartEntry = Extract<JournalEntry, { type: 'run.start' }>;
 
 /** The digest `run.start` states or implies (see above); undefined when it cannot be known. */
-function digestOf(start: JournalEntry, hops: readonly string[]): string | undefined {
-  if (typeof start.planDigest === 'string' && SHA256.test(start.planDigest)) return start.planDigest;
-  if (typeof start.to !== 'string') return undefined;
-  const overrides = stringList(start.overrideKeys);
-  const recorded = Array.isArray(start.parameterChanges) ? (start.parameterChanges as DigestParameterChange[]) : undefined;
-  if (overrides.length > 0 && recorded === undefined) return undefined;
-  const digests = (start.digests ?? {}) as Record<string, { root?: unknown; role?: unknown } | undefined>;
+function digestOf(start: RunStartEntry): string | undefined {
+  // A first deploy or configure runs no upgrade plan.
+  if (start.command !== 'upgrade' && start.command !== 'resume') return undefined;
+  if (start.planDigest !== undefined && SHA256.test(start.planDigest)) return start.planDigest;
+  const recorded = start.parameterChanges;
+  if (start.overrideKeys.length > 0 && recorded === undefined) return undefined;
   const hopDigests = [];
-  for (const version of hops) {
-    const d = digests[version];
-    if (typeof d?.root !== 'string' || typeof d.role !== 'string') return undefined;
+  for (const version of start.hops) {
+    const d = start.digests[version];
+    if (d?.root === undefined || d.role === undefined) return undefined;
     hopDigests.push({ version, rootTemplateSha256: d.root, roleTemplateSha256: d.role });
   }
   try {
@@ -65,18 +62,18 @@ export function journalRuns(entries: readonly JournalEntry[]): JournalRun[] {
   const byId = new Map<string, JournalRun>();
   for (const e of entries) {
     if (e.type === 'run.start') {
-      const hops = stringList(e.hops);
+      const hops = [...e.hops];
       const previous = runs[runs.length - 1];
-      let digest = digestOf(e, hops);
+      let digest = digestOf(e);
       // A resume continues its predecessor's plan: same target and hops, same digest.
       if (digest === undefined && e.command === 'resume' && previous && previous.to === e.to && previous.hops.join() === hops.join()) digest = previous.digest;
       const run: JournalRun = {
         run: e.run,
-        command: typeof e.command === 'string' ? e.command : 'unknown',
+        command: e.command,
         startedAt: e.time,
         outcome: 'unfinished',
-        ...(typeof e.from === 'string' ? { from: e.from } : {}),
-        ...(typeof e.to === 'string' ? { to: e.to } : {}),
+        from: e.from,
+        to: e.to,
         hops,
         ...(digest ? { digest } : {}),
       };

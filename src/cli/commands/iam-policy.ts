@@ -1,0 +1,33 @@
+import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
+import type { ProgramBuilder } from '../main.js';
+
+interface IamPolicyFlags {
+  account?: string;
+  region?: string;
+  partition: string;
+  roleStack: string;
+  allowUnsupportedRegion?: boolean;
+}
+
+/** `pantherctl iam-policy`: offline; the policy document on stdout (one line with --json). */
+export function registerIamPolicyCommand(b: ProgramBuilder): void {
+  const cmd = b
+    .command('iam-policy', 'print the least-privilege IAM policy for running pantherctl against a deployment')
+    .option('--account <id>', 'narrow the policy to this account (default any)')
+    .option('--region <region>', 'narrow the policy to this region (default any)')
+    .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
+    .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
+    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
+  b.action<IamPolicyFlags>(cmd, async (ctx, o) => {
+    const { iamPolicy } = await import('../../deployments/iam/iam-policy.js');
+    const policy = iamPolicy({
+      partition: o.partition,
+      roleStack: o.roleStack,
+      ...(o.account ? { account: o.account } : {}),
+      ...(o.region ? { region: o.region } : {}),
+      ...(o.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
+    });
+    ctx.out(JSON.stringify(policy, null, ctx.json ? undefined : 2));
+    return 0;
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * What every core function that talks to AWS takes: where the deployment is and how to reach
+ * it. The CLI fills it from flags and pantherctl.yml (src/settings/); a script fills it itself.
+ * Opening a deployment binds the AWS SDK gateways (loaded only then) unless `deps` are given.
+ */
+import { embeddedCatalog } from '../catalog/embedded.js';
+import { validateRegion } from '../catalog/regions.js';
+import type { Catalog } from '../catalog/types.js';
+import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
+import type { IoHost } from '../io/messages.js';
+import { LocalStateStore } from '../journal/local-state-store.js';
+import { DEFAULT_STATE_DIR } from '../journal/paths.js';
+import type { DeploymentKey, StateStore } from '../journal/state-store.js';
+import type { ConnectionOptions } from './aws/types.js';
+import type { ExecutorDeps } from './deps/executor-deps.js';
+
+/** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
+export const DEFAULT_TIMEOUT_MINUTES = 120;
+
+export interface DeploymentOptions {
+  /** AWS region of the deployment. Required: it is in the template URLs and the endpoints. */
+  region: string;
+  /** Named profile of ~/.aws/config. Default: the SDK's default credential chain. */
+  profile?: string;
+  /** Talk to this endpoint instead of AWS (the sandbox). Default: AWS. */
+  endpointUrl?: string;
+  /** Assume this IAM role first. Default: none. */
+  assumeRoleArn?: string;
+  /** The root stack. Default: discovered, the one `panther-*` stack tagged PantherVersion that is neither nested nor the role stack. */
+  rootStack?: string;
+  /** The deployment role stack. Default `panther-deployment-role`, the name Panther's docs use. */
+  roleStack?: string;
+  /** The AWS account the deployment lives in; preflight refuses credentials of another. Default: any. */
+  account?: string;
+  /**
+   * Where journals and locks are kept when `stateStore` is not given. Default `.pantherctl`,
+   * relative to the working directory, so a run and its resume find the same journal.
+   */
+  stateDir?: string;
+  /** Longest wait for one stack operation or build. Default 120 minutes: Panther's root stack updates take tens of minutes. */
+  timeoutMs?: number;
+  /**
+   * Pass the role stack's `DeploymentRoleArn` as the root stack's RoleARN. Default true, as
+   * Panther's docs do, so the operator needs no rights of their own on the stack's resources.
+   */
+  useDeploymentRole?: boolean;
+  /** The release catalog. Default: the embedded one (the documentation's recommended releases). */
+  catalog?: Catalog;
+  /** Accept a well-formed region Panther publishes no templates for (a private mirror). Default false. */
+  allowUnsupportedRegion?: boolean;
+  /** Ctrl-C: stops waiting, never the AWS operation (the run is then resumable). Default: none. */
+  signal?: AbortSignal;
+  /**
+   * The command line that continues a stopped run, for hints; `paramKeys` are the `--param`
+   * keys whose values must be given again (they are never stored). Default:
+   * `pantherctl resume --root-stack NAME --region REGION`.
+   */
+  resumeCommand?: (context: { rootStack: string; paramKeys: readonly string[] }) => string;
+  /** Delay between polls of every waiter. Default 1000 ms (tests go faster). */
+  pollIntervalMs?: number;
+  /** The gateways, waiters and clock to use (tests, fakes). Default: the AWS SDK ones for the connection above. */
+  deps?: ExecutorDeps;
+  /** Where journals and locks live. Default: a LocalStateStore in `stateDir`. */
+  stateStore?: StateStore;
+}
+
+/** The options with their defaults, in the shape the runs use. */
+export interface ResolvedDeployment {
+  connection: ConnectionOptions;
+  /** Undefined: discover it. */
+  rootStack?: string;
+  roleStack: string;
+  stateDir: string;
+  /** Expected account id; preflight refuses another. */
+  account?: string;
+  useDeploymentRole: boolean;
+  timeoutMs: number;
+}
+
+export interface OpenedDeployment {
+  settings: ResolvedDeployment;
+  deps: ExecutorDeps;
+  catalog: Catalog;
+  store: StateStore;
+  /** `resumeCommand` with its default. */
+  resumeCommand(context: { rootStack: string; paramKeys?: readonly string[] }): string;
+  /** Closes the gateways this opened (never injected ones). */
+  close(): void;
+}
+
+export function resolveDeployment(o: DeploymentOptions): ResolvedDeployment {
+  // Checked before any AWS call: the region goes into template URLs and endpoints.
+  validateRegion(o.region, Boolean(o.allowUnsupportedRegion));
+  return {
+    connection: {
+      region: o.region,
+      ...(o.profile ? { profile: o.profile } : {}),
+      ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+      ...(o.assumeRoleArn ? { assumeRoleArn: o.assumeRoleArn } : {}),
+    },
+    ...(o.rootStack ? { rootStack: o.rootStack } : {}),
+    roleStack: o.roleStack ?? DEFAULT_ROLE_STACK,
+    stateDir: o.stateDir ?? DEFAULT_STATE_DIR,
+    ...(o.account ? { account: o.account } : {}),
+    useDeploymentRole: o.useDeploymentRole ?? true,
+    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MINUTES * 60_000,
+  };
+}
+
+/** Resolves the options and binds the gateways; the caller closes it. */
+export async function openDeployment(o: DeploymentOptions, io: IoHost): Promise<OpenedDeployment> {
+  const settings = resolveDeployment(o);
+  let deps = o.deps;
+  let close = (): void => {};
+  if (!deps) {
+    // Loading this module loads the AWS SDK: only commands that talk to AWS get here.
+    const { loadExecutorDeps } = await import('./deps/load-executor-deps.js');
+    const opened = loadExecutorDeps(settings.connection, { io, ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}) });
+    deps = opened;
+    close = () => opened.close();
+  }
+  const region = settings.connection.region;
+  return {
+    settings,
+    deps,
+    catalog: o.catalog ?? embeddedCatalog(),
+    store: o.stateStore ?? new LocalStateStore({ stateDir: settings.stateDir }),
+    resumeCommand: ({ rootStack, paramKeys = [] }) => o.resumeCommand?.({ rootStack, paramKeys }) ?? `pantherctl resume --root-stack ${rootStack} --region ${region}`,
+    close,
+  };
+}
+
+/** Runs `body` on the opened deployment, closing its gateways after. */
+export async function withDeployment<T>(o: DeploymentOptions, io: IoHost, body: (d: OpenedDeployment) => Promise<T>): Promise<T> {
+  const d = await openDeployment(o, io);
+  try {
+    return await body(d);
+  } finally {
+    d.close();
+  }
+}
+
+/** The key of the deployment's journal and lock: the caller's account, the region, the root stack. */
+export async function deploymentKey(deps: Pick<ExecutorDeps, 'identity'>, region: string, rootStack: string): Promise<DeploymentKey> {
+  const { account } = await deps.identity.getCallerIdentity();
+  return { account, region, rootStack };
+}

@@ -1,0 +1,173 @@
+/**
+ * Every message code pantherctl sends, declared once: level, description, payload type.
+ * Scripts match on these codes (and `--json` prints them), so a code is never renamed; add
+ * new ones here, then run `npm run codes` to regenerate docs/codes.md (a test fails while it
+ * is stale). Payloads never hold a secret value.
+ */
+import type { ResourceChange } from '../deployments/aws/types.js';
+import type { ConfigureResult } from '../deployments/configure/configure.js';
+import type { DeployResult } from '../deployments/configure/deploy.js';
+import type { ParameterDiffEntry } from '../deployments/configure/parameter-diff.js';
+import type { RootCauseSummary } from '../deployments/deps/executor-deps.js';
+import type { VersionSource } from '../deployments/status/read-version.js';
+import type { ParameterDiffRow } from '../deployments/upgrade/hop-parameters.js';
+import type { PreflightCheck } from '../deployments/upgrade/preflight.js';
+import type { StackEventMessage, StackProgressMessage } from '../deployments/wait/types.js';
+import type { IssueCode } from '../parameters/issue-codes.js';
+import type { StepName } from '../journal/entry.js';
+import { declareMessages, declareRequests, make, type MessageOf, type RequestOf } from './message-maker.js';
+
+/** A stage as messages carry it: keys only, never values. */
+export interface StageSummary {
+  index: number;
+  groups: string[];
+  risky: boolean;
+  parameters: string[];
+}
+
+/** Data of `step.start`, `step.done` and `step.skip`: the step, and for an upgrade its hop. */
+export interface StepData {
+  step: StepName;
+  /** Upgrade steps: the hop's version and its 1-based index. */
+  hop?: string;
+  index?: number;
+  stack?: string;
+  resumed?: boolean;
+  changeSetName?: string;
+  changes?: number;
+  finalStatus?: string;
+  elapsedMs?: number;
+  noUpdates?: boolean;
+  buildId?: string;
+  project?: string;
+  version?: string;
+  /** `continue-rollback`: ResourcesToSkip as sent (absent when none). */
+  resourcesToSkip?: string[];
+}
+
+export interface HopData {
+  index: number;
+  total: number;
+  version: string;
+}
+
+/** Data of a stage's plan line (`deploy.stage-plan`, `configure.stage-plan`). */
+export type StagePlanData = { stage: number } & Omit<StageSummary, 'index'>;
+
+export const MSG = declareMessages({
+  // AWS calls and waits
+  'aws.retry': make.debug<{ operation: string | undefined; code: string; attempt: number; delayMs: number; stack?: string }>('An AWS call was throttled or failed transiently and is retried after a backoff.',
+  ),
+  'stack.event': make.leveled(['info', 'warn'])<StackEventMessage>('A resource event of the stack operation being waited on (warn when it failed).'),
+  'stack.progress': make.info<StackProgressMessage>('Resources still in progress while waiting (feeds the live view; no line of its own).'),
+  'stack.poll-retry': make.debug<{ stack: string; code: string }>('Polling a stack failed transiently; the waiter backs off.'),
+  'change-set.ready': make.info<{ stack: string; changeSet: string; noChanges: boolean; changes: number }>('A change set can be executed, or holds no changes.'),
+  'build.phase': make.info<{ buildId: string; phase: string; status: string }>('The CodeBuild build entered a new phase (feeds the live view).'),
+
+  // Finding the deployment
+  'deployment.root-stack': make.info<{ name: string; how: 'named' | 'discovered'; account: string; region: string }>('The root stack the command acts on, and how it was chosen.'),
+  'deployment.version': make.info<{ version: string; source: VersionSource; from?: string }>('The version the deployment runs, and where it was read from.'),
+  'root-stack.discovered': make.info<{ rootStack: string }>('No root stack was named: the only candidate was found.'),
+
+  // Upgrade: plan, preflight, preview
+  'plan.warning': make.warn('The planner warns about the target (unlisted, not recommended).'),
+  'plan.hop': make.info<{ index: number; total: number; version: string; reason: string; postDeploy: string[] }>('One hop of the upgrade path, and why it is a stop.'),
+  'preflight.check': make.leveled(['info', 'warn', 'error'])<{ id: string; ok: boolean; severity: PreflightCheck['severity']; hop?: string }>('One preflight check: passed (info), a warning, or failed (error).',
+  ),
+  'preflight.failed': make.error<{ failures: PreflightCheck[] }>('Preflight found problems; nothing was changed.'),
+  'preflight.passed': make.info('Every preflight check passed.'),
+  'preview.change-set': make.info<{ hop: string; changes: number; changeSetName?: string }>('The first hop\'s change set, shown before the confirmation.'),
+  'preview.resource': make.info<ResourceChange>('One resource change of the previewed change set.'),
+  'preview.parameters': make.info<{ changed: number; kept: number }>('How many parameters the first hop changes and keeps.'),
+  'preview.parameter': make.info<ParameterDiffRow>('One parameter the first hop changes (secrets masked).'),
+  'preview.later-parameter': make.info<{ hop: string } & ParameterDiffRow>('A parameter a later hop adds, removes or changes.'),
+
+  // Upgrade: the run
+  'hop.start': make.info<HopData>('A hop of the upgrade begins.'),
+  'hop.done': make.info<HopData>('Every step of a hop is done and its version verified.'),
+  'step.start': make.info<StepData>('A step begins (or a stopped run\'s step is waited for again: `resumed`).'),
+  'step.done': make.info<StepData>('A step finished.'),
+  'step.skip': make.info<StepData>('A step was already done.'),
+  'upgrade.already-at': make.result<{ version: string }>('The deployment is already at the target: nothing to do.'),
+  'upgrade.dry-run': make.result<{ from: string; to: string; hops: string[] }>('Dry run: preflight passed, the change set was previewed and deleted.'),
+  'upgrade.declined': make.result('The confirmation was declined; nothing changed.'),
+  'upgrade.done': make.result<{ from: string; to: string; hops: string[] }>('The deployment reached the target.'),
+  'failure.root-cause': make.error<RootCauseSummary | undefined>('Why a stack operation or build of the run failed (no data when no failed event was found).'),
+  'failure.state': make.error<{ state: string }>('The state a failed run left the deployment in.'),
+  'recover.done': make.result<{ stack: string; finalStatus: string }>('The stuck rollback finished.'),
+  'recover.root-stack': make.info<{ nested: string; rootStack: string }>('recover was given a nested stack: ContinueUpdateRollback goes to its root stack.'),
+  'recover.skip-translated': make.info<{ given: string; sent: string }>('A `--skip` logical-id path (Web.WebFunction) was translated through the live nested stacks into the ResourcesToSkip form (NestedStackName.LogicalId).'),
+
+  // Parameters
+  'params.issue': make.leveled(['error', 'warn'])<{ severity: 'error' | 'warning'; parameter: string; code: IssueCode }>('A finding about a parameter of the file (validation rules, the template\'s constraints).',
+  ),
+  'params.diff': make.info<ParameterDiffEntry>('One row of the file against the live stack (secrets masked).'),
+  'params.equal': make.result<ParamsCounts>('The live stack has every value of the file.'),
+  'params.different': make.result<ParamsCounts>('The live stack differs from the file.'),
+
+  // Deploy and configure
+  'deploy.version-warning': make.warn<{ version: string }>('The version deployed is unlisted or not recommended.'),
+  'deploy.plan': make.info<{ rootStack: string; version: string; create: string[]; stages: StageSummary[]; atDefault: string[] }>('What a first deploy will do: the create call, then the stages.'),
+  'deploy.create-value': make.info<{ key: string }>('One value of the create call (secrets masked in the text).'),
+  'deploy.stage-plan': make.info<StagePlanData>('One stage of a first deploy, before the confirmation.'),
+  'deploy.at-default': make.info<{ keys: string[] }>('Values of the file that are already the template default.'),
+  'deploy.root-cause': make.error<{ rootCause: RootCauseSummary }>('Why an earlier first deploy failed (its stack is in ROLLBACK_COMPLETE).'),
+  'deploy.role': make.info<{ stack: string; version: string; action: 'create' | 'update' | 'none' }>('The deployment role stack is created, updated, or already at the version.'),
+  'deploy.replace-failed': make.warn<{ stack: string; stackId: string }>('A failed first deploy is deleted to be created again (--replace-failed).'),
+  'deploy.create': make.info<{ stack: string; version: string; parameters: string[] }>('The root stack is being created with the safe minimum.'),
+  'deploy.created': make.info<{ stack: string; stackId: string; elapsedMs: number }>('The root stack was created.'),
+  'deploy.create-failed': make.error<{ stack: string; finalStatus: string; rootCause?: RootCauseSummary }>('Creating the root stack failed.'),
+  'deploy.done': make.result<DeployResult>('The first deploy finished: created, then every stage applied.'),
+  'configure.plan': make.info<{ rootStack: string; stages: StageSummary[] }>('The staged updates configure will apply.'),
+  'configure.stage-plan': make.info<StagePlanData>('One stage of configure, before the confirmation.'),
+  'configure.no-changes': make.result<{ rootStack: string }>('The file equals the live stack: nothing was updated.'),
+  'configure.done': make.result<ConfigureResult>('Every stage was applied (or needed no change).'),
+  'stage.preview': make.info<{ stage: number; parameters: string[]; changeSetName: string; changes: Pick<ResourceChange, 'action' | 'logicalId' | 'resourceType' | 'replacement' | 'nestedPath'>[] }>('The change set of a stage, made before it is applied.',
+  ),
+  'stage.start': make.info<{ stage: number; total: number; groups: string[]; risky: boolean; parameters: string[] }>('A staged update begins.'),
+  'stage.skip': make.info<{ stage: number; parameters: string[] }>('A stage was already applied (resume).'),
+  'stage.no-changes': make.info<{ stage: number }>('A stage changed nothing: the stack already had its values.'),
+  'stage.done': make.info<{ stage: number; parameters: string[]; finalStatus: string; elapsedMs: number }>('A stage was applied.'),
+  'stage.failed': make.error<{ stage: number; parameters: string[]; finalStatus: string; state: string; rootCause?: RootCauseSummary }>('A stage failed and was rolled back; earlier stages stay.'),
+  'build.start': make.info<{ project: string; hop: string; buildId?: string; resumed?: boolean }>('The panther-pulumi build of a deploy or configure starts (or is waited for again).'),
+  'build.done': make.info<{ buildId: string; elapsedMs: number }>('The panther-pulumi build of a deploy or configure succeeded.'),
+  'build.token-reused': make.info<{ project: string; hop: string }>('Resume repeats the StartBuild a stopped run made, with its journaled idempotency token (inside the token\'s window): CodeBuild answers with the build already started.'),
+  'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
+  'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
+  'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+});
+
+/** Counts of a `params diff`. */
+export interface ParamsCounts {
+  rootStack: string;
+  different: boolean;
+  changed: number;
+  added: number;
+  'cannot-compare': number;
+  unchanged: number;
+}
+
+/** The view an upgrade asks to confirm: the plan and the first hop's change set. */
+export interface UpgradeConfirmation {
+  rootStack: string;
+  from: string;
+  to: string;
+  hops: string[];
+  changes?: number;
+}
+
+/** Questions the core asks through `IoHost.requestResponse`; a host that cannot ask returns the default (no). */
+export const REQ = declareRequests({
+  'upgrade.confirm': make.request<UpgradeConfirmation, boolean>('Confirm the upgrade shown (plan, first change set, parameter diff).'),
+  'deploy.confirm': make.request<{ rootStack: string; version: string; region: string }, boolean>('Confirm the first deploy shown.'),
+  'configure.confirm': make.request<{ rootStack: string; stages: number }, boolean>('Confirm the staged updates shown.'),
+});
+
+/** Every message the core may send: a union discriminated on `code`. */
+export type AnyMessage = MessageOf<(typeof MSG)[keyof typeof MSG]>;
+export type MessageCode = AnyMessage['code'];
+/** The message of one code, e.g. `CodeMessage<'hop.start'>`. */
+export type CodeMessage<C extends MessageCode> = Extract<AnyMessage, { code: C }>;
+
+export type AnyRequest = RequestOf<(typeof REQ)[keyof typeof REQ]>;
+export type RequestCode = AnyRequest['code'];
