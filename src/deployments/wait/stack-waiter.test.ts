@@ -214,6 +214,31 @@ describe('waitForStackOperation', () => {
     expect(result.events.some((e) => e.logicalId === 'Bucket' && e.reason === 'boom')).toBe(true);
     expect(io.of('stack.event').find((m) => m.data?.logicalId === 'Bucket')?.level).toBe('warn');
   });
+
+  it('reports the end of the operation last: a nested stack that finishes its cleanup at the same instant as the root comes before it', async () => {
+    // CloudFormation cleans nested stacks up in the root's UPDATE_COMPLETE_CLEANUP_IN_PROGRESS,
+    // so a nested stack's own UPDATE_COMPLETE can carry the root's timestamp.
+    for (const cleanupEnd of [5_600, 6_000, 6_400]) {
+      const { clock, cf, root, core } = setup();
+      const marker = await captureStartMarker(cf, 'panther-root', clock);
+      const coreRes = { resourceType: NESTED, physicalId: core.summary.stackId };
+      clock.after(500, () => cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS'));
+      clock.after(1_000, () => cf.event(root, 'Core', 'UPDATE_IN_PROGRESS', coreRes));
+      clock.after(2_000, () => cf.event(core, 'panther-root-Core-ABC', 'UPDATE_IN_PROGRESS'));
+      clock.after(5_000, () => cf.event(core, 'panther-root-Core-ABC', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'));
+      clock.after(5_000, () => cf.event(root, 'Core', 'UPDATE_COMPLETE', coreRes));
+      clock.after(5_000, () => cf.event(root, 'panther-root', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'));
+      clock.after(cleanupEnd, () => {
+        cf.event(core, 'panther-root-Core-ABC', 'UPDATE_COMPLETE');
+        cf.event(root, 'panther-root', 'UPDATE_COMPLETE');
+      });
+      const io = new MemoryIoHost();
+      const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 60_000, clock, io });
+      expect(result.finalStatus).toBe('UPDATE_COMPLETE');
+      const streamed = io.of('stack.event').map((m) => `${String(m.data?.logicalId)} ${String(m.data?.status)}`);
+      expect(streamed.at(-1), `${cleanupEnd}: ${streamed.join(', ')}`).toBe('panther-root UPDATE_COMPLETE');
+    }
+  });
 });
 
 describe('per-stack call spacing', () => {

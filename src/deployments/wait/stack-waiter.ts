@@ -300,8 +300,12 @@ export async function waitForStackOperation(options: StackWaitOptions): Promise<
       if (now >= deadline) throw interrupted('timeout', label, elapsed());
       const due = [...trackers.values()].filter((t) => !t.done && pollAt(t) <= now);
       const batches = await Promise.all(due.map(async (t) => ({ tracker: t, fresh: await pollOne(t) })));
-      const merged = batches.flatMap(({ tracker, fresh }) => fresh.map((event) => ({ event, tracker })));
-      merged.sort((a, b) => a.event.time.getTime() - b.event.time.getTime());
+      const merged = batches.flatMap(({ tracker, fresh }) => fresh.map((event) => ({ event, tracker, ends: !tracker.nested && isOwnStatusEvent(event, tracker) && isTerminalStackStatus(event.status) })));
+      // In time order; at the same instant, the root's terminal status goes last: it ends the
+      // operation, and CloudFormation finishes the nested stacks' cleanup in the root's
+      // UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, so a nested stack's own UPDATE_COMPLETE can carry
+      // the root's timestamp (read from each stack's events, in whatever order they were polled).
+      merged.sort((a, b) => a.event.time.getTime() - b.event.time.getTime() || Number(a.ends) - Number(b.ends));
       for (const { event, tracker } of merged) handle(event, tracker);
       if (final) {
         return {
