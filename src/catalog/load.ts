@@ -8,6 +8,7 @@ import { catalogFileSchema } from './schema.js';
 import type { CatalogFile } from './schema.js';
 import type { Catalog, Release } from './types.js';
 import { compareVersions, formatVersion, parseVersion } from './version.js';
+import { checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
 
 /**
  * Loads a catalog file (`--catalog FILE`). The CLI imports this module lazily, only when the
@@ -36,16 +37,23 @@ export function loadCatalogFile(path: string): Catalog {
  */
 export function parseCatalog(text: string, fileName: string): Catalog {
   const lineCounter = new LineCounter();
+  const tooDeep = checkYamlDepth(text);
+  if (tooDeep) throw invalidCatalog(fileName, [{ ...textPosition(text, tooDeep.offset), path: '', message: tooDeep.message }]);
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const issues: CatalogIssue[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
-    return { line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message };
+    return { line: pos.line, column: pos.col, path: '', message: describeYamlError(e.message) };
   });
   if (issues.length === 0 && doc.contents === null) {
     issues.push({ line: 1, column: 1, path: '', message: 'the catalog is empty; expected a map with schemaVersion and releases' });
   }
-  if (issues.length === 0) {
-    const parsed = catalogFileSchema.safeParse(doc.toJS());
+  const js = issues.length === 0 ? yamlToJs(doc) : undefined;
+  if (js && 'problem' in js) {
+    const pos = lineCounter.linePos(js.problem.offset);
+    issues.push({ line: pos.line, column: pos.col, path: '', message: js.problem.message });
+  }
+  if (js && 'value' in js) {
+    const parsed = catalogFileSchema.safeParse(js.value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
