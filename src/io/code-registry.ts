@@ -354,7 +354,7 @@ const SECTIONS: Record<CodeKind, { title: string; intro: string; column: string;
   },
   'plan-difference': {
     title: 'Plan differences',
-    intro: 'Ways a saved plan no longer matches the catalog; `apply` refuses while any remain.',
+    intro: 'Ways a saved plan no longer matches the catalog; `upgrade --plan` refuses while any remain.',
     column: '',
     cell: () => '',
   },
