@@ -8,7 +8,7 @@ import { catalogFileSchema } from './schema.js';
 import type { CatalogFile } from './schema.js';
 import type { Catalog, Release } from './types.js';
 import { compareVersions, formatVersion, parseVersion } from './version.js';
-import { checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
+import { YAML_PARSE_OPTIONS, checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
 
 /**
  * Loads a catalog file (`--catalog FILE`). The CLI imports this module lazily, only when the
@@ -39,7 +39,7 @@ export function parseCatalog(text: string, fileName: string): Catalog {
   const lineCounter = new LineCounter();
   const tooDeep = checkYamlDepth(text);
   if (tooDeep) throw invalidCatalog(fileName, [{ ...textPosition(text, tooDeep.offset), path: '', message: tooDeep.message }]);
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, ...YAML_PARSE_OPTIONS });
   const issues: CatalogIssue[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return { line: pos.line, column: pos.col, path: '', message: describeYamlError(e.message) };

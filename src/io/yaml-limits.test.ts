@@ -125,3 +125,19 @@ describe('helpers', () => {
     expect(describeYamlError('Map keys must be unique at line 2\nmore')).toBe('Map keys must be unique at line 2');
   });
 });
+
+describe('checkUniqueKeys', () => {
+  it('finds a repeated key of one map, by value, in linear time', () => {
+    const at = (text: string): number | undefined => {
+      const doc = parseDocument(text, { uniqueKeys: false });
+      const js = yamlToJs(doc);
+      return 'problem' in js ? js.problem.offset : undefined;
+    };
+    expect(at('a: 1\nb: 2\na: 3\n')).toBe(10);
+    expect(at('a: {x: 1}\nb: {x: 2}\n')).toBeUndefined();
+    expect(at('1: a\n"1": b\n')).toBeUndefined();
+    // A map of 200,000 keys (the yaml package's own check compares each key with all before it).
+    const big = Array.from({ length: 200_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    expect(at(`${big}\nk7: again\n`)).toBe(big.length + 1);
+  });
+});

@@ -1,6 +1,14 @@
 import { isAlias, isCollection, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
 
 /**
+ * Options for `parseDocument` of a file pantherctl reads. `uniqueKeys: false` because the
+ * package checks each key against every earlier one of its map (a map of 20,000 keys took
+ * 10 s, one of the 300,000 a 5 MB file can hold would take hours); `checkUniqueKeys` does the
+ * same check with a set.
+ */
+export const YAML_PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+
+/**
  * How far anchors and aliases may expand in a file pantherctl reads: 1,000, counted as the
  * `yaml` package counts its `maxAliasCount`: an anchored node and its aliases count together
  * (so one value may be aliased 999 times), each weighted by the aliases inside what it names.
@@ -182,10 +190,32 @@ export function describeYamlError(message: string): string {
   return /Maximum call stack size exceeded/.test(first) ? 'the document nests lists and maps too deeply' : first;
 }
 
+/** The first key repeated in one map, as the package's `uniqueKeys` finds it (scalars by value), in linear time. */
+export function checkUniqueKeys(doc: Document): YamlAliasProblem | undefined {
+  let problem: YamlAliasProblem | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        const value = key === null ? null : isScalar(key) ? key.value : key;
+        if (seen.has(value)) {
+          const offset = isScalar(key) || isAlias(key) ? (key.range?.[0] ?? 0) : (map.range?.[0] ?? 0);
+          problem = { offset, message: `Map keys must be unique: ${JSON.stringify(String(value))} is repeated` };
+          return visit.BREAK;
+        }
+        seen.add(value);
+      }
+      return undefined;
+    },
+  });
+  return problem;
+}
+
 /**
- * `doc.toJS()` for a file pantherctl reads: the alias check first (so the refusal has a
- * position), then `toJS` with the same bound as `maxAliasCount`, whose own refusal is the
- * backstop, positioned at the document's start.
+ * `doc.toJS()` for a file pantherctl reads (parsed with YAML_PARSE_OPTIONS): the alias and key
+ * checks first, so a refusal has a position, then `toJS` with the same bound as its
+ * `maxAliasCount`, whose own refusal is the backstop, positioned at the document's start.
  */
 export function yamlToJs(doc: Document): { value: unknown } | { problem: YamlAliasProblem } {
   let check: YamlAliasCheck;
@@ -196,6 +226,8 @@ export function yamlToJs(doc: Document): { value: unknown } | { problem: YamlAli
     throw err;
   }
   if (check.problem) return { problem: check.problem };
+  const repeated = checkUniqueKeys(doc);
+  if (repeated) return { problem: repeated };
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) };
   } catch (err) {

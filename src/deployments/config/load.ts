@@ -3,7 +3,7 @@ import { readUserText } from '../../io/read-user-file.js';
 import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { pantherctlConfigSchema, type PantherctlConfig } from './schema.js';
-import { checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../../io/yaml-limits.js';
+import { YAML_PARSE_OPTIONS, checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../../io/yaml-limits.js';
 
 /** Default file name, looked up in the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'pantherctl.yml';
@@ -26,7 +26,7 @@ export function parseConfig(text: string, path: string): PantherctlConfig {
     throw new PantherctlError('config-invalid', `${path}:${line}:${column}: ${tooDeep.message}`);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, ...YAML_PARSE_OPTIONS });
   const at = (offset: number | undefined): string => {
     if (offset === undefined) return path;
     const { line, col } = lineCounter.linePos(offset);
