@@ -1,7 +1,9 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { PantherctlError, usageError } from '../errors/pantherctl-error.js';
+import { PantherctlError } from '../errors/pantherctl-error.js';
 import { checkYamlAliases, checkYamlDepth, describeYamlError, textPosition } from '../io/yaml-limits.js';
 import type { ParameterInput } from './types.js';
+
+export { parseParamOverrides } from './overrides.js';
 
 /**
  * Reads a parameter file in any of the forms operators already have:
@@ -148,27 +150,6 @@ function invalidFile(file: string, line: number, column: number, message: string
 
 function isMapOrSeq(node: unknown): node is Node {
   return isMap(node) || isSeq(node);
-}
-
-/** CloudFormation parameter names are alphanumeric. */
-const PARAM_NAME = /^[A-Za-z0-9]+$/;
-
-/**
- * `--param KEY=VALUE` flags, in order. The value may be empty (`KEY=`) and may contain `=`.
- * A malformed flag is a usage error naming the flag, never echoing what may be a secret.
- */
-export function parseParamOverrides(flags: readonly string[]): ParameterInput[] {
-  return flags.map((flag) => {
-    const eq = flag.indexOf('=');
-    const key = eq === -1 ? '' : flag.slice(0, eq);
-    if (!PARAM_NAME.test(key)) {
-      throw usageError(
-        'Expected `--param` as KEY=VALUE with an alphanumeric KEY' + (PARAM_NAME.test(flag) ? ` (got ${flag} without =VALUE)` : ''),
-        'Example: --param DataLakeForwarderMemory=512',
-      );
-    }
-    return { key, value: flag.slice(eq + 1), source: { flag: `--param ${key}` } };
-  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseVersion, parseVersionSpec } from '../../catalog/version.js';
 import { checkStackName } from '../../deployments/configure/stack-name.js';
 import { PantherctlError, usageError } from '../../errors/pantherctl-error.js';
+import { parseParamOverrides } from '../../parameters/overrides.js';
 
 /**
  * Option errors name the option and its bound ("Expected `--port` to be at most 65535").
@@ -49,7 +50,7 @@ const STACK_NAME_OPTIONS = ['rootStack', 'roleStack', 'stack'] as const;
  * string (`--root-stack ""` used to mean "discover it", `iam-policy --region ""` "any
  * region"); versions follow the rule of src/catalog/version.ts (exit 1, `invalid-version`);
  * stack names are names CloudFormation accepts; `--endpoint-url` is an http(s) URL; `--assume-role`
- * a role ARN. Regions, accounts and files keep their own checks, which also run before any call.
+ * a role ARN; `--param` is KEY=VALUE. Regions, accounts and files keep their own checks, which also run before any call.
  * `params diff` exits 2 for every refusal of its input (README), since 1 means "different".
  */
 export function checkOptionValues(cmd: Command, args: readonly string[]): void {
@@ -99,6 +100,8 @@ function checkAll(cmd: Command, args: readonly string[]): void {
   if (typeof endpoint === 'string' && !isHttpUrl(endpoint)) {
     throw usageError(`Expected \`--endpoint-url\` to be an http or https URL, got "${endpoint}"`, 'Example: --endpoint-url http://127.0.0.1:4599');
   }
+  const params = values.param;
+  if (Array.isArray(params)) parseParamOverrides(params.filter((p): p is string => typeof p === 'string'));
   const role = values.assumeRole;
   if (typeof role === 'string' && !ROLE_ARN.test(role)) {
     throw usageError(`Expected \`--assume-role\` to be an IAM role ARN, got "${role}"`, 'Example: --assume-role arn:aws:iam::123456789012:role/PantherUpgrade');
