@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { checkYamlAliases, checkYamlDepth, describeYamlError, textPosition } from '../io/yaml-limits.js';
 import type { ParameterInput } from './types.js';
@@ -32,7 +32,8 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
   };
   const firstError = doc.errors[0];
   if (firstError) fail(firstError.pos[0], describeYamlError(firstError.message));
-  const aliases = checkYamlAliases(doc);
+  // An alias is written with `*`: a file without one has none to check or resolve.
+  const aliases = text.includes('*') ? checkYamlAliases(doc) : { resolved: new Map<Alias, Node>() };
   if (aliases.problem) fail(aliases.problem.offset, aliases.problem.message);
   /** The node an alias names; any other node itself. */
   const deref = (node: unknown): unknown => (isAlias(node) ? aliases.resolved.get(node) : node);

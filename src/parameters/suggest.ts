@@ -30,7 +30,7 @@ export function suggester(candidates: Iterable<string>): (name: string) => strin
     let bound = limit + 1;
     for (const c of list) {
       // Two cheap lower bounds of the distance first: the length gap and the letter-count gap.
-      if (Math.abs(c.lower.length - lower.length) >= bound || letterGap(letters, c.letters) >= bound) continue;
+      if (Math.abs(c.lower.length - lower.length) >= bound || letterGap(letters, c.letters, bound) >= bound) continue;
       const distance = boundedEditDistance(lower, c.lower, bound - 1);
       if (distance === 0) return c.candidate;
       if (distance < bound) {
@@ -42,27 +42,30 @@ export function suggester(candidates: Iterable<string>): (name: string) => strin
   };
 }
 
-const BUCKETS = 64;
+const BUCKETS = 32;
 
-/** How often each character occurs, characters folded into 64 buckets by code. */
+/** How often each character occurs, characters folded into 32 buckets by code (a-z apart). */
 function letterCounts(s: string): Int32Array {
   const counts = new Int32Array(BUCKETS);
-  for (let i = 0; i < s.length; i++) counts[s.charCodeAt(i) % BUCKETS]!++;
+  for (let i = 0; i < s.length; i++) counts[s.charCodeAt(i) & (BUCKETS - 1)]!++;
   return counts;
 }
 
 /**
  * A lower bound of the edit distance: each edit adds, removes or replaces one character, so it
  * takes at least as many edits as the larger of the characters only one side has. Folding
- * characters into buckets can only cancel differences, so the bound stays a bound.
+ * characters into buckets can only cancel differences, so the bound stays a bound. Stops at
+ * `enough`, the distance that already rules the candidate out.
  */
-function letterGap(a: Int32Array, b: Int32Array): number {
+function letterGap(a: Int32Array, b: Int32Array, enough: number): number {
   let more = 0;
   let fewer = 0;
   for (let i = 0; i < BUCKETS; i++) {
     const d = a[i]! - b[i]!;
     if (d > 0) more += d;
     else fewer -= d;
+    // Both sums only grow: once one reaches `enough`, the candidate is out.
+    if (more >= enough || fewer >= enough) return enough;
   }
   return Math.max(more, fewer);
 }
