@@ -146,6 +146,16 @@ describe('parseCatalog: anchors, aliases and nesting (issue 9, failure 7)', () =
   });
 });
 
+describe('parseCatalog at scale', () => {
+  it('positions each of 20,000 unknown keys at its own line (it searched the map once per key)', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `extra${i}: x`);
+    const err = failure(['schemaVersion: 1', 'releases: []', ...keys].join('\n'));
+    const issues = err.meta.issues as { line: number; message: string }[];
+    expect(issues).toHaveLength(20_000);
+    expect(issues.every((issue, i) => issue.line === i + 3 && issue.message === `unknown key "extra${i}"`)).toBe(true);
+  });
+});
+
 describe('loadCatalogFile', () => {
   it('loads the legacy fixture catalog (1.10 to 1.23)', () => {
     const catalog = loadCatalogFile(join(FIXTURES_DIR, 'legacy-catalog.yml'));

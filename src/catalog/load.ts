@@ -1,6 +1,6 @@
 import { readUserText } from '../io/read-user-file.js';
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { catalogDigest } from './embedded.js';
 import { pulumiBuildByDefault } from './pulumi-build.js';
@@ -137,8 +137,7 @@ function at(doc: Document, lc: LineCounter, path: Path, message: string, key?: s
     if (node && typeof node === 'object' && 'range' in node && node.range) {
       offset = node.range[0];
       if (key !== undefined && depth === path.length && isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-        const keyNode = pair?.key as YamlNode | undefined;
+        const keyNode = keysOf(node).get(key);
         if (keyNode?.range) offset = keyNode.range[0];
       }
       break;
@@ -146,6 +145,21 @@ function at(doc: Document, lc: LineCounter, path: Path, message: string, key?: s
   }
   const pos = lc.linePos(offset);
   return { line: pos.line, column: pos.col, path: formatPath(path), message };
+}
+
+/**
+ * The key nodes of a map by value, built once per map: a file with thousands of unknown keys
+ * has an issue for each, and searching the map for every one of them was quadratic.
+ */
+const keyNodes = new WeakMap<YAMLMap, Map<unknown, YamlNode>>();
+function keysOf(map: YAMLMap): Map<unknown, YamlNode> {
+  let keys = keyNodes.get(map);
+  if (!keys) {
+    keys = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !keys.has(p.key.value)) keys.set(p.key.value, p.key);
+    keyNodes.set(map, keys);
+  }
+  return keys;
 }
 
 function formatPath(path: Path): string {

@@ -46,12 +46,14 @@ const STACK_NAME_OPTIONS = ['rootStack', 'roleStack', 'stack'] as const;
 
 /**
  * Checks the option values and arguments a command received, before its body runs and so
- * before any AWS call, by one rule for every command: no option or argument may be an empty
- * string (`--root-stack ""` used to mean "discover it", `iam-policy --region ""` "any
- * region"); versions follow the rule of src/catalog/version.ts (exit 1, `invalid-version`);
- * stack names are names CloudFormation accepts; `--endpoint-url` is an http(s) URL; `--assume-role`
- * a role ARN; `--param` is KEY=VALUE. Regions, accounts and files keep their own checks, which also run before any call.
- * `params diff` exits 2 for every refusal of its input (README), since 1 means "different".
+ * before any AWS call, by one rule for every command (main() calls it for each): no option or
+ * argument may be an empty string (`--root-stack ""` used to mean "discover it",
+ * `iam-policy --region ""` "any region"); versions follow the rule of src/catalog/version.ts
+ * (exit 1, `invalid-version`); stack names are names CloudFormation accepts (CreateStack's
+ * StackName rule, src/deployments/configure/stack-name.ts); `--endpoint-url` is an http(s)
+ * URL; `--assume-role` a role ARN; `--param` is KEY=VALUE. Regions, accounts and files keep
+ * their own checks, which also run before any call. `params diff` exits 2 for every refusal
+ * of its input (README), since its exit 1 means "different".
  */
 export function checkOptionValues(cmd: Command, args: readonly string[]): void {
   try {
@@ -120,7 +122,7 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** `params diff`, `sandbox start`: the command's names from below the program. */
+/** `params diff`, `sandbox start`: the command's names below the program's. */
 function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
