@@ -105,6 +105,10 @@ describe('failure 8: files that are not regular, or too large', () => {
     expectRefused(r, code, /cannot read the .* (it is not a regular file|it is a directory)/);
   });
 
+  it('plan --out FIFO is refused at once (writing to it waited for a reader forever)', async () => {
+    expectRefused(await runMain(['plan', '--from', 'v1.25.1', '--region', 'us-east-2', '--out', fifo]), 1, /cannot write the plan to .*fifo: it is not a regular file/);
+  });
+
   it('--config, --plan and --params naming a FIFO or /dev/zero are refused before any AWS call', async () => {
     expectRefused(await runMain(['status', '--config', fifo, ...conn()]), 1, /config file .* not a regular file/);
     expectRefused(await runMain(['upgrade', '--yes', '--plan', '/dev/zero', ...conn()]), 1, /plan \/dev\/zero: it is not a regular file/);

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { DEFAULT_REGION, validateRegion } from '../../catalog/regions.js';
-import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
 import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { createStyle } from '../../io/style.js';
+import { writeUserText } from '../../io/write-user-file.js';
 import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { resolveCatalog } from './catalog-option.js';
@@ -50,13 +49,7 @@ export function regionAssumedWarning(): string {
 }
 
 function writePlanFile(file: string, plan: Plan): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  } catch (err) {
-    throw new PantherctlError('cannot-write-file', `cannot write the plan to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-      hint: 'Check that the directory exists and is writable.',
-    });
-  }
+  writeUserText(file, `${JSON.stringify(plan, null, 2)}\n`, { what: 'plan', code: 'cannot-write-file', option: '--out' });
 }
 
 function renderPlan(ctx: CliContext, plan: Plan, warnings: readonly string[], out: string | undefined): void {

@@ -306,7 +306,7 @@ const SHAPES: Shape[] = [
       opt('--catalog', pathOf(catalogFile)),
       flag('--allow-unlisted'),
       flag('--allow-unsupported-region'),
-      opt('--out', fc.constantFrom<Arg>({ path: { file: { name: 'out-plan.json', text: '' } } }, { path: { special: '@dir' } }, '')),
+      opt('--out', fc.constantFrom<Arg>({ path: { file: { name: 'out-plan.json', text: '' } } }, { path: { special: '@dir' } }, { path: { special: '@fifo' } }, { path: { special: '/dev/null' } }, '')),
     ),
   },
   { command: 'urls', aws: false, expected: OFFLINE, args: join(opt('--version', version, 8), opt('--region', region), flag('--allow-unsupported-region')) },
