@@ -10,7 +10,7 @@ import { runMain } from './test-support/run-main.js';
 
 const SEED = 20_260_901;
 const COUNT = 300;
-const SPAWN = 6;
+const SPAWN = 4;
 
 describe('CLI fuzz', () => {
   it(`${COUNT} cases of seed ${SEED}: documented exit codes, no stack trace, at most 3 stderr lines, JSON with --json, no secret`, async () => {
