@@ -3,8 +3,8 @@ import { isAlias, isCollection, isPair, isScalar, visit, type Alias, type Docume
 /**
  * Options for `parseDocument` of a file pantherctl reads. `uniqueKeys: false` because the
  * package checks each key against every earlier one of its map (a map of 20,000 keys took
- * 10 s, one of the 300,000 a 5 MB file can hold would take hours); `checkUniqueKeys` does the
- * same check with a set.
+ * about 10 s, one of the half million a 5 MB file can hold would take hours);
+ * `checkUniqueKeys` does the same check with a set.
  */
 export const YAML_PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
@@ -26,14 +26,14 @@ export const MAX_YAML_ALIAS_COUNT = 1000;
 export const MAX_YAML_DEPTH = 64;
 
 /** A problem with anchors, aliases, keys or nesting, at a source offset of the document. */
-export interface YamlAliasProblem {
+export interface YamlProblem {
   offset: number;
   message: string;
 }
 
 export interface YamlAliasCheck {
   /** The first problem in document order, if any. */
-  problem?: YamlAliasProblem;
+  problem?: YamlProblem;
   /** What each alias names: the node its anchor was set on. */
   resolved: Map<Alias, Node>;
 }
@@ -57,7 +57,7 @@ export function checkYamlAliases(doc: Document, maxAliasCount = MAX_YAML_ALIAS_C
   const resolved = new Map<Alias, Node>();
   const anchors = new Map<string, Node>();
   const uses = new Map<Node, AnchorUse>();
-  let problem: YamlAliasProblem | undefined;
+  let problem: YamlProblem | undefined;
   const offsetOf = (node: unknown): number => (node && typeof node === 'object' && 'range' in node ? ((node as Node).range?.[0] ?? 0) : 0);
 
   /** The yaml package's getAliasCount, over what this walk has resolved so far. */
@@ -125,8 +125,8 @@ export function checkYamlAliases(doc: Document, maxAliasCount = MAX_YAML_ALIAS_C
  * comments are skipped. It errs towards letting text through: a quote is only an opening
  * quote where a scalar can start, and a closing bracket never counts below zero.
  */
-export function checkYamlDepth(text: string, maxDepth = MAX_YAML_DEPTH): YamlAliasProblem | undefined {
-  const tooDeep = (offset: number): YamlAliasProblem => ({ offset, message: `the document nests lists and maps more than ${maxDepth} levels deep` });
+export function checkYamlDepth(text: string, maxDepth = MAX_YAML_DEPTH): YamlProblem | undefined {
+  const tooDeep = (offset: number): YamlProblem => ({ offset, message: `the document nests lists and maps more than ${maxDepth} levels deep` });
   let flow = 0;
   let lineStart = true;
   let compact = 0;
@@ -191,8 +191,8 @@ export function describeYamlError(message: string): string {
 }
 
 /** The first key repeated in one map, as the package's `uniqueKeys` finds it (scalars by value), in linear time. */
-export function checkUniqueKeys(doc: Document): YamlAliasProblem | undefined {
-  let problem: YamlAliasProblem | undefined;
+export function checkUniqueKeys(doc: Document): YamlProblem | undefined {
+  let problem: YamlProblem | undefined;
   visit(doc, {
     Map(_key, map) {
       const seen = new Set<unknown>();
@@ -217,7 +217,7 @@ export function checkUniqueKeys(doc: Document): YamlAliasProblem | undefined {
  * checks first, so a refusal has a position, then `toJS` with the same bound as its
  * `maxAliasCount`, whose own refusal is the backstop, positioned at the document's start.
  */
-export function yamlToJs(doc: Document): { value: unknown } | { problem: YamlAliasProblem } {
+export function yamlToJs(doc: Document): { value: unknown } | { problem: YamlProblem } {
   let check: YamlAliasCheck;
   try {
     check = checkYamlAliases(doc);
