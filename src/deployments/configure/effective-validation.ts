@@ -51,7 +51,10 @@ export function crossParameterIssues(file: readonly ParameterInput[], live: read
   // Keys the template does not declare take part in no cross-parameter rule; leaving them out
   // spares a "did you mean" search per unknown key whose finding would be dropped anyway.
   const declared = new Set((options.definitions ?? PARAMETERS).map((d) => d.name));
-  const effective = effectiveInputs(file, live).filter((i) => declared.has(i.key));
+  const effective = effectiveInputs(
+    file.filter((i) => declared.has(i.key)),
+    live.filter((p) => declared.has(p.key)),
+  );
   for (const issue of validateParameters(effective, { ...options, firstDeploy: false })) {
     const involved = CROSS_PARAMETER[issue.code];
     if (!involved || !involved.some((k) => written.has(k))) continue;
