@@ -59,7 +59,7 @@ async function timed(argv: string[], expected: number, runs: number): Promise<{ 
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-export async function benchParams(runs = 3): Promise<ParamsBenchResult> {
+export async function benchParams(runs = 5): Promise<ParamsBenchResult> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const dir = mkdtempSync(join(tmpdir(), 'pantherctl-bench-params-'));
@@ -85,10 +85,13 @@ export async function benchParams(runs = 3): Promise<ParamsBenchResult> {
 export async function printParamsBench(): Promise<void> {
   const r = await benchParams();
   const ok = (pass: boolean): string => (pass ? 'meets goal' : 'MISSES goal');
-  console.log('parameter handling (issue 9): params validate / params diff --json, in-process main(), warm, median of 3');
+  console.log('parameter handling (issue 9): params validate / params diff --json, in-process main(), warm, median of 5');
   for (const f of [r.small, r.large]) {
     console.log(`  ${String(f.keys).padStart(6)} keys  validate ${f.validateMs.toFixed(0)} ms (cpu ${f.validateCpuMs.toFixed(0)}), diff ${f.diffMs.toFixed(0)} ms (cpu ${f.diffCpuMs.toFixed(0)})`);
   }
-  console.log(`  20,000 keys: validate ${r.large.validateMs.toFixed(0)} ms (goal < 1000: ${ok(r.large.validateMs < 1000)}), diff ${r.large.diffMs.toFixed(0)} ms (goal < 1000: ${ok(r.large.diffMs < 1000)})`);
-  console.log(`  ratio 20,000 / 1,000 keys: validate ${r.validateRatio.toFixed(1)}x, diff ${r.diffRatio.toFixed(1)}x (linear: about 20x)`);
+  // Wall time counts the other processes of a shared machine too; CPU time is the command's own work.
+  const { validateMs, diffMs, validateCpuMs, diffCpuMs } = r.large;
+  console.log(`  20,000 keys, wall: validate ${validateMs.toFixed(0)} ms (goal < 1000: ${ok(validateMs < 1000)}), diff ${diffMs.toFixed(0)} ms (goal < 1000: ${ok(diffMs < 1000)})`);
+  console.log(`  20,000 keys, cpu:  validate ${validateCpuMs.toFixed(0)} ms (goal < 1000: ${ok(validateCpuMs < 1000)}), diff ${diffCpuMs.toFixed(0)} ms (goal < 1000: ${ok(diffCpuMs < 1000)})`);
+  console.log(`  ratio 20,000 / 1,000 keys (wall): validate ${r.validateRatio.toFixed(1)}x, diff ${r.diffRatio.toFixed(1)}x (linear: about 20x, quadratic: about 400x)`);
 }
