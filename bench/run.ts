@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     console.log(`  calls per stack: ${fmt(r.callsPerStackMinute)} a minute, at most ${r.maxCallsPerStackSecond} in any second (goal <= 1/s: ${verdict(r.maxCallsPerStackSecond <= 1)})`);
     console.log(`  three-hop overhead ${fmt(r.overheadRatio, 3)} (goal <= 1.05: ${verdict(r.overheadRatio <= 1.05)})`);
   }
+
+  if (!only || only === 'params') await (await import('./params.js')).printParamsBench();
 }
 
 main().catch((err: unknown) => {

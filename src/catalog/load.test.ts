@@ -123,6 +123,39 @@ describe('parseCatalog', () => {
   });
 });
 
+describe('parseCatalog: anchors, aliases and nesting (issue 9, failure 7)', () => {
+  it('reads a catalog that aliases one note 120 times (it exited 70 with "Excessive alias count")', () => {
+    const releases = Array.from({ length: 120 }, (_, i) => `  - { version: v1.${i}.0, notes: [${i === 0 ? '&n "read the migration guide"' : '*n'}] }`);
+    const catalog = parseCatalog(['schemaVersion: 1', 'releases:', ...releases].join('\n'), 'site.yml');
+    expect(catalog.releases).toHaveLength(120);
+    expect(catalog.releases.every((r) => r.notes[0] === 'read the migration guide')).toBe(true);
+  });
+
+  it('refuses an expansion past the bound, at the alias that passes it', () => {
+    const releases = Array.from({ length: 1001 }, (_, i) => `  - { version: v1.${i}.0, notes: [${i === 0 ? '&n x' : '*n'}] }`);
+    const err = failure(['schemaVersion: 1', 'releases:', ...releases].join('\n'));
+    expect(err.message).toMatch(/^site\.yml:1003:\d+: too many aliases: the file expands anchors more than 1000 times/);
+    expect(err.message).not.toMatch(/\n/);
+  });
+
+  it('points at an alias without anchor, a self-containing alias, a map as a key and deep nesting', () => {
+    expect(failure('schemaVersion: 1\nreleases: *r\n').message).toBe('site.yml:2:11: alias *r has no anchor &r before it');
+    expect(failure('schemaVersion: 1\nreleases: &r [*r]\n').message).toMatch(/^site\.yml:2:15: alias \*r is inside the node it names/);
+    expect(failure('schemaVersion: 1\n? [releases]\n: []\n').message).toMatch(/^site\.yml:2:3: a map key must be a plain value/);
+    expect(failure(`schemaVersion: 1\nreleases: ${'['.repeat(100_000)}`).message).toMatch(/^site\.yml:2:\d+: the document nests lists and maps more than 64 levels deep$/);
+  });
+});
+
+describe('parseCatalog at scale', () => {
+  it('positions each of 20,000 unknown keys at its own line (it searched the map once per key)', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `extra${i}: x`);
+    const err = failure(['schemaVersion: 1', 'releases: []', ...keys].join('\n'));
+    const issues = err.meta.issues as { line: number; message: string }[];
+    expect(issues).toHaveLength(20_000);
+    expect(issues.every((issue, i) => issue.line === i + 3 && issue.message === `unknown key "extra${i}"`)).toBe(true);
+  });
+});
+
 describe('loadCatalogFile', () => {
   it('loads the legacy fixture catalog (1.10 to 1.23)', () => {
     const catalog = loadCatalogFile(join(FIXTURES_DIR, 'legacy-catalog.yml'));

@@ -1,6 +1,6 @@
 import { readUserText } from '../io/read-user-file.js';
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { catalogDigest } from './embedded.js';
 import { pulumiBuildByDefault } from './pulumi-build.js';
@@ -8,6 +8,7 @@ import { catalogFileSchema } from './schema.js';
 import type { CatalogFile } from './schema.js';
 import type { Catalog, Release } from './types.js';
 import { compareVersions, formatVersion, parseVersion } from './version.js';
+import { YAML_PARSE_OPTIONS, checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
 
 /**
  * Loads a catalog file (`--catalog FILE`). The CLI imports this module lazily, only when the
@@ -36,16 +37,23 @@ export function loadCatalogFile(path: string): Catalog {
  */
 export function parseCatalog(text: string, fileName: string): Catalog {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const tooDeep = checkYamlDepth(text);
+  if (tooDeep) throw invalidCatalog(fileName, [{ ...textPosition(text, tooDeep.offset), path: '', message: tooDeep.message }]);
+  const doc = parseDocument(text, { lineCounter, ...YAML_PARSE_OPTIONS });
   const issues: CatalogIssue[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
-    return { line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message };
+    return { line: pos.line, column: pos.col, path: '', message: describeYamlError(e.message) };
   });
   if (issues.length === 0 && doc.contents === null) {
     issues.push({ line: 1, column: 1, path: '', message: 'the catalog is empty; expected a map with schemaVersion and releases' });
   }
-  if (issues.length === 0) {
-    const parsed = catalogFileSchema.safeParse(doc.toJS());
+  const js = issues.length === 0 ? yamlToJs(doc) : undefined;
+  if (js && 'problem' in js) {
+    const pos = lineCounter.linePos(js.problem.offset);
+    issues.push({ line: pos.line, column: pos.col, path: '', message: js.problem.message });
+  }
+  if (js && 'value' in js) {
+    const parsed = catalogFileSchema.safeParse(js.value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -129,8 +137,7 @@ function at(doc: Document, lc: LineCounter, path: Path, message: string, key?: s
     if (node && typeof node === 'object' && 'range' in node && node.range) {
       offset = node.range[0];
       if (key !== undefined && depth === path.length && isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-        const keyNode = pair?.key as YamlNode | undefined;
+        const keyNode = keysOf(node).get(key);
         if (keyNode?.range) offset = keyNode.range[0];
       }
       break;
@@ -138,6 +145,21 @@ function at(doc: Document, lc: LineCounter, path: Path, message: string, key?: s
   }
   const pos = lc.linePos(offset);
   return { line: pos.line, column: pos.col, path: formatPath(path), message };
+}
+
+/**
+ * The key nodes of a map by value, built once per map: a file with thousands of unknown keys
+ * has an issue for each, and searching the map for every one of them was quadratic.
+ */
+const keyNodes = new WeakMap<YAMLMap, Map<unknown, YamlNode>>();
+function keysOf(map: YAMLMap): Map<unknown, YamlNode> {
+  let keys = keyNodes.get(map);
+  if (!keys) {
+    keys = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !keys.has(p.key.value)) keys.set(p.key.value, p.key);
+    keyNodes.set(map, keys);
+  }
+  return keys;
 }
 
 function formatPath(path: Path): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXACT_VERSION_SOURCE } from './version.js';
 
 /**
  * The shape of a catalog FILE (`--catalog FILE`, YAML or JSON). Only `load.ts` and
@@ -6,8 +7,8 @@ import { z } from 'zod';
  * command on the embedded catalog. schema/catalog.schema.json is generated from it.
  */
 
-/** Same spellings `parseVersion` accepts: `v1.25.18` or `1.25.18` (version files drop the `v`). */
-export const VERSION_PATTERN = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** The spellings `parseVersion` accepts, by the same rule: `v1.25.18` or `1.25.18` (version files drop the `v`). */
+export const VERSION_PATTERN = new RegExp(EXACT_VERSION_SOURCE);
 export const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
 /** Manual step ids are typed back by the operator (`--ack ID`), so they stay shell-safe. */
 export const STEP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

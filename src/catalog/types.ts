@@ -35,7 +35,7 @@ export interface Release {
 export interface Catalog {
   /** Where the catalog came from: `embedded` or a file path. */
   source: string;
-  /** SHA-256 of the catalog's canonical JSON; a plan records it so apply can notice a change. */
+  /** SHA-256 of the catalog's canonical JSON; a plan records it so `upgrade --plan` can notice a change. */
   sha256: string;
   releases: Release[];
 }

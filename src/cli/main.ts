@@ -11,6 +11,7 @@ import { registerRecoverCommand } from './commands/recover.js';
 import { registerIamPolicyCommand } from './commands/iam-policy.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
+import { checkOptionValues } from './commands/option-parsers.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
 export async function main(argv: string[], streams: Streams = processStreams()): Promise<number> {
@@ -82,6 +83,7 @@ function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): C
       return cmd.action(async (...received: unknown[]) => {
         const self = received[received.length - 1] as Command;
         const args = received.slice(0, -2).filter((a): a is string => typeof a === 'string');
+        checkOptionValues(self, args);
         const result = await run(getCtx(self), self.optsWithGlobals() as O, args);
         root.exitCodeResult = typeof result === 'number' ? result : ExitCode.ok;
       });

@@ -89,6 +89,27 @@ describe('parseParameterFile', () => {
   });
 });
 
+describe('parseParameterFile: anchors and aliases', () => {
+  it('reads an alias as the value it names, positioned where the alias is written', () => {
+    const text = ['DataLakeForwarderMemory: &mem 512', ...Array.from({ length: 120 }, (_, i) => `Key${i}: *mem`)].join('\n');
+    const inputs = parseParameterFile(text, 'p.yml');
+    expect(inputs).toHaveLength(121);
+    expect(inputs.every((i) => i.value === '512')).toBe(true);
+    expect(inputs[1]).toEqual({ key: 'Key0', value: '512', source: { file: 'p.yml', line: 2, column: 7 } });
+    const list = parseParameterFile('- {ParameterKey: A, ParameterValue: &v "x"}\n- {ParameterKey: B, ParameterValue: *v}\n', 'l.yml');
+    expect(list.map((i) => i.value)).toEqual(['x', 'x']);
+    expect(parseParameterFile('Parameters: &p {A: "1"}\n', 'c.yml')).toEqual([{ key: 'A', value: '1', source: { file: 'c.yml', line: 1, column: 20 } }]);
+  });
+
+  it('refuses an alias of a list as a value, too many aliases, a missing anchor and deep nesting, with file:line:col', () => {
+    expect(failure('Tags: &t {Team: x}\nParameters: {A: *t}\n').message).toBe('params.yml:2:17: A must be a single value, not a list or map');
+    const many = ['A: &v 1', ...Array.from({ length: 1000 }, (_, i) => `K${i}: *v`)].join('\n');
+    expect(failure(many).message).toMatch(/^params\.yml:1001:\d+: too many aliases/);
+    expect(failure('A: *v\n')).toMatchObject({ code: 'invalid-parameter-file', message: 'params.yml:1:4: alias *v has no anchor &v before it' });
+    expect(failure(`A: ${'{'.repeat(1000)}`).message).toBe('params.yml:1:68: the document nests lists and maps more than 64 levels deep');
+  });
+});
+
 describe('parseParamOverrides', () => {
   it('splits at the first =, allowing empty values and = in values', () => {
     expect(parseParamOverrides(['EnableFips=true', 'SentryEnvironment=', 'Segment=a=b'])).toEqual([

@@ -1,6 +1,9 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { PantherctlError, usageError } from '../errors/pantherctl-error.js';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { PantherctlError } from '../errors/pantherctl-error.js';
+import { checkYamlAliases, checkYamlDepth, describeYamlError, textPosition } from '../io/yaml-limits.js';
 import type { ParameterInput } from './types.js';
+
+export { parseParamOverrides } from './overrides.js';
 
 /**
  * Reads a parameter file in any of the forms operators already have:
@@ -10,22 +13,30 @@ import type { ParameterInput } from './types.js';
  * JSON is read as YAML (it is a subset), so every value keeps its `line:column`. Scalars
  * become the text the operator wrote (`true` stays "true", `0256` stays "0256"), because
  * CloudFormation receives strings and checks them as written. Duplicate keys are kept, so
- * validation can point at the second one.
+ * validation can point at the second one. Anchors and aliases (`&memory 512`, `*memory`) are
+ * read as the value they name, within the bound of MAX_YAML_ALIAS_COUNT.
  *
  * @throws PantherctlError `invalid-parameter-file` with `file:line:col` for anything else.
  */
 export function parseParameterFile(text: string, file: string): ParameterInput[] {
+  const tooDeep = checkYamlDepth(text);
+  if (tooDeep) {
+    const { line, column } = textPosition(text, tooDeep.offset);
+    throw invalidFile(file, line, column, tooDeep.message);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const fail = (offset: number, message: string): never => {
     const { line, col } = lineCounter.linePos(offset);
-    throw new PantherctlError('invalid-parameter-file', `${file}:${line}:${col}: ${message}`, {
-      hint: 'Use a map of KEY: value, the AWS CLI list [{"ParameterKey","ParameterValue"}], or {"Parameters": {...}}.',
-      meta: { file, line, column: col },
-    });
+    throw invalidFile(file, line, col, message);
   };
   const firstError = doc.errors[0];
-  if (firstError) fail(firstError.pos[0], firstError.message.split('\n')[0] ?? 'invalid YAML');
+  if (firstError) fail(firstError.pos[0], describeYamlError(firstError.message));
+  // An alias is written with `*`: a file without one has none to check or resolve.
+  const aliases = text.includes('*') ? checkYamlAliases(doc) : { resolved: new Map<Alias, Node>() };
+  if (aliases.problem) fail(aliases.problem.offset, aliases.problem.message);
+  /** The node an alias names; any other node itself. */
+  const deref = (node: unknown): unknown => (isAlias(node) ? aliases.resolved.get(node) : node);
 
   const at = (node: Node): { file: string; line: number; column: number } => {
     const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
@@ -34,11 +45,11 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
   const start = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
 
   /** The text CloudFormation will receive for a scalar value. */
-  const scalarText = (node: unknown, what: string, fallbackOffset: number): string => {
-    if (isAlias(node)) return fail(start(node), `${what}: aliases are not supported in parameter files`);
-    if (!isScalar(node)) return fail(isMapOrSeq(node) ? start(node) : fallbackOffset, `${what} must be a single value, not a list or map`);
+  const scalarText = (written: unknown, what: string, fallbackOffset: number): string => {
+    const node = deref(written);
+    if (!isScalar(node)) return fail(isMapOrSeq(written) || isAlias(written) ? start(written as Node) : fallbackOffset, `${what} must be a single value, not a list or map`);
     if (node.value === null) {
-      return fail(start(node) || fallbackOffset, `${what} has no value; write "" for an empty string`);
+      return fail(start(written as Node) || fallbackOffset, `${what} has no value; write "" for an empty string`);
     }
     if (typeof node.value === 'string') return node.value;
     // Numbers and booleans: the characters as written, not JavaScript's rendering of them.
@@ -46,9 +57,10 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
     return String(node.value);
   };
 
-  const keyText = (node: unknown, fallbackOffset: number): string => {
+  const keyText = (written: unknown, fallbackOffset: number): string => {
+    const node = deref(written);
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
-      return fail(isScalar(node) ? start(node) : fallbackOffset, 'parameter names must be non-empty strings');
+      return fail(isScalar(written) || isAlias(written) ? start(written as Node) : fallbackOffset, 'parameter names must be non-empty strings');
     }
     return node.value;
   };
@@ -61,12 +73,13 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
       // `Key:` with nothing after it: point just after the key.
       const fallback = keyNode?.range?.[1] ?? start(map);
       const value = scalarText(valueNode, key, fallback);
-      return { key, value, source: at(valueNode && isScalar(valueNode) && valueNode.range ? valueNode : (keyNode as Node)) };
+      return { key, value, source: at(valueNode && (isScalar(valueNode) || isAlias(valueNode)) && valueNode.range ? valueNode : (keyNode as Node)) };
     });
 
   const fromList = (items: unknown[]): ParameterInput[] =>
-    items.map((item) => {
-      if (!isMap(item)) return fail(start(item as Node), 'each list item must be a map with ParameterKey and ParameterValue');
+    items.map((written) => {
+      const item = deref(written);
+      if (!isMap(item)) return fail(start(written as Node), 'each list item must be a map with ParameterKey and ParameterValue');
       let key: string | undefined;
       let value: string | undefined;
       let usePreviousValue: boolean | undefined;
@@ -83,10 +96,11 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
             value = scalarText(node, key ?? 'ParameterValue', start(item));
             break;
           case 'UsePreviousValue': {
-            if (!isScalar(node) || typeof node.value !== 'boolean') {
+            const flag = deref(node);
+            if (!isScalar(flag) || typeof flag.value !== 'boolean') {
               return fail(start(node) || start(item), 'UsePreviousValue must be true or false');
             }
-            usePreviousValue = node.value;
+            usePreviousValue = flag.value;
             break;
           }
           // Fields of DescribeStacks output, harmless when a file was saved from it.
@@ -100,7 +114,7 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
       if (value === undefined && !usePreviousValue) {
         return fail(start(item), `${key} has neither ParameterValue nor UsePreviousValue: true`);
       }
-      const input: ParameterInput = { key, source: at(valueNode && isScalar(valueNode) ? valueNode : item) };
+      const input: ParameterInput = { key, source: at(valueNode && (isScalar(valueNode) || isAlias(valueNode)) ? valueNode : item) };
       if (value !== undefined) input.value = value;
       if (usePreviousValue) input.usePreviousValue = true;
       return input;
@@ -120,37 +134,23 @@ export function parseParameterFile(text: string, file: string): ParameterInput[]
         fail(start(pair.key as Node), `unexpected key ${name} beside Parameters (expected Tags or StackPolicy)`);
       }
     }
-    const params = parametersPair.value;
+    const params = deref(parametersPair.value) as Node | null;
     if (params === null || (isScalar(params) && (params as Scalar).value === null)) return [];
-    if (!isMap(params)) return fail(start(params as Node), 'Parameters must be a map of KEY: value');
+    if (!isMap(params)) return fail(start(parametersPair.value as Node), 'Parameters must be a map of KEY: value');
     return fromMap(params);
   }
   return fromMap(root);
 }
 
-function isMapOrSeq(node: unknown): node is Node {
-  return isMap(node) || isSeq(node);
+function invalidFile(file: string, line: number, column: number, message: string): PantherctlError {
+  return new PantherctlError('invalid-parameter-file', `${file}:${line}:${column}: ${message}`, {
+    hint: 'Use a map of KEY: value, the AWS CLI list [{"ParameterKey","ParameterValue"}], or {"Parameters": {...}}.',
+    meta: { file, line, column },
+  });
 }
 
-/** CloudFormation parameter names are alphanumeric. */
-const PARAM_NAME = /^[A-Za-z0-9]+$/;
-
-/**
- * `--param KEY=VALUE` flags, in order. The value may be empty (`KEY=`) and may contain `=`.
- * A malformed flag is a usage error naming the flag, never echoing what may be a secret.
- */
-export function parseParamOverrides(flags: readonly string[]): ParameterInput[] {
-  return flags.map((flag) => {
-    const eq = flag.indexOf('=');
-    const key = eq === -1 ? '' : flag.slice(0, eq);
-    if (!PARAM_NAME.test(key)) {
-      throw usageError(
-        'Expected `--param` as KEY=VALUE with an alphanumeric KEY' + (PARAM_NAME.test(flag) ? ` (got ${flag} without =VALUE)` : ''),
-        'Example: --param DataLakeForwarderMemory=512',
-      );
-    }
-    return { key, value: flag.slice(eq + 1), source: { flag: `--param ${key}` } };
-  });
+function isMapOrSeq(node: unknown): node is Node {
+  return isMap(node) || isSeq(node);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from './definitions.js';
-import { didYouMean, editDistance } from './suggest.js';
+import fc from 'fast-check';
+import { boundedEditDistance, didYouMean, editDistance } from './suggest.js';
 import type { ParameterDef, ParameterInput } from './types.js';
 import { fullMatch, isCloudFormationNumber, validateParameters } from './validate.js';
 
@@ -99,6 +100,47 @@ describe('did you mean', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('same', 'same')).toBe(0);
+    expect(boundedEditDistance('kitten', 'sitting', 3)).toBe(3);
+    expect(boundedEditDistance('kitten', 'sitting', 2)).toBe(3);
+    expect(boundedEditDistance('abc', '', 1)).toBe(2);
+  });
+
+  it('the bounded distance is the full one up to the bound (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A'), maxLength: 12 });
+    fc.assert(
+      fc.property(word, word, fc.nat(8), (a, b, max) => {
+        const full = editDistance(a, b);
+        expect(boundedEditDistance(a, b, max)).toBe(full <= max ? full : max + 1);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  it('suggests what comparing every candidate in full suggests (property)', () => {
+    // The implementation before the bounded search, kept as the reference.
+    const reference = (name: string, candidates: readonly string[]): string | undefined => {
+      let best: string | undefined;
+      let bestDistance = Infinity;
+      for (const candidate of candidates) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance === 0) return candidate;
+        if (distance < bestDistance) {
+          best = candidate;
+          bestDistance = distance;
+        }
+      }
+      return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+    };
+    const names = PARAMETERS.map((d) => d.name);
+    const typo = fc
+      .tuple(fc.constantFrom(...names), fc.array(fc.tuple(fc.nat(40), fc.constantFrom('', 'x', 'E', 'q')), { maxLength: 4 }))
+      .map(([name, edits]) => edits.reduce((s, [at, c]) => s.slice(0, at % (s.length + 1)) + c + s.slice((at % (s.length + 1)) + 1), name));
+    fc.assert(
+      fc.property(fc.oneof(typo, fc.string({ maxLength: 30 })), (name) => {
+        expect(didYouMean(name, names)).toBe(reference(name, names));
+      }),
+      { seed: 11, numRuns: 1500 },
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { PARAMETERS } from './definitions.js';
 import { RULES, issueAt, shown, type RuleContext } from './rules.js';
-import { didYouMean } from './suggest.js';
+import { suggester } from './suggest.js';
 import type { IssueCode } from './issue-codes.js';
 import type { ParameterDef, ParameterInput, ParameterIssue } from './types.js';
 
@@ -30,6 +30,8 @@ export function validateParameters(inputs: readonly ParameterInput[], options: V
 
   const given = new Map<string, ParameterInput>();
   const invalid = new Set<string>();
+  // Built on the first unknown key: it lower-cases the candidates once for all of them.
+  let suggest: ((name: string) => string | undefined) | undefined;
 
   for (const input of inputs) {
     const def = definitions.get(input.key);
@@ -46,7 +48,8 @@ export function validateParameters(inputs: readonly ParameterInput[], options: V
     given.set(input.key, input);
     if (!def) {
       invalid.add(input.key);
-      const suggestion = didYouMean(input.key, definitions.keys());
+      suggest ??= suggester(definitions.keys());
+      const suggestion = suggest(input.key);
       push(
         issueAt(input, {
           severity: 'error',

@@ -19,7 +19,7 @@ export const PLAN_DIFFERENCE_CODES = {
 
 export type PlanDifferenceCode = keyof typeof PLAN_DIFFERENCE_CODES;
 
-/** One way a saved plan no longer matches its inputs; apply refuses while any remain. */
+/** One way a saved plan no longer matches its inputs; `upgrade --plan` refuses while any remain. */
 export interface PlanDifference {
   code: PlanDifferenceCode;
   message: string;
@@ -28,9 +28,9 @@ export interface PlanDifference {
 }
 
 /**
- * Compares a saved plan with the catalog an apply would use now. An empty list means the plan
- * still stands. Beyond the catalog digest, it says what changed, so the operator can judge
- * whether to plan again (they must: apply refuses any difference).
+ * Compares a saved plan with the catalog `upgrade --plan` would use now. An empty list means the
+ * plan still stands. Beyond the catalog digest, it says what changed, so the operator can judge
+ * whether to plan again (they must: the upgrade refuses any difference).
  */
 export function comparePlanInputs(plan: Plan, catalog: Catalog): PlanDifference[] {
   const diffs: PlanDifference[] = [];

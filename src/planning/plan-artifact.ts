@@ -6,8 +6,8 @@ import type { UpgradePlanResult } from './plan-upgrade.js';
 
 /**
  * The plan as an artifact (`pantherctl plan --json`, `--out plan.json`): everything a later
- * apply needs, plus the SHA-256 of the catalog it came from so apply can refuse a plan whose
- * inputs changed. `from`, `to`, `hops` and `catalogSha256` are a public JSON contract.
+ * `upgrade --plan` needs, plus the SHA-256 of the catalog it came from so the upgrade can refuse
+ * a plan whose inputs changed. `from`, `to`, `hops` and `catalogSha256` are a public JSON contract.
  * No zod here: `plan` must not load it (reading a saved plan lives in read-plan.ts).
  */
 
@@ -38,6 +38,8 @@ export interface Plan {
   from: string;
   to: string;
   region: string;
+  /** True when no `--region` was given and the template URLs are for the default region. */
+  regionAssumed?: boolean;
   alreadyAt: boolean;
   hops: PlanHop[];
   warnings: string[];
@@ -51,6 +53,8 @@ export interface Plan {
 export interface BuildPlanOptions {
   /** Region of the root stack; must already be validated (validateRegion). */
   region: string;
+  /** The region is the default, not one the operator gave. Default false. */
+  regionAssumed?: boolean;
   /** The catalog `result` was planned from. */
   catalog: Catalog;
   /** When the plan was made. Default: omitted, which keeps the function pure and its output stable. */
@@ -84,6 +88,7 @@ export function buildPlan(result: UpgradePlanResult, options: BuildPlanOptions):
     from: result.from,
     to: result.to,
     region,
+    ...(options.regionAssumed ? { regionAssumed: true } : {}),
     alreadyAt: result.alreadyAt,
     hops,
     warnings: [...result.warnings],

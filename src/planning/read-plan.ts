@@ -17,6 +17,7 @@ const planSchema = z.strictObject({
   from: version,
   to: version,
   region: z.string().min(1),
+  regionAssumed: z.boolean().optional(),
   alreadyAt: z.boolean(),
   hops: z.array(
     z.strictObject({

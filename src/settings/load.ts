@@ -3,6 +3,7 @@ import { readUserText } from '../io/read-user-file.js';
 import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import { pantherctlConfigSchema, type PantherctlConfig } from './schema.js';
+import { YAML_PARSE_OPTIONS, checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
 
 /** Default file name, looked up in the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'pantherctl.yml';
@@ -19,8 +20,13 @@ export function loadConfig(file: string | undefined): PantherctlConfig {
 }
 
 export function parseConfig(text: string, path: string): PantherctlConfig {
+  const tooDeep = checkYamlDepth(text);
+  if (tooDeep) {
+    const { line, column } = textPosition(text, tooDeep.offset);
+    throw new PantherctlError('config-invalid', `${path}:${line}:${column}: ${tooDeep.message}`);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, ...YAML_PARSE_OPTIONS });
   const at = (offset: number | undefined): string => {
     if (offset === undefined) return path;
     const { line, col } = lineCounter.linePos(offset);
@@ -30,10 +36,12 @@ export function parseConfig(text: string, path: string): PantherctlConfig {
   if (yamlError) {
     // yaml's message repeats the position and a source excerpt (" at line 2, column 1:\n\n…"):
     // keep the first sentence only, since `file:line:col:` already says where.
-    const message = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+    const message = describeYamlError(yamlError.message).replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
     throw new PantherctlError('config-invalid', `${at(yamlError.pos[0])}: ${message}`);
   }
-  const value: unknown = doc.toJS() ?? {};
+  const js = yamlToJs(doc);
+  if ('problem' in js) throw new PantherctlError('config-invalid', `${at(js.problem.offset)}: ${js.problem.message}`);
+  const value: unknown = js.value ?? {};
   const result = pantherctlConfigSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

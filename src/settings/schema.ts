@@ -25,7 +25,11 @@ export const pantherctlConfigSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
       .optional()
       .describe('Root stack name (as --root-stack); preflight refuses one without the panther- prefix, since the deployment role only acts on panther* stacks. Default: discovered.'),
-    roleStack: z.string().min(1).optional().describe('Deployment role stack name. Default: panther-deployment-role (as --role-stack).'),
+    roleStack: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
+      .optional()
+      .describe('Deployment role stack name, as CloudFormation allows it. Default: panther-deployment-role (as --role-stack).'),
     useDeploymentRole: z
       .boolean()
       .optional()

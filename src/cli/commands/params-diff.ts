@@ -25,9 +25,10 @@ export function registerParamsDiff(paramsCommand: Command, b: ProgramBuilder): v
     ),
   );
   b.action<DiffFlags>(diff, async (ctx, o) => {
-    const { MemoryIoHost } = await import('../../io/messages.js');
-    // In --json mode the messages are kept, not printed: stdout holds one document.
-    const io = ctx.json ? new MemoryIoHost() : ctx.io;
+    const { silentIoHost } = await import('../../io/messages.js');
+    // In --json mode the messages are dropped, not printed: stdout holds one document, which
+    // says everything they do (keeping them cost a copy of each of 20,000 rows).
+    const io = ctx.json ? silentIoHost : ctx.io;
     try {
       const { deploymentOptions } = await import('../deployment-options.js');
       const { paramsDiff, paramsDiffDocument } = await import('../../deployments/configure/configure.js');

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { DEFAULT_REGION, validateRegion } from '../../catalog/regions.js';
-import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { planUpgrade } from '../../planning/plan-upgrade.js';
 import { buildPlan, type Plan } from '../../planning/plan-artifact.js';
 import { createStyle } from '../../io/style.js';
+import { writeUserText } from '../../io/write-user-file.js';
 import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { resolveCatalog } from './catalog-option.js';
@@ -12,7 +11,8 @@ import { resolveCatalog } from './catalog-option.js';
 interface PlanOptions {
   from: string;
   to: string;
-  region: string;
+  /** Undefined: DEFAULT_REGION, said in a warning and `regionAssumed` in the JSON. */
+  region?: string;
   catalog?: string;
   allowUnlisted?: boolean;
   allowUnsupportedRegion?: boolean;
@@ -24,31 +24,32 @@ export function registerPlanCommand(b: ProgramBuilder): void {
     .command('plan', 'plan the upgrade path offline and explain every stop')
     .requiredOption('--from <version>', 'the version deployed now (v1.25.1 or 1.25.1)')
     .addOption(new Option('--to <version>', 'target: v1.28.7, 1.28, 1.28.x or latest').default('latest'))
-    .addOption(new Option('--region <region>', 'region of the deployment, for template URLs').default(DEFAULT_REGION))
+    .option('--region <region>', `region of the deployment, for template URLs (default ${DEFAULT_REGION}, with a warning)`)
     .option('--catalog <file>', 'release catalog file to use instead of the embedded one')
     .option('--allow-unlisted', 'allow a target the catalog does not list (with a warning)')
     .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for')
     .option('--out <file>', 'also write the plan as JSON to this file, for `upgrade --plan`');
   b.action<PlanOptions>(cmd, async (ctx, o) => {
-    const region = validateRegion(o.region, o.allowUnsupportedRegion);
+    const regionAssumed = o.region === undefined;
+    const region = validateRegion(o.region ?? DEFAULT_REGION, o.allowUnsupportedRegion);
     const catalog = await resolveCatalog(o.catalog);
     const result = planUpgrade({ from: o.from, to: o.to, catalog, allowUnlisted: Boolean(o.allowUnlisted) });
-    const plan = buildPlan(result, { region, catalog });
+    const warnings = [...result.warnings, ...(regionAssumed ? [regionAssumedWarning()] : [])];
+    const plan = buildPlan({ ...result, warnings }, { region, regionAssumed, catalog });
     if (o.out) writePlanFile(o.out, plan);
     if (ctx.json) ctx.outJson(plan);
-    else renderPlan(ctx, plan, result.warnings, o.out);
+    else renderPlan(ctx, plan, plan.warnings, o.out);
     return 0;
   });
 }
 
+/** Template URLs name a region; a plan made without one says which it took. */
+export function regionAssumedWarning(): string {
+  return `no --region given: the template URLs are for ${DEFAULT_REGION}; pass --region REGION for a deployment elsewhere`;
+}
+
 function writePlanFile(file: string, plan: Plan): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  } catch (err) {
-    throw new PantherctlError('cannot-write-file', `cannot write the plan to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
-      hint: 'Check that the directory exists and is writable.',
-    });
-  }
+  writeUserText(file, `${JSON.stringify(plan, null, 2)}\n`, { what: 'plan', code: 'cannot-write-file', option: '--out' });
 }
 
 function renderPlan(ctx: CliContext, plan: Plan, warnings: readonly string[], out: string | undefined): void {

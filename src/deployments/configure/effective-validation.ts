@@ -1,4 +1,5 @@
 import type { ParameterInput, ParameterIssue } from '../../parameters/types.js';
+import { PARAMETERS } from '../../parameters/definitions.js';
 import { validateParameters, type ValidateOptions } from '../../parameters/validate.js';
 import type { StackParameter } from '../aws/types.js';
 
@@ -47,7 +48,14 @@ export function crossParameterIssues(file: readonly ParameterInput[], live: read
   const written = new Set(file.filter((i) => !i.usePreviousValue).map((i) => i.key));
   const liveKeys = new Set(live.map((p) => p.key));
   const out: ParameterIssue[] = [];
-  for (const issue of validateParameters(effectiveInputs(file, live), { ...options, firstDeploy: false })) {
+  // Keys the template does not declare take part in no cross-parameter rule; leaving them out
+  // spares a "did you mean" search per unknown key whose finding would be dropped anyway.
+  const declared = new Set((options.definitions ?? PARAMETERS).map((d) => d.name));
+  const effective = effectiveInputs(
+    file.filter((i) => declared.has(i.key)),
+    live.filter((p) => declared.has(p.key)),
+  );
+  for (const issue of validateParameters(effective, { ...options, firstDeploy: false })) {
     const involved = CROSS_PARAMETER[issue.code];
     if (!involved || !involved.some((k) => written.has(k))) continue;
     const fromLive = involved.filter((k) => !written.has(k) && liveKeys.has(k));
