@@ -233,8 +233,16 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
     return { stackId: this.addStack(input.stackName, 'CREATE_IN_PROGRESS').summary.stackId };
   }
 
+  /** Deletes at once: DELETE_COMPLETE, listed only with deleted stacks, found by id only. */
   async deleteStack(input: { stackName: string }): Promise<void> {
     this.record('deleteStack', input.stackName);
+    const s = this.find(input.stackName);
+    // Deleting a stack that does not exist succeeds silently on AWS, as in the sandbox.
+    if (!s || s.deleted) return;
+    this.event(s, s.summary.name, 'DELETE_IN_PROGRESS');
+    this.event(s, s.summary.name, 'DELETE_COMPLETE');
+    s.deleted = true;
+    s.summary.deletionTime = new Date(this.now());
   }
 
   /** Pages like AWS and the sandbox: newest first, tokens index the append-only history. */
