@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// Runs the bundled CLI (dist/bin/pantherctl.js, built by `npm run build`).
+
+// The bundle's source maps cost start-up time to read; stack traces need them only with --debug.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 
 // `pantherctl ... | head` closes the pipe early; that is not an error worth a trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -8,6 +11,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
+
+const { main } = await import('../dist/bin/pantherctl.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

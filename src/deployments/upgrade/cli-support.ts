@@ -18,7 +18,7 @@ export interface OpenedDeployment {
 
 /** Flags + pantherctl.yml → settings, gateways and the catalog for one deployment command. */
 export async function openDeployment(ctx: CliContext, flags: ConnectionFlags): Promise<OpenedDeployment> {
-  const config = loadConfig(flags.config);
+  const config = await loadConfig(flags.config);
   const settings = resolveSettings(flags, config, ctx.streams.env);
   const poll = Number(ctx.streams.env[POLL_ENV]);
   const deps = loadExecutorDeps(settings.connection, { io: ctx.io, ...(poll > 0 ? { pollIntervalMs: poll } : {}) });
