@@ -11,4 +11,4 @@ const catalog: Catalog = { source: 'consumer', sha256: '0'.repeat(64), releases:
 
 const plan: UpgradePlanResult = planUpgrade({ from: 'v1.25.1', to: 'latest', catalog });
 if (typeof upgrade !== 'function') throw new Error('upgrade is not exported as a function');
-console.log(JSON.stringify({ to: plan.to, hops: plan.hops.map((h) => h.version) }));
+process.stdout.write(`${JSON.stringify({ to: plan.to, hops: plan.hops.map((h) => h.version) })}\n`);
