@@ -50,6 +50,8 @@ export const bundleOptions: BuildOptions = {
   mainFields: ['module', 'main'],
   minify: true,
   sourcemap: 'linked',
+  // Stack traces need positions, not the sources (they would double the package's size).
+  sourcesContent: false,
   // CommonJS packages (commander) call `require('node:events')`; an ES module has no
   // `require` of its own, so each chunk gets one for Node's built-in modules, the only ones
   // left to require at run time (everything else is bundled). `process.getBuiltinModule`
