@@ -13,7 +13,7 @@ export async function main(argv: string[], streams: Streams = processStreams()):
     ctx ??= createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
     return ctx;
   };
-  const program = buildProgram(getCtx, streams);
+  const program = buildProgram(getCtx, streams, argv);
   // `--version` belongs to `urls`, `plan` and `sandbox start`; the tool's own version is only
   // `pantherctl --version` as the sole argument, handled before commander sees it.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -50,7 +50,15 @@ export interface ProgramBuilder {
   action<O>(cmd: Command, run: Action<O>): Command;
 }
 
-function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): Command {
+/** The commands each group registers: a run builds the group its first word names first. */
+const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: ProgramBuilder) => void }> = [
+  { names: ['plan', 'urls', 'catalog', 'params'], register: registerOfflineCommands },
+  { names: ['sandbox'], register: registerSandboxCommand },
+  { names: ['status', 'upgrade', 'resume', 'diagnose', 'recover', 'iam-policy'], register: registerDeploymentCommands },
+  { names: ['deploy', 'configure'], register: registerConfigureCommands },
+];
+
+function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {
   const program = new Command('pantherctl')
     .description('Plan, check and run upgrades of self-hosted Panther deployments')
     .addOption(new Option('--json', 'machine-readable output (JSON, or NDJSON events for long commands)'))
@@ -81,10 +89,13 @@ function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): C
       });
     },
   };
-  registerOfflineCommands(builder);
-  registerSandboxCommand(builder);
-  registerDeploymentCommands(builder);
-  registerConfigureCommands(builder);
+  // Declaring every command's options is most of an offline command's start, so the group
+  // that the first word (global options are flags) names comes alone; the rest follow when
+  // it did not define that command, and for help, suggestions and anything unknown.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMAND_GROUPS.find((g) => first !== undefined && g.names.includes(first));
+  named?.register(builder);
+  if (!program.commands.some((c) => c.name() === first)) for (const g of COMMAND_GROUPS) if (g !== named) g.register(builder);
   return program;
 }
 
