@@ -11,6 +11,10 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './sdk/credentials.js';
 import type { AwsClients, ConnectionOptions } from './types.js';
 
+/** Imports the credential providers once per process. */
+let credentialsModule: Promise<typeof import('./sdk/credentials.js')> | undefined;
+const loadCredentials = (): Promise<typeof import('./sdk/credentials.js')> => (credentialsModule ??= import('./sdk/credentials.js'));
+
 /**
  * The credential provider of a connection (profile or default chain, then the assumed role),
  * loaded on the first request that signs. Every client of the connection shares it, so the
@@ -19,7 +23,7 @@ import type { AwsClients, ConnectionOptions } from './types.js';
 export function credentialsFor(conn: ConnectionOptions): AwsCredentialIdentityProvider {
   let provider: Promise<AwsCredentialIdentityProvider> | undefined;
   return async (): Promise<AwsCredentialIdentity> => {
-    provider ??= import('./sdk/credentials.js').then((m) => m.credentialProvider(conn));
+    provider ??= loadCredentials().then((m) => m.credentialProvider(conn));
     return (await provider)();
   };
 }
@@ -57,10 +61,15 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
     maxAttempts: conn.maxAttempts ?? 1,
     ...(conn.endpointUrl ? { endpoint: conn.endpointUrl } : {}),
   };
-  const cloudFormation = new LazyClient<CloudFormationClient>(async () => new (await import('./sdk/cloudformation.js')).CloudFormationClient(common));
-  const codeBuild = new LazyClient<CodeBuildClient>(async () => new (await import('./sdk/codebuild.js')).CodeBuildClient(common));
-  const s3 = new LazyClient<S3Client>(async () => new (await import('./sdk/s3.js')).S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }));
-  const sts = new LazyClient<STSClient>(async () => new (await import('./sdk/sts.js')).STSClient(common));
+  // A client's first request signs: the credential providers load beside the client's code,
+  // not after it.
+  const withCredentials = <T>(load: Promise<T>): Promise<T> => Promise.all([load, loadCredentials()]).then(([m]) => m);
+  const cloudFormation = new LazyClient<CloudFormationClient>(async () => new (await withCredentials(import('./sdk/cloudformation.js'))).CloudFormationClient(common));
+  const codeBuild = new LazyClient<CodeBuildClient>(async () => new (await withCredentials(import('./sdk/codebuild.js'))).CodeBuildClient(common));
+  const s3 = new LazyClient<S3Client>(
+    async () => new (await withCredentials(import('./sdk/s3.js'))).S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }),
+  );
+  const sts = new LazyClient<STSClient>(async () => new (await withCredentials(import('./sdk/sts.js'))).STSClient(common));
   return {
     cloudFormation: () => cloudFormation.get(),
     codeBuild: () => codeBuild.get(),
