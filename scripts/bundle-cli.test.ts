@@ -67,6 +67,18 @@ describe('the CLI bundle', () => {
     expect(loaded.filter((p) => p.startsWith('@aws-sdk/client-') && p !== `@aws-sdk/client-${service}`)).toEqual([]);
   });
 
+  it('bundles each of our modules once: a chunk imports what the entry holds from the entry', () => {
+    const entry = `${BUNDLE_DIR}/pantherctl.js`;
+    const inEntry = Object.keys(meta.outputs[entry]!.inputs).filter((i) => i.startsWith('src/'));
+    expect(inEntry).toContain('src/errors/pantherctl-error.ts');
+    const twice = Object.entries(meta.outputs)
+      .filter(([file]) => file !== entry)
+      .flatMap(([file, o]) => Object.keys(o.inputs).filter((i) => inEntry.includes(i)).map((i) => `${i} in ${file}`));
+    expect(twice).toEqual([]);
+    // One copy of commander too: the chunks never need it.
+    expect(Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('node_modules/commander/'))).map(([f]) => f)).toEqual([entry]);
+  });
+
   it('keeps a source map beside every chunk', () => {
     const js = Object.keys(meta.outputs).filter((f) => f.endsWith('.js'));
     for (const f of js) expect(meta.outputs[`${f}.map`]).toBeDefined();
