@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (dist/bin/pantherctl.js, built by `npm run build`).
-import module from 'node:module';
 
 // Node 22.1+ keeps compiled code in a cache (in the OS temp dir, or NODE_COMPILE_CACHE) and
 // starts the next run from it; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node 20 has none.
-module.enableCompileCache?.();
+process.getBuiltinModule('node:module').enableCompileCache?.();
 
 // The bundle's source maps cost start-up time to read; stack traces need them only with --debug.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
