@@ -157,7 +157,13 @@ describe('start-up cost', () => {
     );
     const register = join(dir, 'register.mjs');
     writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
-    const r = runCli(['plan', '--from', 'v1.23.5', '--to', 'latest'], { nodeArgs: ['--import', register] });
+    // bin/pantherctl.js is CommonJS and require()s the bundle: that load goes past the hooks.
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(
+      preload,
+      `const Module = require('node:module');\nconst { appendFileSync } = require('node:fs');\nconst { isAbsolute } = require('node:path');\nconst { pathToFileURL } = require('node:url');\nconst load = Module._load;\nModule._load = function (request, parent, isMain) {\n  const file = Module._resolveFilename(request, parent, isMain);\n  if (isAbsolute(file)) appendFileSync(${JSON.stringify(log)}, pathToFileURL(file).href + '\\n');\n  return load.apply(this, arguments);\n};\n`,
+    );
+    const r = runCli(['plan', '--from', 'v1.23.5', '--to', 'latest'], { nodeArgs: ['--require', preload, '--import', register] });
     expect(r.status).toBe(0);
     const loaded = new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
     // The CLI is one bundle: zod, yaml and the AWS SDK live in chunks loaded only through
