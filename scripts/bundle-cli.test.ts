@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_DIR, bundleCli } from './bundle-cli.js';
+import { BUNDLE_DIR, bundleCli, bundleOptions } from './bundle-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let meta: Metafile;
@@ -77,6 +77,26 @@ describe('the CLI bundle', () => {
     expect(twice).toEqual([]);
     // One copy of commander too: the chunks never need it.
     expect(Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('node_modules/commander/'))).map(([f]) => f)).toEqual([entry]);
+  });
+
+  // Not reached from the CLI yet: build log tailing (CloudWatch Logs) and notifications (SNS)
+  // must keep their clients behind an import() for when a command does reach them.
+  it.each([
+    ['src/deployments/logs/logs-gateway.ts', '@aws-sdk/client-cloudwatch-logs'],
+    ['src/notify/notifier.ts', '@aws-sdk/client-sns'],
+  ])('%s loads %s only when its first call needs it', async (entry, client) => {
+    const r = await build({ ...bundleOptions, entryPoints: [entry], outdir: 'probe', splitting: true, write: false, minify: false, sourcemap: false });
+    const outputs = r.metafile!.outputs;
+    const [file] = Object.entries(outputs).find(([, o]) => o.entryPoint === entry)!;
+    const closure = (out: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(out)) return seen;
+      seen.add(out);
+      for (const i of outputs[out]!.imports) if (i.kind === 'import-statement' && !i.external) closure(i.path, seen);
+      return seen;
+    };
+    const bundled = (files: Iterable<string>): string[] => [...files].flatMap((f) => Object.keys(outputs[f]!.inputs));
+    expect(bundled(closure(file)).filter((i) => i.includes('node_modules/@aws-sdk/') || i.includes('node_modules/@smithy/'))).toEqual([]);
+    expect(bundled(Object.keys(outputs)).some((i) => i.includes(`node_modules/${client}/`))).toBe(true);
   });
 
   it('keeps a source map beside every chunk', () => {

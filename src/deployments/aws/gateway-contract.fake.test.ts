@@ -4,11 +4,12 @@
  * the order the sandbox plays them (stack event, each resource started and finished, end).
  */
 import { describe } from 'vitest';
-import type { ChangeSetSummary, CreateChangeSetInput, GatewayOptions } from './types.js';
+import type { ChangeSetSummary, CreateChangeSetInput, GatewayOptions, ResourceChange } from './types.js';
 import { awsLikeError, FakeCloudFormation, type FakeCloudFormationCalls, type FakeStack } from './test-support/fake-cloudformation.js';
 import { CONTRACT_PARAMETER, runGatewayContract, type ContractAction, type ContractTarget } from './test-support/gateway-contract.js';
 
 const STEP_MS = 5;
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
 /** The page-level method that serves an action: `DescribeStacks` -> `describeStacks`. */
 const methodOf = (action: ContractAction): string => action[0]!.toLowerCase() + action.slice(1);
@@ -42,6 +43,30 @@ function makeFakeTarget(options: GatewayOptions): ContractTarget {
     fake.event(stack, name, 'CREATE_COMPLETE');
     return stack;
   };
+
+  /** A root stack whose one resource, `Inner`, is a nested stack holding `resources` resources. */
+  const seedNested = (name: string, resources: number): void => {
+    const root = fake.addStack(name, 'CREATE_IN_PROGRESS', { parameters: [{ key: CONTRACT_PARAMETER, value: 'a' }] });
+    fake.event(root, name, 'CREATE_IN_PROGRESS', { reason: 'User Initiated' });
+    fake.event(root, 'Inner', 'CREATE_IN_PROGRESS', { resourceType: NESTED_STACK });
+    const inner = seed(`${name}-Inner-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, resources);
+    inner.summary.parentId = root.summary.stackId;
+    inner.summary.rootId = root.summary.stackId;
+    fake.event(root, 'Inner', 'CREATE_COMPLETE', { resourceType: NESTED_STACK, physicalId: inner.summary.stackId });
+    root.resources.push({ logicalId: 'Inner', physicalId: inner.summary.stackId, resourceType: NESTED_STACK, status: 'CREATE_COMPLETE' });
+    fake.event(root, name, 'CREATE_COMPLETE');
+  };
+
+  /** The rows of a change set on `stack` that sets the parameter: every resource is modified. */
+  const modifyAll = (stack: FakeStack): ResourceChange[] =>
+    stack.resources.map((r) => ({
+      action: 'Modify',
+      logicalId: r.logicalId,
+      ...(r.physicalId ? { physicalId: r.physicalId } : {}),
+      resourceType: r.resourceType,
+      replacement: 'False',
+      scope: ['Properties'],
+    }));
 
   fake.onUpdateStack = (stack) => {
     const name = stack.summary.name;
@@ -87,7 +112,27 @@ function makeFakeTarget(options: GatewayOptions): ContractTarget {
         }
         cs.status = 'CREATE_COMPLETE';
         cs.executionStatus = 'AVAILABLE';
-        cs.changes = stack.resources.map((r) => ({ action: 'Modify', logicalId: r.logicalId, resourceType: r.resourceType, replacement: 'False', scope: ['Properties'] }));
+        cs.changes = modifyAll(stack);
+        if (!input.includeNestedStacks) return;
+        // One nested change set per nested stack, named by its row, executable from the root only.
+        for (const row of cs.changes) {
+          const child = row.resourceType === NESTED_STACK && row.physicalId ? fake.find(row.physicalId) : undefined;
+          if (!child) continue;
+          const nestedName = `${cs.changeSetName}-${row.logicalId}`;
+          const nested: ChangeSetSummary = {
+            changeSetId: `arn:aws:cloudformation:us-east-2:123456789012:changeSet/${nestedName}/${child.summary.stackId.slice(-8)}`,
+            changeSetName: nestedName,
+            stackId: child.summary.stackId,
+            status: 'CREATE_COMPLETE',
+            executionStatus: 'UNAVAILABLE',
+            statusReason: 'Executable from root change set',
+            changes: modifyAll(child),
+            parameters: [],
+            tags: cs.tags,
+          };
+          fake.changeSets.set(`${child.summary.stackId}/${nestedName}`, nested);
+          row.changeSetId = nested.changeSetId;
+        }
       },
     ]);
   };
@@ -100,6 +145,9 @@ function makeFakeTarget(options: GatewayOptions): ContractTarget {
     },
     async createStacks(names) {
       for (const name of names) seed(name, 1);
+    },
+    async createNestedStack(name, resources) {
+      seedNested(name, resources);
     },
     async settle() {
       await Promise.all([...running]);

@@ -2,7 +2,9 @@
  * The gateway contract over the wire: the SDK gateways talking HTTP to a sandbox process (the
  * built `bin/pantherctl.js sandbox start`; run `npm run build` first).
  */
+import { randomUUID } from 'node:crypto';
 import { CreateStackCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe } from 'vitest';
 import { admin, clientsFor, waitForStack } from '../../sandbox/test-support/clients.js';
 import { spawnSandbox, type SpawnedSandbox } from '../../sandbox/test-support/spawn-sandbox.js';
@@ -26,12 +28,24 @@ async function create(cfn: CloudFormationClient, name: string, resources: number
   await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: template(resources), Parameters: [{ ParameterKey: CONTRACT_PARAMETER, ParameterValue: 'a' }] }));
 }
 
+/** A root template whose one resource, `Inner`, is the nested stack at `url`, given the root's parameter. */
+function rootTemplate(url: string): string {
+  return JSON.stringify({
+    Parameters: { [CONTRACT_PARAMETER]: { Type: 'String' } },
+    Resources: { Inner: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url, Parameters: { [CONTRACT_PARAMETER]: { Ref: CONTRACT_PARAMETER } } } } },
+  });
+}
+
 async function makeSandboxTarget(options: GatewayOptions): Promise<ContractTarget> {
   const sandbox: SpawnedSandbox = await spawnSandbox(['--empty', '--speed', '200']);
   const endpoint = sandbox.endpoint;
   const aws = createAwsGateways({ region: 'us-east-2', endpointUrl: endpoint }, options);
   // Seeding goes around the gateway under test: a plain SDK client with a template body.
-  const { cfn } = clientsFor(endpoint);
+  const { cfn, s3 } = clientsFor(endpoint);
+  // Nested templates live in a bucket of the sandbox account, as CloudFormation reads them from S3.
+  const bucket = `pantherctl-contract-${randomUUID().slice(0, 8)}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
+  let templates = 0;
   const settle = async (): Promise<void> => {
     await admin(endpoint, 'POST', 'settle');
   };
@@ -47,6 +61,14 @@ async function makeSandboxTarget(options: GatewayOptions): Promise<ContractTarge
       for (let i = 0; i < names.length; i += 20) await Promise.all(names.slice(i, i + 20).map((name) => create(cfn, name, 1)));
       await settle();
     },
+    async createNestedStack(name, resources) {
+      const key = `inner-${++templates}.json`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: template(resources), ContentType: 'application/json' }));
+      const url = `https://${bucket}.s3.us-east-2.amazonaws.com/${key}`;
+      await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: rootTemplate(url), Parameters: [{ ParameterKey: CONTRACT_PARAMETER, ParameterValue: 'a' }] }));
+      await settle();
+      await waitForStack(cfn, name);
+    },
     settle,
     async callCount(action) {
       const { calls } = await admin<{ calls: Array<{ service: string; action: string }> }>(endpoint, 'GET', 'calls');
@@ -61,6 +83,7 @@ async function makeSandboxTarget(options: GatewayOptions): Promise<ContractTarge
     async close() {
       aws.close();
       cfn.destroy();
+      s3.destroy();
       await sandbox.stop();
     },
   };

@@ -176,7 +176,8 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
   async createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }> {
     this.record('createChangeSet', input.stackName);
     const s = this.live(input.stackName);
-    const changeSetId = `cs-${++seq}`;
+    // An ARN, as AWS answers: a change set is named by it too (nested change sets only so).
+    const changeSetId = `arn:aws:cloudformation:us-east-2:123456789012:changeSet/${input.changeSetName}/${(++seq).toString(16).padStart(8, '0')}`;
     const cs: ChangeSetSummary = {
       changeSetId,
       changeSetName: input.changeSetName,
@@ -191,9 +192,16 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
     return { changeSetId, stackId: s.summary.stackId };
   }
 
+  /** A change set by stack and name, or by its id (ChangeSetName takes either, as on AWS). */
+  findChangeSet(stackName: string, changeSetName: string): ChangeSetSummary | undefined {
+    const named = this.changeSets.get(`${stackName}/${changeSetName}`);
+    if (named || !changeSetName.startsWith('arn:')) return named;
+    return [...this.changeSets.values()].find((cs) => cs.changeSetId === changeSetName);
+  }
+
   async describeChangeSet(input: { stackName: string; changeSetName: string }): Promise<ChangeSetSummary> {
     this.record('describeChangeSet', input.stackName);
-    const cs = this.changeSets.get(`${input.stackName}/${input.changeSetName}`);
+    const cs = this.findChangeSet(input.stackName, input.changeSetName);
     // The sandbox's engine.ts cites AWS's message and error code for an unknown change set.
     if (!cs) throw awsLikeError('ChangeSetNotFoundException', `ChangeSet [${input.changeSetName}] does not exist`, 404);
     return structuredClone(cs);

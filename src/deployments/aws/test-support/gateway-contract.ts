@@ -32,6 +32,12 @@ export interface ContractTarget {
   createStack(name: string, resources: number): Promise<void>;
   /** Several stacks of one resource each, CREATE_COMPLETE when this resolves. */
   createStacks(names: string[]): Promise<void>;
+  /**
+   * Creates a root stack holding one nested stack, `Inner` (AWS::CloudFormation::Stack), whose
+   * `resources` resources `R0`... read the root's parameter `Label` (value `a`), passed down as
+   * the nested stack's own `Label`; resolves once both are CREATE_COMPLETE.
+   */
+  createNestedStack(name: string, resources: number): Promise<void>;
   /** Finishes every operation in flight (deletions, updates) at once. */
   settle(): Promise<void>;
   /** How many calls of `action` the implementation has answered so far (failed ones included). */
@@ -49,6 +55,7 @@ export interface GatewayContractOptions {
 }
 
 const POLL_MS = 20;
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
 /** A unique `panther-*` stack name, so tests never see each other's stacks. */
 function stackName(what: string): string {
@@ -209,6 +216,44 @@ export function runGatewayContract({ makeGateway }: GatewayContractOptions): voi
       expect(once.calls).toBe(1);
       // The fault is used up: the next call goes through.
       expect((await cf.describeEventsPage(name, { retry: false })).events.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('nested stacks', () => {
+    it('lists a nested stack among its parent\'s resources, by the id of its own stack', async () => {
+      const name = stackName('nested');
+      await target.createNestedStack(name, 2);
+      const root = await cf.describeStack(name);
+      const inner = (await cf.listStackResources(name)).find((r) => r.logicalId === 'Inner');
+      expect(inner).toMatchObject({ resourceType: NESTED_STACK, status: 'CREATE_COMPLETE' });
+      const child = await cf.describeStack(inner!.physicalId!);
+      expect(child).toMatchObject({ stackId: inner!.physicalId, parentId: root!.stackId, rootId: root!.stackId, status: 'CREATE_COMPLETE' });
+      expect((await cf.listStackResources(inner!.physicalId!)).map((r) => r.logicalId).sort()).toEqual(['R0', 'R1']);
+    });
+
+    // CreateChangeSet's IncludeNestedStacks makes a nested change set for each nested stack
+    // (User Guide, change-sets-for-nested-stacks.md); the nested stack's row names it
+    // (API reference, ResourceChange.ChangeSetId: "The change set ID of the nested change set"),
+    // and DescribeChangeSet takes that ARN as ChangeSetName.
+    it('makes a nested change set for a modified nested stack with includeNestedStacks, described by its id', async () => {
+      const name = stackName('nestedcs');
+      await target.createNestedStack(name, 2);
+      const changed = [{ key: CONTRACT_PARAMETER, value: 'e' }];
+      await cf.createChangeSet({ stackName: name, changeSetName: 'pantherctl-nested', usePreviousTemplate: true, parameters: changed, includeNestedStacks: true });
+      const ready = await waitForChangeSet({ gateway: cf, stackName: name, changeSetName: 'pantherctl-nested', timeoutMs: 30_000, pollIntervalMs: POLL_MS });
+      const row = ready.changeSet.changes.find((c) => c.logicalId === 'Inner');
+      expect(row).toMatchObject({ action: 'Modify', resourceType: NESTED_STACK });
+      expect(row?.changeSetId).toMatch(/^arn:aws:cloudformation:[^:]+:\d{12}:changeSet\//);
+      const nested = await cf.describeChangeSet({ stackName: row!.physicalId!, changeSetName: row!.changeSetId! });
+      expect(nested).toMatchObject({ changeSetId: row!.changeSetId, stackId: row!.physicalId });
+      expect(nested.changes.map((c) => `${c.action} ${c.logicalId}`).sort()).toEqual(['Modify R0', 'Modify R1']);
+
+      // Without it, the nested stack is one opaque Modify row.
+      await cf.createChangeSet({ stackName: name, changeSetName: 'pantherctl-flat', usePreviousTemplate: true, parameters: changed });
+      const flat = await waitForChangeSet({ gateway: cf, stackName: name, changeSetName: 'pantherctl-flat', timeoutMs: 30_000, pollIntervalMs: POLL_MS });
+      const opaque = flat.changeSet.changes.find((c) => c.logicalId === 'Inner');
+      expect(opaque).toMatchObject({ action: 'Modify', resourceType: NESTED_STACK });
+      expect(opaque?.changeSetId).toBeUndefined();
     });
   });
 
