@@ -40,6 +40,13 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('fail-rollback'), stack: z.string().optional(), version: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
   z.strictObject({ kind: z.literal('fail-build'), project: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  // The request is carried out, then the connection drops before the answer: the client cannot
+  // tell whether it happened (a retried conditional PUT then meets its own object).
+  z.strictObject({ kind: z.literal('drop-response'), probability: probability.default(1), service: service.optional(), action: z.string().optional(), times: times.optional() }),
+  // S3 answers a conditional write 409 ConditionalRequestConflict when "a conflicting operation
+  // occurs during the upload" (API_PutObject.html, IfNoneMatch/IfMatch); the sandbox serialises
+  // requests, so that race only happens when injected. Applies to S3 writes with a condition only.
+  z.strictObject({ kind: z.literal('conditional-conflict'), probability: probability.default(1), action: z.string().optional(), times: times.optional() }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -87,7 +94,7 @@ interface ActiveFault {
 
 export interface RequestFault {
   latencyMs: number;
-  effect?: { kind: 'throttle' } | { kind: 'server-error'; status: number } | { kind: 'drop-connection' };
+  effect?: { kind: 'throttle' } | { kind: 'server-error'; status: number } | { kind: 'drop-connection' } | { kind: 'drop-response' };
 }
 
 export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
@@ -133,7 +140,7 @@ export class FaultBook {
     const out: RequestFault = { latencyMs: 0 };
     for (const a of this.live()) {
       const s = a.spec;
-      if (s.kind !== 'throttle' && s.kind !== 'server-error' && s.kind !== 'drop-connection' && s.kind !== 'latency') continue;
+      if (s.kind !== 'throttle' && s.kind !== 'server-error' && s.kind !== 'drop-connection' && s.kind !== 'drop-response' && s.kind !== 'latency') continue;
       if (s.service && s.service !== svc) continue;
       if (s.action && s.action !== action) continue;
       if (s.kind === 'latency') {
@@ -148,6 +155,14 @@ export class FaultBook {
       out.effect = s.kind === 'server-error' ? { kind: 'server-error', status: s.status } : { kind: s.kind };
     }
     return out;
+  }
+
+  /** Whether an S3 conditional write gets an injected 409 ConditionalRequestConflict (consumes one firing). */
+  takeConditionalConflict(action: string): boolean {
+    const a = this.live().find((x) => x.spec.kind === 'conditional-conflict' && (!x.spec.action || x.spec.action === action));
+    if (!a || this.random.next() >= (a.spec as { probability: number }).probability) return false;
+    this.fire(a);
+    return true;
   }
 
   /** A fail-resource fault for this root stack and target version; `take` consumes one firing. */

@@ -157,7 +157,7 @@ export class Sandbox {
         foreign: b.foreign,
         objects: [...b.objects.entries()]
           .filter(([, o]) => !o.published)
-          .map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified })),
+          .map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified, ...(o.sse ? { sse: o.sse } : {}) })),
       })),
     };
   }
@@ -168,7 +168,7 @@ export class Sandbox {
     for (const b of state.buckets) {
       const bucket = this.s3.createBucket(b.name, b.region ?? this.options.region, { foreign: b.foreign ?? false });
       bucket.creationDate = b.creationDate;
-      for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified });
+      for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified, ...(o.sse ? { sse: o.sse } : {}) });
     }
     for (const stack of state.stacks) {
       // An operation cut off by a crash is settled where it was heading (a clean stop finishes them).

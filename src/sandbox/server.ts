@@ -227,8 +227,14 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
         sandbox.s3,
         { method: req.method ?? 'GET', host: header(req, 'host') ?? '', path, query, headers: req.headers, body: body.bytes, ...(cred.region ? { signingRegion: cred.region } : {}) },
         sandbox.options.region,
+        { conditionalConflict: (a) => sandbox.faults.takeConditionalConflict(a) },
       );
       record(out.status);
+      if (fault.effect?.kind === 'drop-response') {
+        // Done, but the client never hears it (see faults.ts).
+        req.socket.destroy();
+        return;
+      }
       send(res, out.status, { ...out.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, out.body ?? '', req.method === 'HEAD');
     }
   } catch (err) {
