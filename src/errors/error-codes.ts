@@ -201,6 +201,10 @@ export const ERRORS = {
   'journal-conflict': e.locked<{ journal: string; seq: number }>('Another writer appended to the journal at the same position (the lock was not respected).'),
   'journal-closed': e.internal('An entry was written after the run ended (a bug).'),
 
+  // Shared state in S3 (`--state s3://BUCKET/PREFIX`, src/journal/s3-state-store.ts)
+  'invalid-state-url': e.usage('`--state` (or `state:` in pantherctl.yml) is not an s3://BUCKET/PREFIX URL.'),
+  'state-unreachable': e.user<{ url: string }>('The state bucket does not exist or cannot be reached.'),
+
   // `pantherctl sandbox start`: the sandbox has its own SandboxError (src/sandbox/sandbox-error.ts,
   // it imports nothing of the product); src/cli/commands/sandbox.ts raises its codes as these,
   // and fails to compile if the sandbox adds a code not declared here.
