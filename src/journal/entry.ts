@@ -161,7 +161,21 @@ const stepFailed = z.object({
   stack: z.string().optional(),
 });
 
-const bodies = [upgradeRunStart, stagedRunStart, runDone, runFailed, runInterrupted, hopDone, ...requestedVariants, ...acceptedVariants, stepDone, stepFailed] as const;
+/**
+ * `pantherctl lock release --force`: the lock of another run was broken, by whom and why
+ * (the run that broke it writes this under its own, momentary, holding).
+ */
+const lockReleased = z.object({
+  type: z.literal('lock.released'),
+  forced: z.boolean(),
+  reason: z.string(),
+  /** The user who released it. */
+  by: z.string(),
+  /** The holding that was broken. */
+  holder: z.object({ command: z.string(), pid: z.number(), hostname: z.string(), since: z.string(), run: z.string().optional(), fence: z.string().optional(), user: z.string().optional() }).optional(),
+});
+
+const bodies = [upgradeRunStart, stagedRunStart, runDone, runFailed, runInterrupted, hopDone, ...requestedVariants, ...acceptedVariants, stepDone, stepFailed, lockReleased] as const;
 
 export type UpgradeRunStart = z.output<typeof upgradeRunStart>;
 export type StagedRunStart = z.output<typeof stagedRunStart>;

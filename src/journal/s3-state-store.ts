@@ -196,6 +196,7 @@ export class S3StateStore implements StateStore {
         renewedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.leaseMs).toISOString(),
         generations: [...(previous?.generations ?? []), { generation, fence, fromSeq: lastSeq }].slice(-GENERATIONS_KEPT),
+        ...(previous?.released ? { released: previous.released } : {}),
       };
       const written = await this.writeChecked(lockKey, doc, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
       if (!written) continue;
@@ -225,7 +226,10 @@ export class S3StateStore implements StateStore {
     const h = this.held.get(lease.fence);
     if (!h) return;
     this.held.delete(lease.fence);
-    const doc: S3LockDocument = { ...h.doc, state: 'released', expiresAt: this.now().toISOString(), released: { at: this.now().toISOString(), by: h.doc.holder.user, reason: 'run ended', forced: false } };
+    // The momentary holding of `lock release --force` (which journals the release) keeps the forced release's record.
+    const keep = h.doc.holder.command === 'lock release' && h.doc.released?.forced;
+    const released = keep && h.doc.released ? h.doc.released : { at: this.now().toISOString(), by: h.doc.holder.user, reason: `${h.doc.holder.command} ended`, forced: false };
+    const doc: S3LockDocument = { ...h.doc, state: 'released', expiresAt: this.now().toISOString(), released };
     // Refused: another run took it over meanwhile; never undo theirs.
     await this.writeChecked(this.layout.lock(h.key), doc, { ifMatch: h.etag });
   }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
 import { clientsFor } from '../../sandbox/test-support/clients.js';
 import { openS3State } from '../../deployments/state/open-s3-state.js';
@@ -20,15 +20,15 @@ let sandbox: Sandbox | undefined;
 const BUCKET = 'acme-pantherctl-state';
 const STATE = `s3://${BUCKET}/panther`;
 
-beforeAll(async () => {
-  installCredentials();
+beforeAll(() => installCredentials());
+beforeEach(async () => {
   // Slow enough that the first operator is still mid-upgrade when the second arrives.
   sandbox = await startSandbox({ port: 0, speed: 40, region: 'us-east-2', version: 'v1.25.18', seed: 7 });
   const { s3 } = clientsFor(sandbox.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-east-2' } }));
   s3.destroy();
 });
-afterAll(async () => {
+afterEach(async () => {
   await sandbox?.close();
 });
 
@@ -97,6 +97,10 @@ it('the second operator is refused naming the first (exit 6); after the first is
 
   first.kill('SIGKILL');
   await first.exited;
+  // Until its lease lapses, the lock still names the dead run.
+  const shown = run(bob, ['lock', 'status']);
+  expect(await shown.exited).toBe(6);
+  expect(shown.lines()[0]).toMatchObject({ state: 'held', rootStack: 'panther-root', holder: { pid: first.pid, command: 'upgrade' } });
   const before = await sandboxCalls(sandbox!.endpoint);
   const roleBefore = accepted(before, 'UpdateStack', 'panther-deployment-role');
   expect(roleBefore).toBeGreaterThanOrEqual(1);
@@ -133,4 +137,38 @@ it('the second operator is refused naming the first (exit 6); after the first is
   expect(starts[0]?.fence).not.toBe(starts[1]?.fence);
   expect(entries.at(-1)).toMatchObject({ type: 'run.done' });
   for (const op of [alice, bob]) expect(existsSync(join(op.stateDir, 'journal')) ? readdirSync(join(op.stateDir, 'journal')) : []).toEqual([]);
+});
+
+it('lock release --force --reason breaks a dead run\'s lock at once, journaled with the reason; resume then continues', async () => {
+  const alice = operator();
+  const bob = operator();
+  const first = run(alice, ['upgrade', '--to', 'v1.26.9', '--yes']);
+  // Once the role stack update was asked for, the run is under way (its run.start is journaled).
+  await until(() => first.lines().some((l) => l.code === 'step.start' && (l.data as { step?: string } | undefined)?.step === 'update-role'), 'the first operator under way');
+  first.kill('SIGKILL');
+  await first.exited;
+
+  const refused = run(bob, ['lock', 'release', '--reason', 'alice laptop died']);
+  expect(await refused.exited).toBe(2);
+  expect(refused.lines().find((l) => l.error)?.error).toMatchObject({ code: 'usage' });
+  const noReason = run(bob, ['lock', 'release', '--force']);
+  expect(await noReason.exited).toBe(2);
+
+  const released = run(bob, ['lock', 'release', '--force', '--reason', 'alice laptop died']);
+  expect(await released.exited).toBe(0);
+  expect(released.lines()[0]).toMatchObject({ releasedHolder: true, state: 'free', holder: { pid: first.pid }, released: { reason: 'alice laptop died', forced: true } });
+  const shown = run(bob, ['lock', 'status']);
+  expect(await shown.exited).toBe(0);
+  expect(shown.lines()[0]).toMatchObject({ state: 'free', released: { reason: 'alice laptop died', forced: true } });
+
+  const resumed = run(bob, ['resume']);
+  const resumedCode = await resumed.exited;
+  expect(resumed.lines().find((l) => l.error)?.error).toBeUndefined();
+  expect(resumedCode).toBe(0);
+  const { store, close } = openS3State({ region: 'us-east-2', endpointUrl: sandbox!.endpoint }, STATE);
+  const entries = await store.read({ account: '123456789012', region: 'us-east-2', rootStack: 'panther-root' });
+  close();
+  expect(entries.find((e) => e.type === 'lock.released')).toMatchObject({ forced: true, reason: 'alice laptop died', holder: { pid: first.pid, command: 'upgrade' } });
+  expect(entries.at(-1)).toMatchObject({ type: 'run.done' });
+  expect(accepted(await sandboxCalls(sandbox!.endpoint), 'UpdateStack', 'panther-deployment-role')).toBe(1);
 });
