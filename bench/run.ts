@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   }
 
   if (!only || only === 'params') await (await import('./params.js')).printParamsBench();
+  if (!only || only === 'fleet') await (await import('./fleet.js')).printFleetBench();
 }
 
 main().catch((err: unknown) => {

@@ -125,6 +125,8 @@ export class S3StateGateway implements StateObjects {
   }
 
   private s3(): Promise<S3Client> {
+    // As connection.ts: the SDK's Node-version warning would break clean stderr and --json output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client ??= import('./sdk/s3.js').then(({ S3Client: Client }) => {
       const c = new Client({
         region: this.conn.region,
