@@ -7,6 +7,8 @@ interface IamPolicyFlags {
   partition: string;
   roleStack: string;
   allowUnsupportedRegion?: boolean;
+  state?: string;
+  stateKmsKey?: string;
 }
 
 /** `pantherctl iam-policy`: offline; the policy document on stdout (one line with --json). */
@@ -17,7 +19,9 @@ export function registerIamPolicyCommand(b: ProgramBuilder): void {
     .option('--region <region>', 'narrow the policy to this region (default any)')
     .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
     .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
-    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
+    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for')
+    .option('--state <s3-url>', 'add the shared state bucket s3://BUCKET/PREFIX (as pantherctl --state)')
+    .option('--state-kms-key <key>', 'add the KMS key of the state objects (as pantherctl --state-kms-key)');
   b.action<IamPolicyFlags>(cmd, async (ctx, o) => {
     const { iamPolicy } = await import('../../deployments/iam/iam-policy.js');
     const policy = iamPolicy({
@@ -26,6 +30,8 @@ export function registerIamPolicyCommand(b: ProgramBuilder): void {
       ...(o.account ? { account: o.account } : {}),
       ...(o.region ? { region: o.region } : {}),
       ...(o.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
+      ...(o.state ? { state: o.state } : {}),
+      ...(o.stateKmsKey ? { stateKmsKey: o.stateKmsKey } : {}),
     });
     ctx.out(JSON.stringify(policy, null, ctx.json ? undefined : 2));
     return 0;

@@ -64,4 +64,19 @@ describe('buildIamPolicy', () => {
       expect((err as { exitCode: number }).exitCode).toBe(2);
     }
   });
+
+  it('--state adds the state bucket: list the prefix, get and put its objects, never delete; --state-kms-key its key', () => {
+    const withState = buildIamPolicy({ account: '123456789012', region: 'us-east-2', state: 's3://acme-state/panther', stateKmsKey: 'arn:aws:kms:us-east-2:123456789012:key/k-1' });
+    const lock = 'arn:aws:s3:::acme-state/panther/123456789012-us-east-2-panther-root/lock.json';
+    // Every call the S3 state gateway makes.
+    for (const action of ['s3:GetObject', 's3:PutObject']) expect(allowingStatements(withState, action, lock)).toHaveLength(1);
+    expect(allowingStatements(withState, 's3:ListBucket', 'arn:aws:s3:::acme-state')[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['panther/*'] } });
+    expect(allowingStatements(withState, 's3:DeleteObject', lock)).toEqual([]);
+    expect(allowingStatements(withState, 's3:PutObject', 'arn:aws:s3:::acme-state/other/x')).toEqual([]);
+    expect(allowingStatements(withState, 'kms:GenerateDataKey', 'arn:aws:kms:us-east-2:123456789012:key/k-1')).toHaveLength(1);
+    // Without --state, nothing of S3 state.
+    expect(policy.Statement.some((st) => st.Sid.includes('SharedState'))).toBe(false);
+    expect(() => buildIamPolicy({ stateKmsKey: 'alias/x' })).toThrow(/needs `--state/);
+    expect(() => buildIamPolicy({ state: 'https://acme-state' })).toThrow(/s3:\/\/BUCKET/);
+  });
 });
