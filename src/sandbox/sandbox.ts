@@ -20,6 +20,8 @@ export interface ResolvedSandboxOptions {
   faults: Fault[];
   now: () => number;
   seed: number;
+  /** S3 shared with the other cells of a fleet (fleet.ts): bucket names are global. Default: the cell's own. */
+  s3?: S3Store;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -49,7 +51,7 @@ export class Sandbox {
     this.scheduler = new RealScheduler(options.speed, options.now, (err) => {
       if (this.taskErrors.length < 100) this.taskErrors.push(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err));
     });
-    this.s3 = new S3Store(() => this.scheduler.now());
+    this.s3 = options.s3 ?? new S3Store(() => this.scheduler.now());
     const onChange = () => this.changed();
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
     this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });

@@ -7,6 +7,8 @@ import { parseFaults } from './faults.js';
 import { QueryParams } from './query-params.js';
 import { handleS3, s3Action, s3ErrorXml, s3Target } from './s3/handler.js';
 import type { Sandbox } from './sandbox.js';
+import { SandboxFleet } from './fleet.js';
+import type { Principal } from './sts/sts-engine.js';
 import { handleSts } from './sts/handler.js';
 import { isSandboxError } from './sandbox-error.js';
 import { escapeXml } from './xml.js';
@@ -109,26 +111,54 @@ const serverError = (svc: string, status: number) =>
     'Receiver',
   );
 
-/** The request listener: routes to a protocol, applies faults, logs the call. */
-export function createRequestListener(sandbox: Sandbox): (req: IncomingMessage, res: ServerResponse) => void {
+/** Which cell serves a request: the one sandbox, or a fleet's cell by account and region (fleet.ts). */
+interface Router {
+  route(accessKeyId: string | undefined, region: string | undefined, assumeRoleArn?: string): Sandbox;
+  /** Who signed: the cell's session or user; a caller of another cell's account keeps its own account (AssumeRole across accounts). */
+  principalOf(cell: Sandbox, accessKeyId: string | undefined): Principal;
+  /** The cell admin endpoints act on (`?account=&region=`; default the first). */
+  admin(account: string | undefined, region: string | undefined): Sandbox;
+  reset(): void;
+}
+
+function routerOf(target: Sandbox | SandboxFleet): Router {
+  if (!(target instanceof SandboxFleet)) {
+    return { route: () => target, principalOf: (cell, key) => cell.sts.principalOf(key), admin: () => target, reset: () => target.reset() };
+  }
+  return {
+    route: (key, region, roleArn) => target.route(key, region, roleArn),
+    principalOf: (cell, key) => {
+      // The caller's own cell knows its sessions; an AssumeRole into another account is judged by the caller's principal.
+      const home = target.all().find((c) => key !== undefined && c.sts.sessions.has(key)) ?? target.route(key, cell.options.region);
+      return home.sts.principalOf(key);
+    },
+    admin: (account, region) => (account ? target.cell(account, region ?? target.first.options.region) : target.first),
+    reset: () => target.reset(),
+  };
+}
+
+/** The request listener: routes to a protocol (and, for a fleet, to the account-region cell), applies faults, logs the call. */
+export function createRequestListener(target: Sandbox | SandboxFleet): (req: IncomingMessage, res: ServerResponse) => void {
+  const router = routerOf(target);
   return (req, res) => {
-    handle(sandbox, req, res).catch((err: unknown) => {
+    handle(router, req, res).catch((err: unknown) => {
       // Last resort: a bug must still produce an answer and leave the server up.
       send(res, 500, { 'content-type': 'text/plain' }, `sandbox internal error: ${err instanceof Error ? err.message : String(err)}`);
     });
   };
 }
 
-async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  if (path.startsWith('/_sandbox/')) return admin(sandbox, req, res, path);
+  if (path.startsWith('/_sandbox/')) {
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    return admin(router, router.admin(query.get('account') ?? undefined, query.get('region') ?? undefined), req, res, path);
+  }
 
   const requestId = randomUUID();
   const cred = credential(header(req, 'authorization'));
-  // Who made the call, as IAM would name them: an assumed role's session or the access key's user.
-  const principal = sandbox.sts.principalOf(cred.accessKeyId);
   const protocol = protocolOf(req, path, cred.service);
   const body = await readBody(req, protocol === 's3' ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES);
   const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
@@ -140,6 +170,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   let params: QueryParams | undefined;
   let json: Record<string, unknown> | undefined;
   let early: AwsError | undefined;
+  let assumeRoleArn: string | undefined;
 
   if (protocol === 'json') {
     const target = header(req, 'x-amz-target') ?? '';
@@ -160,6 +191,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   } else if (protocol === 'query') {
     const form = new URLSearchParams(body.tooLarge ? '' : body.bytes.toString('utf8'));
     action = form.get('Action') ?? 'Unknown';
+    if (action === 'AssumeRole') assumeRoleArn = form.get('RoleArn') ?? undefined;
     service = action === 'GetCallerIdentity' || action === 'AssumeRole' || cred.service === 'sts' ? 'sts' : 'cloudformation';
     params = new QueryParams(form);
     stack = stackOf(params);
@@ -177,6 +209,10 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     if (body.tooLarge) early = new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.', 400);
   }
 
+  // The account-region cell this request is for (one cell unless the sandbox holds a fleet).
+  const sandbox = router.route(cred.accessKeyId, cred.region, assumeRoleArn);
+  // Who made the call, as IAM would name them: an assumed role's session or the access key's user.
+  const principal = router.principalOf(sandbox, cred.accessKeyId);
   const fault = sandbox.faults.forRequest(service, action);
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   const record = (status: number, errorCode?: string) =>
@@ -247,7 +283,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** `/_sandbox/*`: JSON admin endpoints for tests and operators. Not logged as calls. */
-async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function admin(router: Router, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const route = `${req.method ?? 'GET'} ${path.replace(/\/$/, '')}`;
   const body = await readBody(req, MAX_BODY_BYTES);
   try {
@@ -279,7 +315,7 @@ async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
         sandbox.faults.clear();
         return sendJson(res, 200, { faults: [] });
       case 'POST /_sandbox/reset':
-        sandbox.reset();
+        router.reset();
         return sendJson(res, 200, { reset: true });
       case 'POST /_sandbox/settle':
         // Finishes every operation in flight now: for tests that do not want to wait.

@@ -11,6 +11,8 @@ interface SandboxStartOptions {
   speed: number;
   stateFile?: string;
   faults?: string;
+  fleet?: number;
+  fleetFile?: string;
 }
 
 export function registerSandboxCommand(b: ProgramBuilder): void {
@@ -24,7 +26,9 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
     .addOption(new Option('--empty', 'no seeded deployment (templates are still published)'))
     .addOption(new Option('--speed <factor>', 'divide every operation duration by this factor').default(1).argParser(numberOption('--speed', 0.01, 100000)))
     .addOption(new Option('--state-file <file>', 'keep the whole state in this file across restarts'))
-    .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'));
+    .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'))
+    .addOption(new Option('--fleet <n>', 'hold N deployments across accounts and regions (access key AKIA<account>SBOX routes to an account)').argParser(intOption('--fleet', 1, 200)))
+    .addOption(new Option('--fleet-file <file>', 'with --fleet: write the fleet file describing them (and FILE.credentials, the AWS credentials of its profiles)'));
   b.action<SandboxStartOptions>(start, async (ctx, o) => {
     const { runSandboxCommand, isSandboxError } = await import('../../sandbox/index.js');
     const { normalizeVersion } = await import('../../catalog/version.js');
@@ -50,6 +54,8 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
         speed: o.speed,
         ...(o.stateFile ? { stateFile: o.stateFile } : {}),
         ...(o.faults ? { faultsFile: o.faults } : {}),
+        ...(o.fleet !== undefined ? { fleet: o.fleet } : {}),
+        ...(o.fleetFile ? { fleetFile: o.fleetFile } : {}),
       },
       {
         ready: (endpoint: string) => ctx.out(ctx.json ? JSON.stringify({ ready: true, endpoint, region: o.region }) : `sandbox ready at ${endpoint} (region ${o.region})`),
