@@ -15,6 +15,7 @@ import { registerIamPolicyCommand } from './commands/iam-policy.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
 import { registerLockCommand } from './commands/lock.js';
+import { registerFleetCommand } from './commands/fleet.js';
 import { checkOptionValues } from './commands/option-parsers.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
@@ -79,6 +80,7 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: Pr
   { names: ['deploy'], register: registerDeployCommand },
   { names: ['configure'], register: registerConfigureCommand },
   { names: ['lock'], register: registerLockCommand },
+  { names: ['fleet'], register: registerFleetCommand },
 ];
 
 function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {
