@@ -6,6 +6,7 @@ import { SandboxError } from './sandbox-error.js';
 import { canonicalRelease } from './versions.js';
 import { parseFaults, validateFaults, type Fault, type FaultSpec } from './faults.js';
 import { Sandbox } from './sandbox.js';
+import { DEFAULT_CONCURRENCY_LIMIT } from './lambda/lambda-account.js';
 import { createRequestListener } from './server.js';
 
 export type { FaultSpec } from './faults.js';
@@ -39,6 +40,11 @@ export interface SandboxOptions {
   seed?: number;
   /** Account id of the sandbox account. Default 123456789012. */
   accountId?: string;
+  /**
+   * The account's Lambda concurrency quota (GetAccountSettings' ConcurrentExecutions). Default
+   * 1,000, Lambda's default; new accounts may have 10 or 50, which a low value reproduces.
+   */
+  lambdaConcurrencyLimit?: number;
 }
 
 export interface SandboxServer {
@@ -68,6 +74,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(speed > 0) || !Number.isFinite(speed)) throw new SandboxError('usage', 'Expected `--speed` to be a positive number', { kind: 'usage' });
   const port = options.port ?? 4599;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxError('usage', 'Expected `--port` to be between 0 and 65535', { kind: 'usage' });
+  const limit = options.lambdaConcurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new SandboxError('usage', 'Expected `--lambda-concurrency-limit` to be a whole number of at least 1', { kind: 'usage' });
   const given = options.version ?? 'v1.25.18';
   const version = canonicalRelease(given);
   // Templates are published for the listed releases only (fixtures/versions.yml); a deployment
@@ -88,6 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: resolveFaults(options),
     now: options.now ?? Date.now,
     seed: options.seed ?? Date.now(),
+    lambdaConcurrencyLimit: limit,
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),
   });
   sandbox.init();

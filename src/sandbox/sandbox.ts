@@ -8,6 +8,7 @@ import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
 import { RealScheduler } from './scheduler.js';
 import { publishTemplates, seedDeployment } from './seed.js';
+import { LambdaAccount, reservedOf } from './lambda/lambda-account.js';
 import { StsEngine, type RoleView } from './sts/sts-engine.js';
 
 export interface ResolvedSandboxOptions {
@@ -20,6 +21,8 @@ export interface ResolvedSandboxOptions {
   faults: Fault[];
   now: () => number;
   seed: number;
+  /** Lambda's regional concurrency quota (index.ts: default 1,000). */
+  lambdaConcurrencyLimit: number;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -37,6 +40,7 @@ export class Sandbox {
   readonly cfn: CloudFormationEngine;
   readonly codebuild: CodeBuildEngine;
   readonly sts: StsEngine;
+  readonly lambda: LambdaAccount;
   /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
   readonly taskErrors: string[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,7 +56,13 @@ export class Sandbox {
     this.s3 = new S3Store(() => this.scheduler.now());
     const onChange = () => this.changed();
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
-    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });
+    this.lambda = new LambdaAccount(options.lambdaConcurrencyLimit, () => this.cfn.liveStacks());
+    this.cfn = new CloudFormationEngine({
+      ...common,
+      s3: this.s3,
+      onCommitted: (_stack, resources) => this.provisionProjects(resources),
+      refuseResource: (resource, props) => this.refuseResource(resource, props),
+    });
     this.codebuild = new CodeBuildEngine(common);
     this.sts = new StsEngine({ accountId: options.accountId, random: this.random, now: () => this.scheduler.now(), roles: () => this.roles() });
   }
@@ -89,6 +99,24 @@ export class Sandbox {
       const name = typeof props.Name === 'string' ? props.Name : r.physicalId;
       if (!this.codebuild.projects.has(name)) this.codebuild.createProject(name, typeof props.Description === 'string' ? props.Description : undefined);
     }
+  }
+
+  /**
+   * What Lambda refuses of a function CloudFormation creates or updates: a reserved concurrency
+   * that leaves less than the minimum unreserved. CloudFormation's Lambda handler reports it as
+   * quoted in aws-samples/siem-on-amazon-opensearch-service#175 and
+   * aws-samples/one-observability-demo#278: `Resource handler returned message: "<Lambda's
+   * message> (Service: Lambda, Status Code: 400, Request ID: <id>)" (RequestToken: <uuid>,
+   * HandlerErrorCode: InvalidRequest)`.
+   */
+  private refuseResource(resource: { type: string; physicalId: string }, props: Record<string, unknown>): string | undefined {
+    if (resource.type !== 'AWS::Lambda::Function') return undefined;
+    const reserved = reservedOf(props);
+    if (reserved === undefined) return undefined;
+    const name = typeof props.FunctionName === 'string' ? props.FunctionName : resource.physicalId;
+    const refused = this.lambda.reservationFailure(name, reserved);
+    if (!refused) return undefined;
+    return `Resource handler returned message: "${refused} (Service: Lambda, Status Code: 400, Request ID: ${this.random.uuid()})" (RequestToken: ${this.random.uuid()}, HandlerErrorCode: InvalidRequest)`;
   }
 
   /** Loads the state file if there is one, else seeds the account; then installs the faults. */

@@ -11,6 +11,7 @@ interface SandboxStartOptions {
   speed: number;
   stateFile?: string;
   faults?: string;
+  lambdaConcurrencyLimit: number;
 }
 
 export function registerSandboxCommand(b: ProgramBuilder): void {
@@ -24,7 +25,10 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
     .addOption(new Option('--empty', 'no seeded deployment (templates are still published)'))
     .addOption(new Option('--speed <factor>', 'divide every operation duration by this factor').default(1).argParser(numberOption('--speed', 0.01, 100000)))
     .addOption(new Option('--state-file <file>', 'keep the whole state in this file across restarts'))
-    .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'));
+    .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'))
+    .addOption(
+      new Option('--lambda-concurrency-limit <n>', "the account's Lambda concurrent executions quota (new accounts may have 10 or 50)").default(1000).argParser(intOption('--lambda-concurrency-limit', 1, 1_000_000)),
+    );
   b.action<SandboxStartOptions>(start, async (ctx, o) => {
     const { runSandboxCommand, isSandboxError } = await import('../../sandbox/index.js');
     const { normalizeVersion } = await import('../../catalog/version.js');
@@ -48,6 +52,7 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
         version: normalizeVersion(o.version),
         empty: Boolean(o.empty),
         speed: o.speed,
+        lambdaConcurrencyLimit: o.lambdaConcurrencyLimit,
         ...(o.stateFile ? { stateFile: o.stateFile } : {}),
         ...(o.faults ? { faultsFile: o.faults } : {}),
       },

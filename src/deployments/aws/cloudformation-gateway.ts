@@ -167,4 +167,8 @@ export class PagedCloudFormationGateway implements CloudFormationGateway {
   async cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void> {
     await this.call('CancelUpdateStack', input.stackName, (api) => api.cancelUpdateStack(input));
   }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    await this.call('UpdateTerminationProtection', input.stackName, (api) => api.updateTerminationProtection(input));
+  }
 }

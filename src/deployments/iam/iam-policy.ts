@@ -107,6 +107,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:ContinueUpdateRollback',
           'cloudformation:CancelUpdateStack',
           'cloudformation:TagResource',
+          // Preflight's --enable-termination-protection.
+          'cloudformation:UpdateTerminationProtection',
         ],
         Resource: stacks,
       },
@@ -160,6 +162,14 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Sid: 'CheckAccount',
         Effect: 'Allow',
         Action: ['sts:GetCallerIdentity'],
+        Resource: '*',
+      },
+      {
+        // Preflight (docs/preflight.md): the account's Lambda concurrency. GetAccountSettings
+        // has no resource-level permissions (Service Authorization Reference, AWS Lambda).
+        Sid: 'PreflightAccountLimits',
+        Effect: 'Allow',
+        Action: ['lambda:GetAccountSettings'],
         Resource: '*',
       },
     ],

@@ -52,6 +52,12 @@ export interface EngineDeps {
    * services serve real (the template's `AWS::CodeBuild::Project` becomes a CodeBuild project).
    */
   onCommitted?: (stack: Stack, resources: readonly StackResource[]) => void;
+  /**
+   * Another service refuses what a resource's handler asks of it (Lambda refusing a reserved
+   * concurrency): the reason the resource fails with, or undefined. Asked as the resource
+   * finishes, with its resolved properties.
+   */
+  refuseResource?: (resource: { type: string; physicalId: string }, props: Record<string, unknown>) => string | undefined;
 }
 
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
@@ -106,7 +112,10 @@ export class CloudFormationEngine {
     this.activity = deps.activity;
     this.onChange = deps.onChange;
     this.onCommitted = deps.onCommitted;
+    this.refuseResource = deps.refuseResource;
   }
+
+  readonly refuseResource: EngineDeps['refuseResource'];
 
   private readonly onCommitted: EngineDeps['onCommitted'];
 
@@ -250,6 +259,7 @@ export class CloudFormationEngine {
       parentId: parent.stackId,
       rootId: parent.rootId ?? parent.stackId,
       capabilities,
+      ...(parent.terminationProtection ? { terminationProtection: true } : {}),
       ...(parent.roleArn ? { roleArn: parent.roleArn } : {}),
     });
   }
@@ -593,6 +603,12 @@ export class CloudFormationEngine {
     // Deleting what does not exist (or is already going) succeeds, as on AWS.
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return;
     if (token !== undefined && stack.tokens[token] === 'DeleteStack') return;
+    // "If a user attempts to delete a stack with termination protection enabled, the deletion
+    // fails and the stack--including its status--remains unchanged" (User Guide,
+    // using-cfn-protect-stacks.md); a nested stack of a protected root likewise. The message as
+    // clients match on it (ValidationError): aws-nuke's CloudFormationStack resource, quoted
+    // in public issues ("Stack [my-prod-stack] cannot be deleted while TerminationProtection is enabled").
+    if (stack.terminationProtection) throw validationError(`Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`);
     if (IN_PROGRESS.test(stack.status) && stack.status !== 'REVIEW_IN_PROGRESS') {
       throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
@@ -604,6 +620,23 @@ export class CloudFormationEngine {
     run.onFinished = () => this.runs.delete(stack.stackId);
     run.startDelete();
     this.changed();
+  }
+
+  /**
+   * UpdateTerminationProtection (botocore: EnableTerminationProtection, StackName -> StackId).
+   * Set on a root stack, it applies to its whole tree; a nested stack refuses it ("You cannot
+   * enable or disable termination protection directly on a nested stack", User Guide
+   * using-cfn-protect-stacks.md; the exact refusal text is in UNVERIFIED.md), and so does a
+   * stack being deleted ("any status except DELETE_IN_PROGRESS or DELETE_COMPLETE").
+   */
+  updateTerminationProtection(nameOrId: string | undefined, enable: boolean): string {
+    if (!nameOrId) throw validationError("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+    const stack = this.requireStack(nameOrId);
+    if (stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') throw validationError(`Stack [${stack.stackName}] is in ${stack.status} state and can not be updated.`);
+    if (stack.parentId) throw validationError(`Termination protection cannot be changed on nested stack [${stack.stackName}]; change it on its root stack.`);
+    for (const s of this.stacks) if (s === stack || s.rootId === stack.stackId) s.terminationProtection = enable;
+    this.changed();
+    return stack.stackId;
   }
 
   cancelUpdateStack(nameOrId: string | undefined): void {

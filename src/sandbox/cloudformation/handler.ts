@@ -160,6 +160,8 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
     case 'DeleteStack':
       engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'));
       return r(undefined);
+    case 'UpdateTerminationProtection':
+      return r(el('StackId', engine.updateTerminationProtection(p.get('StackName'), p.bool('EnableTerminationProtection') === true)));
     case 'CancelUpdateStack':
       engine.cancelUpdateStack(p.get('StackName'));
       return r(undefined);

@@ -82,6 +82,12 @@ export interface Stack {
   /** ClientRequestToken -> the action that used it, for idempotent retries. */
   tokens: Record<string, string>;
   changeSetId?: string;
+  /**
+   * Termination protection: set on the root, and so on each of its nested stacks
+   * (User Guide, using-cfn-protect-stacks.md: "Enabling or disabling termination protection on
+   * a stack sets it for any nested stacks belonging to that stack as well").
+   */
+  terminationProtection?: boolean;
 }
 
 export interface ChangeDetail {

@@ -52,7 +52,7 @@ export function stackXml(s: Stack): string {
     ) +
     el('RoleARN', s.roleArn) +
     tagsXml(s.tags) +
-    el('EnableTerminationProtection', false) +
+    el('EnableTerminationProtection', s.terminationProtection === true) +
     stackLineageXml(s)
   );
 }

@@ -172,13 +172,14 @@ export class StackRun {
     const t = this.engine.scheduler.after(durationOf(a.decl.type), () => {
       this.timers.delete(t);
       if (a.state !== 'running') return;
-      const failure = this.failResourceReason(id);
+      const props = resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values;
+      const failure = this.failResourceReason(id) ?? this.engine.refuseResource?.(target, props);
       if (failure) {
         a.state = 'failed';
         this.event(target, `${verb}_FAILED`, failure);
         this.onActionFailed(id);
       } else {
-        target.props = JSON.stringify(resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values);
+        target.props = JSON.stringify(props);
         a.state = 'done';
         this.event(target, `${verb}_COMPLETE`);
         this.pump();

@@ -6,6 +6,7 @@
  */
 import {
   CancelUpdateStackCommand,
+  UpdateTerminationProtectionCommand,
   CloudFormationClient,
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
@@ -98,6 +99,7 @@ export function toStackSummary(s: Stack): StackSummary {
     ...optional('lastUpdatedTime', s.LastUpdatedTime),
     ...optional('deletionTime', s.DeletionTime),
     ...optional('description', s.Description),
+    ...optional('terminationProtection', s.EnableTerminationProtection),
   };
 }
 
@@ -310,5 +312,9 @@ export class SdkCloudFormationCalls implements CloudFormationCalls {
 
   async cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void> {
     await this.client.send(new CancelUpdateStackCommand({ StackName: input.stackName, ...optional('ClientRequestToken', input.clientRequestToken) }));
+  }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    await this.client.send(new UpdateTerminationProtectionCommand({ StackName: input.stackName, EnableTerminationProtection: input.enable }));
   }
 }

@@ -280,6 +280,12 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
   async cancelUpdateStack(input: { stackName: string }): Promise<void> {
     this.record('cancelUpdateStack', input.stackName);
   }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    this.record('updateTerminationProtection', input.stackName);
+    const stack = this.stacks.get(input.stackName);
+    if (stack) stack.summary = { ...stack.summary, terminationProtection: input.enable };
+  }
 }
 
 /**
