@@ -7,10 +7,14 @@ export interface PreflightFlags {
   enableTerminationProtection?: boolean;
 }
 
+/** `--accept ID=REASON` (upgrade, deploy, configure, preflight). */
+export function acceptOption(cmd: Command): Command {
+  return cmd.option('--accept <id=reason>', 'let a failed required preflight check pass, with the reason (journaled); repeatable (docs/preflight.md)', collect);
+}
+
+/** Both flags (upgrade and preflight). */
 export function preflightOptions(cmd: Command): Command {
-  return cmd
-    .option('--accept <id=reason>', 'let a failed required preflight check pass, with the reason (journaled); repeatable (docs/preflight.md)', collect)
-    .option('--enable-termination-protection', "turn on the root stack's termination protection as part of the run");
+  return acceptOption(cmd).option('--enable-termination-protection', "turn on the root stack's termination protection as part of the run");
 }
 
 /** The core's options of the flags; a bad `--accept` is a usage error, before any AWS call. */

@@ -3,7 +3,7 @@
  * check, the injected condition fails a real update without the check (accepted, or the
  * guard off) and is refused with it before the first mutating call (the sandbox call log).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,32 @@ describe('lambda-concurrency (required)', () => {
     expect(pf.code).toBe(1);
     expect(pf.of('preflight.result')[0]?.data).toMatchObject({ passed: false });
     expect(mutatingCalls(await sandboxCalls(endpoint))).toEqual([]);
+  });
+
+  it('deploy and configure run the check first: refused before any mutating call, and a configure accepted fails on Lambda', async () => {
+    // A first deploy with the template's defaults reserves 130: on a 200 account, 70 would be left.
+    const empty = await sandbox({ empty: true, lambdaConcurrencyLimit: 200 });
+    const dir = tempDir();
+    const file = join(dir, 'params.yml');
+    writeFileSync(file, 'FirstUserEmail: admin@example.com\nPulumiSecretArn: arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-token\nPulumiSecretKeyArn: arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-key\n');
+    const d = await runJson(['deploy', '--version', 'v1.28.7', '--root-stack', 'panther-root', '--params', file, '--yes', ...conn(empty, dir)]);
+    expect(d.code).toBe(1);
+    expect(d.error).toMatchObject({ code: 'preflight-failed', failures: [expect.objectContaining({ id: 'lambda-concurrency' })] });
+    expect(mutatingCalls(await sandboxCalls(empty))).toEqual([]);
+
+    // configure raising a reservation past what the account has left.
+    const seeded = await sandbox({ lambdaConcurrencyLimit: 250 });
+    const state = tempDir();
+    const raiseFile = join(state, 'raise.yml');
+    writeFileSync(raiseFile, 'MessageForwarderReservedConcurrency: "100"\n');
+    const c = await runJson(['configure', '--params', raiseFile, '--yes', '--root-stack', 'panther-root', ...conn(seeded, state)]);
+    expect(c.code).toBe(1);
+    expect(c.error).toMatchObject({ code: 'preflight-failed', failures: [expect.objectContaining({ id: 'lambda-concurrency', class: 'required' })] });
+    expect(mutatingCalls(await sandboxCalls(seeded))).toEqual([]);
+    const accepted = await runJson(['configure', '--params', raiseFile, '--yes', '--root-stack', 'panther-root', '--accept', 'lambda-concurrency=testing the failure', ...conn(seeded, state)]);
+    expect(accepted.code).toBe(4);
+    expect(JSON.stringify(accepted.error)).toContain('below its minimum value of [100]');
+    expect(journalOf(state).find((e) => e.type === 'run.start')).toMatchObject({ command: 'configure', accepted: [{ id: 'lambda-concurrency', reason: 'testing the failure' }] });
   });
 
   it('an account whose whole limit is under 100 keeps all of it unreserved ([50])', async () => {

@@ -6,7 +6,10 @@
 import { isPantherctlError } from '../../errors/pantherctl-error.js';
 import type { StackSummary } from '../aws/types.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
-import type { CheckResult } from './collector.js';
+import type { IoHost } from '../../io/messages.js';
+import { MSG } from '../../io/messages.js';
+import { CheckCollector, refuseFailed, type CheckResult } from './collector.js';
+import type { Acceptance } from './types.js';
 import { checkLambdaConcurrency, type ParameterValues } from './lambda-concurrency.js';
 
 export interface AccountCheckInput {
@@ -42,5 +45,18 @@ function terminationProtectionCheck(input: AccountCheckInput): CheckResult[] {
   if (!root) return [];
   if (root.terminationProtection) return [{ id: 'termination-protection', ok: true, message: `termination protection is on for ${root.name}` }];
   if (input.enableTerminationProtection) return [{ id: 'termination-protection', ok: true, message: `termination protection is off for ${root.name}; this run turns it on (--enable-termination-protection)` }];
-  return [{ id: 'termination-protection', ok: false, message: `termination protection is off for ${root.name}: a mistaken delete-stack would remove the deployment; pass --enable-termination-protection to turn it on as part of the run` }];
+  return [{ id: 'termination-protection', ok: false, message: `termination protection is off for ${root.name}: a mistaken delete-stack would remove the deployment; \`pantherctl upgrade --enable-termination-protection\` turns it on as part of the run` }];
+}
+
+/**
+ * `deploy` and `configure`: the account checks first, before anything changes; a failure not
+ * accepted refuses the run. Returns the acceptances used (the run journals them).
+ */
+export async function runAccountPreflight(deps: Pick<ExecutorDeps, 'lambda'>, io: IoHost, input: AccountCheckInput & { accepts?: readonly Acceptance[] }): Promise<Acceptance[]> {
+  const collector = new CheckCollector(io, input.accepts);
+  for (const r of await accountChecks(deps, input)) collector.add(r);
+  const failures = collector.failures();
+  if (failures.length > 0) refuseFailed(io, failures);
+  io.notify(MSG['preflight.passed'].msg(`preflight passed (${collector.checks.length} checks)`));
+  return collector.used();
 }
