@@ -40,6 +40,11 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('fail-rollback'), stack: z.string().optional(), version: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
   z.strictObject({ kind: z.literal('fail-build'), project: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  // Out-of-band change of a resource (drift), applied when the fault is installed: a property
+  // set to `value`, or the resource deleted. `logicalId` is a leaf anywhere in `stack`'s tree.
+  z
+    .strictObject({ kind: z.literal('drift'), stack: z.string(), logicalId: z.string(), property: z.string().optional(), value: z.unknown().optional(), deleted: z.boolean().optional(), times: times.default(1) })
+    .refine((f) => f.deleted === true || f.property !== undefined, { message: 'a drift fault gives `property` (and `value`) or `deleted: true`' }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -93,6 +98,7 @@ export interface RequestFault {
 export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
 export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
+export type DriftFault = Extract<Fault, { kind: 'drift' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined) return true;
@@ -161,6 +167,11 @@ export class FaultBook {
     if (!a) return undefined;
     this.fire(a);
     return a.spec as FailRollbackFault;
+  }
+
+  /** The drift faults installed; each is applied once, when installed (Sandbox.installFaults). */
+  drifts(): DriftFault[] {
+    return this.active.filter((a) => a.spec.kind === 'drift').map((a) => a.spec as DriftFault);
   }
 
   takeFailBuild(project: string): FailBuildFault | undefined {

@@ -3,6 +3,7 @@ import { CloudFormationEngine } from './cloudformation/engine.js';
 import type { StackResource } from './cloudformation/model.js';
 import { CodeBuildEngine } from './codebuild/engine.js';
 import { FaultBook, type Fault } from './faults.js';
+import { SandboxError } from './sandbox-error.js';
 import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
 import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
@@ -124,8 +125,24 @@ export class Sandbox {
     const state = this.options.stateFile ? readState(this.options.stateFile) : undefined;
     if (state) this.restore(state);
     else this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
+  }
+
+  /**
+   * Replaces the fault list; a `drift` fault changes its resource out of band now (and stays
+   * listed, fired). Throws SandboxError when it names no resource.
+   */
+  installFaults(faults: readonly Fault[]): void {
+    for (const f of faults) {
+      if (f.kind !== 'drift') continue;
+      try {
+        this.cfn.applyDrift(f);
+      } catch (err) {
+        throw new SandboxError('invalid-faults', err instanceof Error ? err.message : String(err));
+      }
+    }
+    this.faults.replace(faults);
   }
 
   private seed(): void {
@@ -147,7 +164,7 @@ export class Sandbox {
     this.sts.clear();
     this.faults.clear();
     this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
   }
 

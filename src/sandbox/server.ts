@@ -284,7 +284,7 @@ async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
       case 'PUT /_sandbox/faults':
       case 'POST /_sandbox/faults': {
         if (body.tooLarge) return sendJson(res, 413, { error: { code: 'too-large', message: 'Fault list too large' } });
-        sandbox.faults.replace(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
+        sandbox.installFaults(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
         return sendJson(res, 200, { faults: sandbox.faults.list() });
       }
       case 'DELETE /_sandbox/faults':

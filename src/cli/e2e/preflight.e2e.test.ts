@@ -5,7 +5,9 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStackDriftDetectionStatusCommand, DescribeStacksCommand, DetectStackDriftCommand } from '@aws-sdk/client-cloudformation';
+import { waitForStack } from '../../sandbox/test-support/clients.js';
+import { events, nested, updateRoot } from '../../sandbox/test-support/fidelity.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
 import { readJournal } from '../../journal/journal.js';
@@ -13,7 +15,7 @@ import type { JournalEntry } from '../../journal/entry.js';
 import { buildIamPolicy } from '../../deployments/iam/iam-policy.js';
 import { allowingStatements } from '../../deployments/iam/test-support/policy-eval.js';
 import { PREFLIGHT_CHECKS } from '../../deployments/preflight/checks.js';
-import { conn, installCredentials, runJson, sandboxCalls, tempDir, type SandboxCall } from '../test-support/harness.js';
+import { conn, installCredentials, runJson, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
 
 const SPEED = 400;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -202,5 +204,75 @@ describe('termination-protection (advisory)', () => {
     } finally {
       cfn.destroy();
     }
+  });
+});
+
+describe('drift (required) and drift-deleted (strict): root, every nested stack, the role stack', () => {
+  const cfnOf = (endpoint: string): CloudFormationClient => new CloudFormationClient({ region: 'us-east-2', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' } });
+  const modified = { kind: 'drift', stack: 'panther-root', logicalId: 'WebFunction', property: 'MemorySize', value: 1024 };
+
+  it('MODIFIED, without the check (accepted): the update silently reverts the change made by hand', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    await setFaults(endpoint, [modified]);
+    const r = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', '--accept', 'drift=memory bump during incident 42 is not needed', ...conn(endpoint, state)]);
+    expect(r.code).toBe(0);
+    expect(r.of('preflight.check').find((e) => e.data?.id === 'drift')?.data).toMatchObject({ class: 'required', ok: true, accepted: { reason: 'memory bump during incident 42 is not needed' } });
+    expect(journalOf(state).find((e) => e.type === 'run.start')).toMatchObject({ accepted: [{ id: 'drift', reason: 'memory bump during incident 42 is not needed' }] });
+    // The hand change is gone: the Web stack is back in sync with its template.
+    const cfn = cfnOf(endpoint);
+    try {
+      const web = await nested(cfn, 'Web');
+      const id = (await cfn.send(new DetectStackDriftCommand({ StackName: web.id }))).StackDriftDetectionId;
+      expect((await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }))).StackDriftStatus).toBe('IN_SYNC');
+    } finally {
+      cfn.destroy();
+    }
+  });
+
+  it('MODIFIED, with the check: refused before any mutating call, with the property difference; every stack of the tree was looked at', async () => {
+    const endpoint = await sandbox();
+    const state = tempDir();
+    await setFaults(endpoint, [modified]);
+    const r = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
+    expect(r.code).toBe(1);
+    expect(r.error?.failures).toEqual([expect.objectContaining({ id: 'drift', class: 'required' })]);
+    const failed = r.of('preflight.check').find((e) => e.data?.id === 'drift' && e.data.ok === false);
+    expect(failed?.data?.data).toMatchObject({ logicalId: 'WebFunction', resourceType: 'AWS::Lambda::Function', status: 'MODIFIED', differences: [{ path: '/MemorySize', expected: '512', actual: '1024', type: 'NOT_EQUAL' }] });
+    const calls = await sandboxCalls(endpoint);
+    expect(mutatingCalls(calls)).toEqual([]);
+    // Root, its four nested stacks (Bootstrap, Core, LogAnalysis, Web) and the role stack.
+    const detected = calls.filter((c) => c.action === 'DetectStackDrift' && c.outcome === 'ok').map((c) => c.stack ?? '');
+    expect(detected).toHaveLength(6);
+    expect(detected).toEqual(expect.arrayContaining(['panther-root', 'panther-deployment-role', expect.stringMatching(/:stack\/panther-root-Web-/)]));
+    expect(deniedBy(calls)).toEqual([]);
+  });
+
+  it('DELETED: a raw update fails on the missing resource; pantherctl refuses before any mutating call, and it cannot be accepted', async () => {
+    const deleted = { kind: 'drift', stack: 'panther-root', logicalId: 'WebFunction', deleted: true };
+    // Without the check: the update that touches the deleted function fails and rolls back.
+    const raw = await sandbox();
+    await setFaults(raw, [deleted]);
+    const cfn = cfnOf(raw);
+    try {
+      await updateRoot(cfn, 'v1.26.9');
+      expect((await waitForStack(cfn, 'panther-root', { timeoutMs: 60_000 })).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+      const web = await nested(cfn, 'Web');
+      const failed = (await events(cfn, web.id)).find((e) => e.LogicalResourceId === 'WebFunction' && e.ResourceStatus === 'UPDATE_FAILED');
+      expect(failed?.ResourceStatusReason).toContain('HandlerErrorCode: NotFound');
+    } finally {
+      cfn.destroy();
+    }
+    // With it.
+    const endpoint = await sandbox();
+    const state = tempDir();
+    await setFaults(endpoint, [deleted]);
+    const r = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
+    expect(r.code).toBe(1);
+    expect(r.error?.failures).toEqual([expect.objectContaining({ id: 'drift-deleted', class: 'strict' })]);
+    expect(mutatingCalls(await sandboxCalls(endpoint))).toEqual([]);
+    const accept = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', '--accept', 'drift-deleted=please', ...conn(endpoint, state)]);
+    expect(accept.code).toBe(2);
+    expect(accept.error).toMatchObject({ code: 'invalid-accept', id: 'drift-deleted' });
   });
 });

@@ -333,6 +333,11 @@ export interface CloudFormationCalls {
   cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
   /** UpdateTerminationProtection on a root stack (its nested stacks follow). */
   updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void>;
+  /** DetectStackDrift: the detection id. One stack's own resources (not its nested stacks). */
+  detectStackDrift(input: { stackName: string }): Promise<string>;
+  describeStackDriftDetectionStatus(input: { detectionId: string }): Promise<DriftDetectionStatus>;
+  /** DescribeStackResourceDrifts: one page, of the statuses asked for. */
+  describeStackResourceDrifts(input: { stackName: string; statuses: readonly string[]; nextToken?: string }): Promise<Page<ResourceDrift>>;
 }
 
 export interface CloudFormationGateway {
@@ -364,6 +369,10 @@ export interface CloudFormationGateway {
   cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
   /** UpdateTerminationProtection on a root stack (its nested stacks follow). */
   updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void>;
+  detectStackDrift(stackName: string): Promise<string>;
+  driftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
+  /** Every page of the stack's latest detection results with these statuses (MODIFIED, DELETED, ...). */
+  resourceDrifts(stackName: string, statuses: readonly string[]): Promise<ResourceDrift[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,4 +454,25 @@ export interface LambdaAccountSettings {
 
 export interface LambdaGateway {
   getAccountSettings(): Promise<LambdaAccountSettings>;
+}
+
+/** DescribeStackDriftDetectionStatus, as the drift check reads it. */
+export interface DriftDetectionStatus {
+  /** DETECTION_IN_PROGRESS, DETECTION_FAILED or DETECTION_COMPLETE. */
+  status: string;
+  /** DRIFTED, IN_SYNC, UNKNOWN or NOT_CHECKED. */
+  driftStatus?: string;
+  reason?: string;
+  driftedCount?: number;
+}
+
+/** One StackResourceDrift: a resource's state against its template. */
+export interface ResourceDrift {
+  stackId: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  /** IN_SYNC, MODIFIED, DELETED, NOT_CHECKED, UNKNOWN, UNSUPPORTED. */
+  status: string;
+  differences: { path: string; expected: string; actual: string; type: string }[];
 }

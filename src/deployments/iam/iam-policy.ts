@@ -73,7 +73,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         // no resource-level permissions, so they need `*`.
         Sid: 'DiscoverStacksAndReadTemplates',
         Effect: 'Allow',
-        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'],
+        // DescribeStackDriftDetectionStatus names a detection id, not a stack: no resource-level permissions.
+        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStackDriftDetectionStatus'],
         Resource: '*',
       },
       {
@@ -89,6 +90,9 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:GetTemplateSummary',
           'cloudformation:DescribeChangeSet',
           'cloudformation:ListChangeSets',
+          // Preflight's drift check (docs/preflight.md).
+          'cloudformation:DetectStackDrift',
+          'cloudformation:DescribeStackResourceDrifts',
         ],
         Resource: stacks,
       },

@@ -41,6 +41,18 @@ export const PREFLIGHT_CHECKS = {
     permissions: ['lambda:GetAccountSettings'],
     fix: 'Lower the *ReservedConcurrency parameters (--param), release reserved concurrency of other functions, or request a higher "Concurrent executions" quota (Service Quotas console, AWS Lambda). Accept (--accept lambda-concurrency=REASON) only when the quota was raised since.',
   },
+  drift: {
+    class: 'required',
+    reads: 'ListStacks, then DetectStackDrift, DescribeStackDriftDetectionStatus and DescribeStackResourceDrifts on the root, every nested stack and the role stack',
+    permissions: ['cloudformation:ListStacks', 'cloudformation:DetectStackDrift', 'cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:DescribeStackResourceDrifts'],
+    fix: 'Carry the change into the stack parameters, or revert it by hand; accept (--accept drift=REASON) to let the update revert it.',
+  },
+  'drift-deleted': {
+    class: 'strict',
+    reads: 'as drift',
+    permissions: ['cloudformation:DetectStackDrift', 'cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:DescribeStackResourceDrifts'],
+    fix: 'Recreate the resource with the same name, or import it back into its stack (resource import), then run again.',
+  },
   'termination-protection': { class: 'advisory', reads: 'DescribeStacks (EnableTerminationProtection)', permissions: ['cloudformation:DescribeStacks'], fix: 'Pass --enable-termination-protection to turn it on as part of the run.' },
 } as const satisfies Record<string, CheckInfo>;
 

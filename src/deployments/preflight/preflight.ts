@@ -70,7 +70,8 @@ export function preflight(options: PreflightOptions, io: IoHost): Promise<Prefli
       catalog: d.catalog,
       acks: options.acks ?? [],
       overrides: new Map(Object.entries(options.parameters ?? {})),
-      accepts: options.accepts ?? [],
+      ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+    accepts: options.accepts ?? [],
       ...(options.enableTerminationProtection ? { enableTerminationProtection: true } : {}),
     });
     const report: PreflightReport = {

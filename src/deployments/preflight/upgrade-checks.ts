@@ -16,6 +16,7 @@ import { unstableHint } from '../upgrade/stack-status.js';
 import { parseTemplateParameters } from '../templates/template-parameters.js';
 import { CheckCollector, type CheckResult } from './collector.js';
 import { accountChecks } from './account-checks.js';
+import { driftChecks } from './drift-check.js';
 import type { Acceptance, PreflightCheck } from './types.js';
 
 export type { PreflightCheck } from './types.js';
@@ -58,6 +59,8 @@ export interface PreflightInput {
   accepts?: readonly Acceptance[];
   /** `--enable-termination-protection`: the run turns it on. */
   enableTerminationProtection?: boolean;
+  /** Drift detection polling interval. Default 2 s. */
+  pollIntervalMs?: number;
 }
 
 export interface PreflightResult {
@@ -211,7 +214,13 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
   // The account's own limits and the stacks' guards, against the parameters each hop runs with.
   const stops = templatesRead ? hops.map((h) => ({ hop: h.version, values: new Map(h.after.map((p) => [p.key, p.value])) })) : [];
-  for (const r of await accountChecks(deps, { root, live: new Map(root.parameters.map((p) => [p.key, p.value])), stops, ...(input.enableTerminationProtection ? { enableTerminationProtection: true } : {}) })) add(r);
+  // Independent reads at once: the account's limits and the drift of every stack of the tree.
+  const [account, drift] = await Promise.all([
+    accountChecks(deps, { root, live: new Map(root.parameters.map((p) => [p.key, p.value])), stops, ...(input.enableTerminationProtection ? { enableTerminationProtection: true } : {}) }),
+    // A resumed run's stacks carry its own changes, possibly under way: no drift to look for.
+    input.resuming ? Promise.resolve<CheckResult[]>([]) : driftChecks(deps.cloudFormation, { root, role, ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}) }),
+  ]);
+  for (const r of [...account, ...drift]) add(r);
   return { checks, failures: collector.failures(), hops, accepted: collector.used() };
 }
 

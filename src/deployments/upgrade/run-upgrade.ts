@@ -196,6 +196,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     resuming: continuing,
     ...(recorded ? { recordedDigests: recorded } : {}),
     // A resumed run keeps what its start accepted (journaled), plus what is accepted now.
+    ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
     accepts: [...(continuing ? latestAccepted(journal) : []).filter((a) => !o.accepts?.some((b) => b.id === a.id)), ...(o.accepts ?? [])],
     ...(o.enableTerminationProtection ? { enableTerminationProtection: true } : {}),
   });

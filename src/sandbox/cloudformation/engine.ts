@@ -6,6 +6,7 @@ import type { Scheduler } from '../scheduler.js';
 import type { S3Store } from '../s3/s3-store.js';
 import { resolveProperties, resolveString, type ResolveContext } from './intrinsics.js';
 import type { ChangeDetail, ChangeSet, ResourceChange, Stack, StackResource, StackSnapshot, Tag } from './model.js';
+import { DriftBook } from './drift.js';
 import { UPDATABLE_STATUSES } from './model.js';
 import { resolveParameters, sameValues, type ParameterInput } from './parameters.js';
 import { StackRun, type OperationContext } from './stack-run.js';
@@ -113,9 +114,41 @@ export class CloudFormationEngine {
     this.onChange = deps.onChange;
     this.onCommitted = deps.onCommitted;
     this.refuseResource = deps.refuseResource;
+    this.drift = new DriftBook(deps.random, () => this.scheduler.now());
   }
 
   readonly refuseResource: EngineDeps['refuseResource'];
+  readonly drift: DriftBook;
+
+  /** DetectStackDrift: one stack's own resources (nested stacks are not covered: run it on each). */
+  detectStackDrift(nameOrId: string | undefined, logicalIds?: readonly string[]): string {
+    if (!nameOrId) throw validationError("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+    return this.drift.detect(this.liveStack(nameOrId), logicalIds);
+  }
+
+  /**
+   * A `drift` fault: the leaf `logicalId` anywhere in `rootName`'s tree changed out of band
+   * (one property set to `value`) or deleted. Throws when there is no such resource.
+   */
+  applyDrift(f: { stack: string; logicalId: string; property?: string; value?: unknown; deleted?: boolean }): void {
+    const root = this.findStack(f.stack);
+    const tree = root ? this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE' && (s === root || s.rootId === root.stackId)) : [];
+    const res = tree.map((s) => s.resources[f.logicalId]).find((r) => r && r.type !== 'AWS::CloudFormation::Stack' && !r.status.startsWith('DELETE'));
+    if (!res) throw validationError(`drift fault: no resource ${f.logicalId} in the tree of stack ${f.stack}`);
+    if (f.deleted) res.deletedOutOfBand = true;
+    else if (f.property !== undefined) res.actualProps = JSON.stringify({ ...(JSON.parse(res.actualProps ?? res.props) as Record<string, unknown>), [f.property]: f.value });
+    this.changed();
+  }
+
+  /**
+   * What an update of a resource deleted out of band fails with: the resource handler cannot
+   * find it. CloudFormation's handler text for a missing resource (HandlerErrorCode NotFound) as
+   * Cloud Control words it; the exact text per type is in UNVERIFIED.md.
+   */
+  outOfBandFailure(res: StackResource, kind: 'create' | 'update'): string | undefined {
+    if (kind !== 'update' || !res.deletedOutOfBand) return undefined;
+    return `Resource handler returned message: "Resource of type '${res.type}' with identifier '${res.physicalId}' was not found." (RequestToken: ${this.random.uuid()}, HandlerErrorCode: NotFound)`;
+  }
 
   private readonly onCommitted: EngineDeps['onCommitted'];
 
@@ -975,6 +1008,7 @@ export class CloudFormationEngine {
     this.byName.clear();
     this.stacks = [];
     this.changeSets.clear();
+    this.drift.clear();
   }
 
   activeRuns(): number {

@@ -42,6 +42,10 @@ export interface StackResource {
    * be named in ContinueUpdateRollback's ResourcesToSkip.
    */
   rollbackFailed?: boolean;
+  /** Properties as changed out of band (a `drift` fault): what drift detection finds. Cleared when an update applies the resource again. */
+  actualProps?: string;
+  /** Deleted out of band (a `drift` fault with `deleted`): drift detection says DELETED; updating it fails. */
+  deletedOutOfBand?: boolean;
 }
 
 export interface StackSnapshot {

@@ -173,13 +173,15 @@ export class StackRun {
       this.timers.delete(t);
       if (a.state !== 'running') return;
       const props = resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values;
-      const failure = this.failResourceReason(id) ?? this.engine.refuseResource?.(target, props);
+      const failure = this.failResourceReason(id) ?? this.engine.outOfBandFailure(target, a.kind) ?? this.engine.refuseResource?.(target, props);
       if (failure) {
         a.state = 'failed';
         this.event(target, `${verb}_FAILED`, failure);
         this.onActionFailed(id);
       } else {
         target.props = JSON.stringify(props);
+        // The update applied the template's properties: an out-of-band change is gone (reverted silently).
+        delete target.actualProps;
         a.state = 'done';
         this.event(target, `${verb}_COMPLETE`);
         this.pump();

@@ -3,11 +3,18 @@
  * reservation below the minimum (through CloudFormation's handler), and termination
  * protection. Through the SDK v3 and the AWS CLI. Sources are cited per case.
  */
-import { DeleteStackCommand, DescribeStacksCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteStackCommand,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand,
+  DescribeStacksCommand,
+  DetectStackDriftCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { awsCliJson } from '../test-support/aws-cli.js';
-import { waitForStack } from '../test-support/clients.js';
+import { admin, waitForStack } from '../test-support/clients.js';
 import { events, nested, sdkError, updateRoot } from '../test-support/fidelity.js';
 import { useSandbox } from '../test-support/use-sandbox.js';
 
@@ -85,5 +92,39 @@ describe('termination protection', () => {
     expect(cli.StackId).toMatch(/:stack\/panther-root\//);
     await cfn.send(new DeleteStackCommand({ StackName: 'panther-root' }));
     expect((await waitForStack(cfn, out.StackId ?? '')).StackStatus).toBe('DELETE_COMPLETE');
+  });
+});
+
+describe('drift detection', () => {
+  // DetectStackDrift -> StackDriftDetectionId; DescribeStackDriftDetectionStatus: DetectionStatus,
+  // StackDriftStatus DRIFTED | IN_SYNC, DriftedStackResourceCount; DescribeStackResourceDrifts:
+  // StackResourceDriftStatus MODIFIED with PropertyDifferences {PropertyPath "/MemorySize",
+  // ExpectedValue, ActualValue, DifferenceType NOT_EQUAL}, DELETED without ActualProperties
+  // (botocore cloudformation/2010-05-15). "CloudFormation doesn't detect drift on any nested
+  // stacks that belong to that stack" (DetectStackDrift API reference): the root stays IN_SYNC.
+  it('finds a property changed and a resource deleted out of band on the nested stack only, through the SDK and the AWS CLI', async () => {
+    const cfn = sandbox.cfn;
+    await admin(sandbox.endpoint, 'PUT', 'faults', {
+      faults: [
+        { kind: 'drift', stack: 'panther-root', logicalId: 'WebFunction', property: 'MemorySize', value: 1024 },
+        { kind: 'drift', stack: 'panther-root', logicalId: 'LoadBalancer', deleted: true },
+      ],
+    });
+    const rootId = (await cfn.send(new DetectStackDriftCommand({ StackName: 'panther-root' }))).StackDriftDetectionId;
+    expect(await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: rootId }))).toMatchObject({ DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: 'IN_SYNC', DriftedStackResourceCount: 0 });
+    const web = await nested(cfn, 'Web');
+    const id = (await cfn.send(new DetectStackDriftCommand({ StackName: web.id }))).StackDriftDetectionId;
+    expect(await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }))).toMatchObject({ DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: 'DRIFTED', DriftedStackResourceCount: 2 });
+    const drifts = (await cfn.send(new DescribeStackResourceDriftsCommand({ StackName: web.id, StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'] }))).StackResourceDrifts ?? [];
+    expect(drifts.map((d) => [d.LogicalResourceId, d.StackResourceDriftStatus])).toEqual([
+      ['LoadBalancer', 'DELETED'],
+      ['WebFunction', 'MODIFIED'],
+    ]);
+    expect(drifts[0]?.ActualProperties).toBeUndefined();
+    expect(drifts[1]?.PropertyDifferences).toEqual([{ PropertyPath: '/MemorySize', ExpectedValue: '512', ActualValue: '1024', DifferenceType: 'NOT_EQUAL' }]);
+    const cli = await awsCliJson<{ StackResourceDrifts: { StackResourceDriftStatus: string }[] }>(sandbox.endpoint, ['cloudformation', 'describe-stack-resource-drifts', '--stack-name', web.id, '--stack-resource-drift-status-filters', 'MODIFIED']);
+    expect(cli.StackResourceDrifts.map((d) => d.StackResourceDriftStatus)).toEqual(['MODIFIED']);
+    // MaxResults is 1..100 (botocore BoxedMaxResults).
+    expect(await sdkError(cfn.send(new DescribeStackResourceDriftsCommand({ StackName: web.id, MaxResults: 101 })))).toMatchObject({ name: 'ValidationError' });
   });
 });
