@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   }
 
   if (!only || only === 'params') await (await import('./params.js')).printParamsBench();
+  if (!only || only === 'preflight') await (await import('./preflight.js')).printPreflightBench();
 }
 
 main().catch((err: unknown) => {
