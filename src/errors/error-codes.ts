@@ -134,7 +134,7 @@ export const ERRORS = {
   'root-stack-not-found': e.aws<{ looked: string[] }>('No Panther root stack was found to discover (name it with --root-stack).'),
   'root-stack-ambiguous': e.user<{ candidates: string[] }>('More than one candidate root stack (name one with --root-stack).'),
   'version-unknown': e.user('The deployment\'s version cannot be read from its stacks (give --current).'),
-  'preflight-failed': e.user<{ failures: { id: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
+  'preflight-failed': e.user<{ failures: { id: string; class?: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
   'unfinished-run': e.user<{ journal: string; target: string }>('An upgrade to another target did not finish (run `pantherctl resume`).'),
   'nothing-to-resume': e.user<{ journal?: string }>('The journal holds no run to resume.'),
   'cannot-resume': e.user('The run used --param values, which are not stored; run the command again.'),
@@ -215,6 +215,9 @@ export const ERRORS = {
   'sandbox-state-unreadable': e.user('The sandbox state file cannot be read.'),
   'sandbox-state-invalid': e.user('The sandbox state file is not one the sandbox wrote.'),
   'fixtures-missing': e.user('The sandbox\'s fixture templates are not installed next to it (a broken install).'),
+
+  // Preflight (issue 11)
+  'invalid-accept': e.usage<{ id: string }>('`--accept ID=REASON` names no required preflight check, or gives no reason.'),
 
   // Bugs
   internal: e.internal('Anything that is not a PantherctlError: a bug (--debug shows the trace).'),

@@ -5,6 +5,7 @@ import { handleCloudFormation, stackOf } from './cloudformation/handler.js';
 import { handleCodeBuild, projectOf } from './codebuild/handler.js';
 import { parseFaults } from './faults.js';
 import { QueryParams } from './query-params.js';
+import { handleLambda, lambdaAction } from './lambda/handler.js';
 import { handleS3, s3Action, s3ErrorXml, s3Target } from './s3/handler.js';
 import type { Sandbox } from './sandbox.js';
 import { SandboxFleet } from './fleet.js';
@@ -24,7 +25,7 @@ const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const CODEBUILD_PREFIX = 'CodeBuild_20161006.';
 
-type Protocol = 'query' | 'json' | 's3';
+type Protocol = 'query' | 'json' | 's3' | 'rest-json';
 
 interface Body {
   bytes: Buffer;
@@ -76,6 +77,8 @@ const VIRTUAL_BUCKET_HOST = /^.+?\.(?:s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com|loca
 function protocolOf(req: IncomingMessage, path: string, service: string | undefined): Protocol {
   if (header(req, 'x-amz-target') !== undefined) return 'json';
   if (service === 's3') return 's3';
+  // Lambda speaks rest-json (botocore lambda/2015-03-31 metadata): signed for `lambda`, or its versioned paths.
+  if (service === 'lambda' || /^\/20\d\d-\d\d-\d\d\//.test(path)) return 'rest-json';
   const contentType = header(req, 'content-type') ?? '';
   const host = header(req, 'host') ?? '';
   if (req.method === 'POST' && path === '/' && !VIRTUAL_BUCKET_HOST.test(host)) {
@@ -102,7 +105,11 @@ function internal(err: unknown): AwsError {
   return new AwsError('InternalFailure', `The sandbox failed to process the request: ${message}`, 500, 'Receiver');
 }
 
-const throttle = (svc: string) => new AwsError(svc === 'codebuild' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : 'Throttling', svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded', svc === 's3' ? 503 : 400);
+const throttle = (svc: string) =>
+  svc === 'lambda'
+    ? // Lambda's throttle: TooManyRequestsException, HTTP 429 (botocore lambda/2015-03-31 error shapes).
+      new AwsError('TooManyRequestsException', 'Rate exceeded', 429)
+    : new AwsError(svc === 'codebuild' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : 'Throttling', svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded', svc === 's3' ? 503 : 400);
 const serverError = (svc: string, status: number) =>
   new AwsError(
     status === 503 ? (svc === 's3' ? 'ServiceUnavailable' : svc === 'codebuild' ? 'ServiceUnavailableException' : 'ServiceUnavailable') : svc === 's3' ? 'InternalError' : 'InternalFailure',
@@ -197,6 +204,10 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     stack = stackOf(params);
     if (body.tooLarge) early = new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
     else if (!form.get('Action')) early = new AwsError('MissingAction', 'Missing Action');
+  } else if (protocol === 'rest-json') {
+    service = 'lambda';
+    action = lambdaAction(req.method ?? 'GET', path);
+    if (body.tooLarge) early = new AwsError('RequestTooLargeException', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
   } else {
     service = 's3';
     let target: { bucket?: string; key?: string } = {};
@@ -238,6 +249,9 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     record(err.status, err.code);
     if (protocol === 'json') {
       send(res, err.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+    } else if (protocol === 'rest-json') {
+      // rest-json errors: the code in x-amzn-ErrorType, `Type` User/Service and `message` in the body (botocore lambda shapes).
+      send(res, err.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ Type: err.type === 'Sender' ? 'User' : 'Service', message: err.message }));
     } else if (protocol === 'query') {
       send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryError(err, requestId, service === 'sts' ? STS_NS : CFN_NS));
     } else {
@@ -247,7 +261,11 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
   if (early) return fail(early);
 
   try {
-    if (protocol === 'json') {
+    if (protocol === 'rest-json') {
+      const out = handleLambda(sandbox.lambda, action);
+      record(200);
+      send(res, 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, JSON.stringify(out));
+    } else if (protocol === 'json') {
       const out = handleCodeBuild(sandbox.codebuild, sandbox.options.region, action, json ?? {});
       record(200);
       send(res, 200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, JSON.stringify(out));
@@ -308,7 +326,7 @@ async function admin(router: Router, sandbox: Sandbox, req: IncomingMessage, res
       case 'PUT /_sandbox/faults':
       case 'POST /_sandbox/faults': {
         if (body.tooLarge) return sendJson(res, 413, { error: { code: 'too-large', message: 'Fault list too large' } });
-        sandbox.faults.replace(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
+        sandbox.installFaults(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
         return sendJson(res, 200, { faults: sandbox.faults.list() });
       }
       case 'DELETE /_sandbox/faults':

@@ -5,8 +5,9 @@ import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
 import { catalogOption, connectionOptions, upgradeRunOptions } from './connection-options.js';
 import { collect } from './option-parsers.js';
+import { preflightOptions, preflightValues, type PreflightFlags } from './preflight-options.js';
 
-export interface UpgradeFlags extends ConnectionFlags {
+export interface UpgradeFlags extends ConnectionFlags, PreflightFlags {
   to?: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -22,7 +23,7 @@ export interface UpgradeFlags extends ConnectionFlags {
  * confirmation possible, declined); 3 AWS error; 4 a hop failed; 5 interrupted; 6 locked.
  */
 export function registerUpgradeCommand(b: ProgramBuilder): void {
-  const cmd = upgradeRunOptions(catalogOption(connectionOptions(b.command('upgrade', 'upgrade the deployment hop by hop (role stack, root stack, pulumi build)'))))
+  const cmd = preflightOptions(upgradeRunOptions(catalogOption(connectionOptions(b.command('upgrade', 'upgrade the deployment hop by hop (role stack, root stack, pulumi build)')))))
     .option('--to <version>', "target: v1.28.7, 1.28, 1.28.x or latest (default: the --plan file's target, else latest)")
     .option('--yes', 'confirm up front (needed without a terminal)')
     .option('--dry-run', 'run the preflight and preview the first change set, then delete it; change nothing')
@@ -39,6 +40,7 @@ async function upgradeCommand(ctx: CliContext, o: UpgradeFlags): Promise<number>
   if (o.to !== undefined) parseVersionSpec(o.to);
   if (o.current !== undefined) parseVersion(o.current);
   const parameters = await paramValues(o.param);
+  const extra = await preflightValues(o);
   const plan = o.plan ? (await import('../../planning/read-plan.js')).readPlanFile(o.plan) : undefined;
   // Refuse before touching AWS when nobody can answer the question.
   if (!o.yes && !o.dryRun && !ctx.interactive) {
@@ -62,6 +64,7 @@ async function upgradeCommand(ctx: CliContext, o: UpgradeFlags): Promise<number>
         ...(plan ? { plan } : {}),
         allowUnlisted: Boolean(o.allowUnlisted),
         dryRun: Boolean(o.dryRun),
+        ...extra,
       },
       io,
     );

@@ -1,5 +1,5 @@
 import type { RootCause } from '../diagnose/root-cause.js';
-import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, TemplateFetcher } from '../aws/types.js';
+import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, LambdaGateway, TemplateFetcher } from '../aws/types.js';
 import type {
   BuildWaitOptions,
   BuildWaitResult,
@@ -46,6 +46,8 @@ export interface ExecutorDeps {
   codeBuild: CodeBuildGateway;
   templates: TemplateFetcher;
   identity: IdentityGateway;
+  /** Preflight's account checks (GetAccountSettings). Absent (test doubles): the Lambda check is not run. */
+  lambda?: LambdaGateway;
   waitForStack(options: StackWaitOptions): Promise<StackWaitResult>;
   waitForChangeSet(options: ChangeSetWaitOptions): Promise<ChangeSetWaitResult>;
   waitForBuild(options: BuildWaitOptions): Promise<BuildWaitResult>;

@@ -19,6 +19,7 @@ export function loadExecutorDeps(connection: ConnectionOptions, options: { io?: 
     codeBuild: aws.codeBuild,
     templates: aws.templates,
     identity: aws.identity,
+    lambda: aws.lambda,
     waitForStack: waitForStackOperation,
     waitForChangeSet,
     waitForBuild,

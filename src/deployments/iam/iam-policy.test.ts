@@ -32,8 +32,9 @@ describe('buildIamPolicy', () => {
       codebuild: 'arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi',
       s3: 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml',
       sts: '*',
+      lambda: '*',
     };
-    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts' };
+    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts', lambda: 'lambda-gateway.ts' };
     const missing: string[] = [];
     let seen = 0;
     for (const [service, file] of Object.entries(files)) {

@@ -78,7 +78,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         // no resource-level permissions, so they need `*`.
         Sid: 'DiscoverStacksAndReadTemplates',
         Effect: 'Allow',
-        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'],
+        // DescribeStackDriftDetectionStatus names a detection id, not a stack: no resource-level permissions.
+        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStackDriftDetectionStatus'],
         Resource: '*',
       },
       {
@@ -94,6 +95,9 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:GetTemplateSummary',
           'cloudformation:DescribeChangeSet',
           'cloudformation:ListChangeSets',
+          // Preflight's drift check (docs/preflight.md).
+          'cloudformation:DetectStackDrift',
+          'cloudformation:DescribeStackResourceDrifts',
         ],
         Resource: stacks,
       },
@@ -112,6 +116,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:ContinueUpdateRollback',
           'cloudformation:CancelUpdateStack',
           'cloudformation:TagResource',
+          // Preflight's --enable-termination-protection.
+          'cloudformation:UpdateTerminationProtection',
         ],
         Resource: stacks,
       },
@@ -168,6 +174,14 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Resource: '*',
       },
       ...stateStatements(p, region, account, options),
+      {
+        // Preflight (docs/preflight.md): the account's Lambda concurrency. GetAccountSettings
+        // has no resource-level permissions (Service Authorization Reference, AWS Lambda).
+        Sid: 'PreflightAccountLimits',
+        Effect: 'Allow',
+        Action: ['lambda:GetAccountSettings'],
+        Resource: '*',
+      },
     ],
   };
 }
