@@ -159,6 +159,8 @@ const stepFailed = z.object({
   state: z.string().optional(),
   found: z.string().optional(),
   stack: z.string().optional(),
+  /** A failed build: the last lines of its log (at most 50, redacted), for `diagnose` and reports. */
+  logTail: keys.optional(),
 });
 
 const bodies = [upgradeRunStart, stagedRunStart, runDone, runFailed, runInterrupted, hopDone, ...requestedVariants, ...acceptedVariants, stepDone, stepFailed] as const;

@@ -1,4 +1,5 @@
 import type { RootCause } from '../diagnose/root-cause.js';
+import type { LogsGateway } from '../logs/logs-gateway.js';
 import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, TemplateFetcher } from '../aws/types.js';
 import type {
   BuildWaitOptions,
@@ -46,6 +47,8 @@ export interface ExecutorDeps {
   codeBuild: CodeBuildGateway;
   templates: TemplateFetcher;
   identity: IdentityGateway;
+  /** CloudWatch Logs, for the build's log. Optional: without it builds are waited for without their log. */
+  logs?: LogsGateway;
   waitForStack(options: StackWaitOptions): Promise<StackWaitResult>;
   waitForChangeSet(options: ChangeSetWaitOptions): Promise<ChangeSetWaitResult>;
   waitForBuild(options: BuildWaitOptions): Promise<BuildWaitResult>;

@@ -16,6 +16,8 @@ import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
 import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
+import { runRedactor } from '../../support/run-redaction.js';
+import { REDACTED } from '../../parameters/redact.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -204,7 +206,13 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const resumeCommand = commandWith(givenKeys);
   h.run.resumeCommand = resumeCommand;
   const signal = h.run.signal;
-  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  // Build logs and quoted reasons lose the --param values of secret parameters, and whatever
+  // is written next to a NoEcho key of the hops' templates (masked in their diffs).
+  const redact = runRedactor({
+    values: [...(o.overrides ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
+    secretKeys: pre.hops.flatMap((p) => p.diff.filter((d) => d.from === REDACTED || d.to === REDACTED).map((d) => d.key)),
+  });
+  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand, redact };
   const first = pre.hops[0]!;
 
   // One confirmation: the plan, then the first hop's change set and parameter diff.
