@@ -174,7 +174,7 @@ export async function runStagedBuild(c: OperationContext, hop: string, record: H
       new PantherctlError('build-failed', `the ${PULUMI_PROJECT} build ${buildId} ${buildFailureText(result, phase)}`, {
         source: 'deployment',
         hint: `The stack operation itself succeeded. Fix the build, then run \`${c.resumeCommand}\` (it reruns only the build).`,
-        meta: { buildId, status: result.status, state: 'stack done, build failed', ...(phase ? { phase: phase.type } : {}), ...(phase?.message ? { reason: phase.message } : {}), ...log },
+        meta: { buildId, status: result.status, state: 'stack done, build failed', ...(phase ? { phase: phase.type } : {}), ...(phase?.message ? { reason: phase.message } : {}), ...(log.logGroup ? { logGroup: log.logGroup, logStream: log.logStream } : {}), ...(log.deepLink ? { deepLink: log.deepLink } : {}) },
       }),
   });
 }

@@ -94,7 +94,8 @@ export function followBuildLog(o: BuildLogOptions): BuildLogFollower {
         return;
       }
       if (last && state !== 'more') return;
-      if (state === 'more') continue;
+      // finish() called during the read: read once more now instead of waiting an interval.
+      if (state === 'more' || finishing) continue;
       // Wait for the interval, or for finish() to ask for the last read now.
       const early = woken();
       try {

@@ -271,7 +271,11 @@ function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | unde
           buildId,
           state: 'stack done, build failed',
           status: result.status,
-          ...log,
+          ...(phase ? { phase: phase.type } : {}),
+          ...(phase?.message ? { reason: phase.message } : {}),
+          // Where the whole log is; its last lines came just before, as `build.failed`.
+          ...(log.logGroup ? { logGroup: log.logGroup, logStream: log.logStream } : {}),
+          ...(log.deepLink ? { deepLink: log.deepLink } : {}),
           // The build's own failure is the root cause: no stack event failed.
           rootCause: {
             text: `${PULUMI_PROJECT} build ${buildId} ${phase ? buildFailureText(result, phase) : `${result.status.toLowerCase()} (no phase reported the failure)`}`,
