@@ -159,6 +159,9 @@ export const MSG = declareMessages({
   'build.log': make.info<{ buildId: string; hop?: string; line: string; time: string }>('One line of the panther-pulumi build log (redacted): the live view shows the last ones under the build, CI prints each, prefixed.'),
   'build.log-unavailable': make.warn<{ buildId: string; reason: string }>('The build log cannot be read (permissions, throttling); the build is still waited for.'),
   'build.failed': make.error<BuildFailureData>('A panther-pulumi build failed: its failing phase, that phase\'s context message and the last lines of its log.'),
+
+  // Notifications (issue 13)
+  'notify.undelivered': make.warn<{ target: string; event: string; outcome: 'failed' | 'dropped'; attempts: number; reason?: string }>('A notification could not be delivered (after its retries, or at the exit bound); the run itself is unaffected.'),
 });
 
 /** Counts of a `params diff`. */

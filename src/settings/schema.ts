@@ -42,6 +42,11 @@ export const pantherctlConfigSchema = z
       .optional()
       .describe('AWS account id the deployment lives in; preflight refuses other accounts (as --account).'),
     timeoutMinutes: z.number().int().min(1).max(1440).optional().describe('Longest wait for one stack operation or build, in minutes (as --timeout). Default: 120.'),
+    notify: z
+      .array(z.string().min(1))
+      .max(20)
+      .optional()
+      .describe('Where upgrade, resume, deploy and configure send notifications: http(s) URLs and sns:TOPIC_ARN (added to --notify). Default: none.'),
   })
   .strict();
 

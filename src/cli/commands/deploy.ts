@@ -1,6 +1,6 @@
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, confirmingHost, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
+import { catalogOption, confirmingHost, overrideValues, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
 
 interface DeployFlags extends StagedFlags {
   version: string;
@@ -35,7 +35,8 @@ export function registerDeployCommand(b: ProgramBuilder): void {
     const deployment = await deploymentOptions(ctx, o);
     const rootStack = deployment.rootStack;
     if (!rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
-    await withInterrupt((signal) =>
+    const { withNotifications } = await import('../notify-run.js');
+    await withNotifications(ctx, o, { command: 'deploy', deployment, values: overrideValues(o.param) }, io, (host) => withInterrupt((signal) =>
       deploy(
         {
           ...deployment,
@@ -48,9 +49,9 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           replaceFailed: Boolean(o.replaceFailed),
           allowUnlisted: Boolean(o.allowUnlisted),
         },
-        io,
+        host,
       ),
-    );
+    ));
     return ExitCode.ok;
   });
 }
