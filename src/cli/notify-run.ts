@@ -33,7 +33,7 @@ export interface NotifyRun {
  * `body(io)` as is, loading nothing.
  */
 export async function withNotifications<T>(ctx: CliContext, flags: NotifyFlags, run: NotifyRun, io: IoHost, body: (io: IoHost) => Promise<T>): Promise<T> {
-  const raw = [...(loadConfig(flags.config).notify ?? []), ...(flags.notify ?? [])];
+  const raw = [...((await loadConfig(flags.config)).notify ?? []), ...(flags.notify ?? [])];
   if (raw.length === 0) return body(io);
   const { parseNotifyTargets } = await import('../notify/targets.js');
   const { targets, problems } = parseNotifyTargets(raw);

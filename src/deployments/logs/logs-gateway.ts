@@ -61,7 +61,7 @@ export function notYetFrom(err: unknown): Extract<LogEventsResult, { status: 'no
 
 /** The SDK gateway for a connection; loads @aws-sdk/client-cloudwatch-logs now, not before. */
 export async function loadSdkLogsGateway(conn: ConnectionOptions, options: GatewayOptions = {}): Promise<LogsGateway & { close(): void }> {
-  const { createSdkLogsGateway } = await import('./sdk-logs-gateway.js');
+  const { createSdkLogsGateway } = await import('../aws/sdk/logs.js');
   return createSdkLogsGateway(conn, options);
 }
 

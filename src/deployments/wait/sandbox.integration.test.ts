@@ -14,7 +14,7 @@ import { findRootCause } from '../diagnose/root-cause.js';
 import { recoverStack } from '../diagnose/recover.js';
 import { waitForBuild } from './build-waiter.js';
 import { lastBuildSummary } from '../logs/last-build.js';
-import { createSdkLogsGateway } from '../logs/sdk-logs-gateway.js';
+import { createSdkLogsGateway } from '../aws/sdk/logs.js';
 import { waitForChangeSet } from './change-set-waiter.js';
 import { captureStartMarker, waitForStackOperation } from './stack-waiter.js';
 
