@@ -14,6 +14,7 @@ import { registerRecoverCommand } from './commands/recover.js';
 import { registerIamPolicyCommand } from './commands/iam-policy.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
+import { registerSupportBundleCommand } from './commands/support-bundle.js';
 import { checkOptionValues } from './commands/option-parsers.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
@@ -77,6 +78,7 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: Pr
   { names: ['iam-policy'], register: registerIamPolicyCommand },
   { names: ['deploy'], register: registerDeployCommand },
   { names: ['configure'], register: registerConfigureCommand },
+  { names: ['support-bundle'], register: registerSupportBundleCommand },
 ];
 
 function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {

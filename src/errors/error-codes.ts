@@ -90,7 +90,7 @@ export const ERRORS = {
   // Command line and input files
   usage: e.usage('The command line is wrong: unknown command or option, missing or out-of-range value.'),
   'cannot-read-file': e.user<FileMeta>('A file named on the command line cannot be read.'),
-  'cannot-write-file': e.user('The plan file (--out) cannot be written.'),
+  'cannot-write-file': e.user('A file named with --out (a plan, a support bundle) cannot be written.'),
   'config-unreadable': e.user<FileMeta>('pantherctl.yml (or --config) cannot be read.'),
   'config-invalid': e.user('pantherctl.yml is not valid; the message points at file:line:col.'),
   'catalog-unreadable': e.user<FileMeta>('The --catalog file cannot be read.'),
