@@ -15,6 +15,8 @@ import { registerIamPolicyCommand } from './commands/iam-policy.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
 import { registerSupportBundleCommand } from './commands/support-bundle.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerReportCommand } from './commands/report.js';
 import { checkOptionValues } from './commands/option-parsers.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
@@ -79,6 +81,8 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: Pr
   { names: ['deploy'], register: registerDeployCommand },
   { names: ['configure'], register: registerConfigureCommand },
   { names: ['support-bundle'], register: registerSupportBundleCommand },
+  { names: ['history'], register: registerHistoryCommand },
+  { names: ['report'], register: registerReportCommand },
 ];
 
 function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {

@@ -212,6 +212,9 @@ export const ERRORS = {
   'sandbox-state-invalid': e.user('The sandbox state file is not one the sandbox wrote.'),
   'fixtures-missing': e.user('The sandbox\'s fixture templates are not installed next to it (a broken install).'),
 
+  // history and report (issue 13)
+  'run-not-found': e.user<{ run?: string; known: string[] }>('`report --run ID` names a run the deployment\'s journal does not have (or it has none yet).'),
+
   // Bugs
   internal: e.internal('Anything that is not a PantherctlError: a bug (--debug shows the trace).'),
 } as const;

@@ -58,6 +58,8 @@ const upgradeRunStart = z.object({
   planDigest: z.string().optional(),
   /** The `--param` changes the digest was computed from: keys and keyed value hashes, never values. */
   parameterChanges: z.array(z.object({ key: z.string(), valueSha256: z.string() })).optional(),
+  /** Who ran it: the caller's ARN from GetCallerIdentity, for `history`. */
+  principal: z.string().optional(),
 });
 
 const stagedRunStart = z.object({

@@ -87,7 +87,7 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   return runJournaled(
     o.resume ? 'resume' : 'upgrade',
     { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
-    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account, principal: identity.arn }),
   );
 }
 
@@ -100,6 +100,8 @@ interface Held {
   summary: JournalSummary;
   jPath: string;
   account: string;
+  /** The caller's ARN, journaled in run.start for `history`. */
+  principal: string;
 }
 
 async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
@@ -276,6 +278,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     // Keys only: values given with --param may be secrets.
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+    principal: h.principal,
   });
 
   // Decide, then do: read the deployment, assemble what is left (assemble-steps.ts), run the
