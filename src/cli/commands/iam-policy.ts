@@ -1,5 +1,7 @@
 import { DEFAULT_ROLE_STACK } from '../../catalog/urls.js';
+import { usageError } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
+import { collect } from './option-parsers.js';
 
 interface IamPolicyFlags {
   account?: string;
@@ -7,6 +9,7 @@ interface IamPolicyFlags {
   partition: string;
   roleStack: string;
   allowUnsupportedRegion?: boolean;
+  notify?: string[];
 }
 
 /** `pantherctl iam-policy`: offline; the policy document on stdout (one line with --json). */
@@ -17,15 +20,21 @@ export function registerIamPolicyCommand(b: ProgramBuilder): void {
     .option('--region <region>', 'narrow the policy to this region (default any)')
     .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
     .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
-    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for');
+    .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for')
+    .option('--notify <target>', 'the --notify targets runs use: sns:TOPIC_ARN adds sns:Publish on that topic (repeatable)', collect);
   b.action<IamPolicyFlags>(cmd, async (ctx, o) => {
     const { iamPolicy } = await import('../../deployments/iam/iam-policy.js');
+    const { parseNotifyTargets } = await import('../../notify/targets.js');
+    const { targets, problems } = parseNotifyTargets(o.notify ?? []);
+    if (problems.length > 0) throw usageError(problems.join(' '));
+    const notifyTopics = targets.flatMap((t) => (t.kind === 'sns' ? [t.topicArn] : []));
     const policy = iamPolicy({
       partition: o.partition,
       roleStack: o.roleStack,
       ...(o.account ? { account: o.account } : {}),
       ...(o.region ? { region: o.region } : {}),
       ...(o.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
+      ...(notifyTopics.length > 0 ? { notifyTopics } : {}),
     });
     ctx.out(JSON.stringify(policy, null, ctx.json ? undefined : 2));
     return 0;

@@ -12,7 +12,9 @@ import { startSandbox } from '../../sandbox/index.js';
 import type { NotifyEnvelope } from '../../notify/events.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../notify/signature.js';
 import { startReceiver, type Receiver } from '../../notify/test-support/receiver.js';
-import { conn, installCredentials, runJson, setFaults, tempDir } from '../test-support/harness.js';
+import { buildIamPolicy } from '../../deployments/iam/iam-policy.js';
+import { allowingStatements } from '../../deployments/iam/test-support/policy-eval.js';
+import { conn, installCredentials, runCli, runJson, sandboxCalls, setFaults, tempDir } from '../test-support/harness.js';
 
 const SECRET = 'notify-secret-for-tests';
 const CANARY = 'CANARYnotify0123456789abcdef';
@@ -94,6 +96,12 @@ describe('pantherctl --notify', () => {
     const mine = recorded.messages.filter((m) => m.topicArn === arn);
     expect(mine.map((m) => (JSON.parse(m.message) as NotifyEnvelope).event)).toEqual(['run.start', 'hop.done', 'run.done']);
     expect(mine[2]?.subject).toBe('pantherctl: panther-root now runs v1.26.9');
+    // `iam-policy --notify sns:ARN` allows exactly these Publish calls, and no policy without it does.
+    const publishes = (await sandboxCalls(endpoint)).filter((c) => c.service === 'sns' && c.action === 'Publish' && c.outcome === 'ok');
+    expect(publishes).toHaveLength(3);
+    const policy = JSON.parse((await runCli(['iam-policy', '--json', '--notify', `sns:${arn}`, '--notify', 'https://hooks.example.com/x'])).stdout) as ReturnType<typeof buildIamPolicy>;
+    for (const c of publishes) expect(allowingStatements(policy, 'sns:Publish', c.stack ?? '')).toHaveLength(1);
+    expect(allowingStatements(buildIamPolicy({}), 'sns:Publish', arn)).toEqual([]);
   });
 
   it('a receiver that fails or a topic that does not exist never fails the run: one warning per message lost', async () => {

@@ -102,13 +102,15 @@ describe('pantherctl upgrade against the sandbox', () => {
             ? [c.project ? `arn:aws:codebuild:us-east-2:123456789012:project/${c.project}` : '*']
             : c.service === 's3'
               ? [rootTemplateUrl('v1.28.7', 'us-east-2'), roleTemplateUrl('v1.28.7')].map((u) => `arn:aws:s3:::${new URL(u).hostname.split('.')[0]}${new URL(u).pathname}`)
-              : ['*'];
+              : c.service === 'logs'
+                ? ['arn:aws:logs:us-east-2:123456789012:log-group:/aws/codebuild/panther-pulumi:log-stream:a-build']
+                : ['*'];
       // '*': an action without resource-level permissions (ListStacks, GetCallerIdentity).
       for (const r of resources) if (allowingStatements(policy, action, r).length === 0) denied.add(`${action} on ${r}`);
     }
     expect([...denied]).toEqual([]);
     const actions = new Set(calls.filter(ok).map((c) => `${c.service}:${c.action}`));
-    for (const a of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'codebuild:StartBuild', 's3:GetObject', 'sts:GetCallerIdentity']) expect(actions).toContain(a);
+    for (const a of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'codebuild:StartBuild', 's3:GetObject', 'sts:GetCallerIdentity', 'logs:GetLogEvents']) expect(actions).toContain(a);
     // And it may pass the role stack's DeploymentRoleArn (the RoleARN of every change set).
     const roleArn = 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2';
     expect(allowingStatements(policy, 'iam:PassRole', roleArn)).toHaveLength(1);
