@@ -12,7 +12,7 @@
  * own (eleven small files before `plan` could run); hence the passes below.
  */
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -192,10 +192,24 @@ export async function bundleCli(overrides: BuildOptions = {}): Promise<Metafile>
   return mergeMetafiles(entry.metafile, chunks.metafile);
 }
 
+/**
+ * The sandbox's fixture templates are YAML that tsc does not copy; an installed package has no
+ * `src/`, so they go beside the compiled sandbox (`dist/sandbox/fixtures/`), where both the
+ * library and the bundle's chunks look for them (src/sandbox/fixtures/fixtures.ts).
+ */
+export function copySandboxFixtures(): void {
+  const from = join(ROOT, 'src/sandbox/fixtures');
+  const to = join(ROOT, 'dist/sandbox/fixtures');
+  rmSync(join(to, 'templates'), { recursive: true, force: true });
+  cpSync(join(from, 'versions.yml'), join(to, 'versions.yml'));
+  cpSync(join(from, 'templates'), join(to, 'templates'), { recursive: true });
+}
+
 // `tsx scripts/bundle-cli.ts` (npm run build) writes the bundle; tests import bundleOptions.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // Chunk names carry content hashes: without a clean directory, old chunks would pile up.
   rmSync(join(ROOT, BUNDLE_DIR), { recursive: true, force: true });
+  copySandboxFixtures();
   bundleCli().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;
