@@ -95,6 +95,25 @@ describe('history of a failed upgrade and its resume', () => {
   });
 });
 
+describe('wrong inputs', () => {
+  it('a run the journal does not have is one line naming the runs it has (exit 1), and writes nothing', async () => {
+    const file = join(tempDir(), 'r.html');
+    const r = await runJson(['report', '--run', 'no-such-run', '--html', file, ...conn(sandbox.endpoint, state)]);
+    expect(r.code).toBe(1);
+    expect(r.error).toMatchObject({ code: 'run-not-found', run: 'no-such-run', known: hist.runs.map((x) => x.run).reverse() });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a deployment without a journal has an empty history, and no report', async () => {
+    const empty = tempDir();
+    const h = await runJson(['history', ...conn(sandbox.endpoint, empty)]);
+    expect(h.code).toBe(0);
+    expect(h.document).toEqual({ rootStack: 'panther-root', runs: [] });
+    const r = await runJson(['report', '--html', join(empty, 'r.html'), ...conn(sandbox.endpoint, empty)]);
+    expect(r.error).toMatchObject({ code: 'run-not-found', known: [] });
+  });
+});
+
 describe('report --html of the failed run, in Chromium', () => {
   it('is the failed run, and loads from file:// with no other request and no error', async () => {
     expect(report.run).toMatchObject({ id: hist.runs.at(-1)?.run, outcome: 'failed' });
