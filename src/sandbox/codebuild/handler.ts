@@ -11,6 +11,9 @@ const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms /
  * `cloudWatchLogs.status` ENABLED, `s3Logs.status` DISABLED). Before that, only the link, with
  * nulls in it (start-build.rst of the same examples: `#logEvent:group=null;stream=null`; the
  * CodeBuild User Guide's samples add `cloudWatchLogsArn` `...:log-group:null:log-stream:null`).
+ * `cloudWatchLogsArn`'s format, `arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}`,
+ * "not valid until" the stream is created in PROVISIONING: CodeBuild API Reference, LogsLocation
+ * `cloudWatchLogsArn` (the same text in the SDKs' model docs, e.g. the Kotlin SDK's LogsLocation).
  */
 function logsJson(b: Build, region: string, streamReady: boolean): Record<string, unknown> {
   const account = b.arn.split(':')[4] ?? '';
