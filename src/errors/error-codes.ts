@@ -90,7 +90,7 @@ export const ERRORS = {
   // Command line and input files
   usage: e.usage('The command line is wrong: unknown command or option, missing or out-of-range value.'),
   'cannot-read-file': e.user<FileMeta>('A file named on the command line cannot be read.'),
-  'cannot-write-file': e.user('The plan file (--out) cannot be written.'),
+  'cannot-write-file': e.user('A file named with --out (a plan, a support bundle) cannot be written.'),
   'config-unreadable': e.user<FileMeta>('pantherctl.yml (or --config) cannot be read.'),
   'config-invalid': e.user('pantherctl.yml is not valid; the message points at file:line:col.'),
   'catalog-unreadable': e.user<FileMeta>('The --catalog file cannot be read.'),
@@ -218,6 +218,8 @@ export const ERRORS = {
 
   // Preflight (issue 11)
   'invalid-accept': e.usage<{ id: string }>('`--accept ID=REASON` names no required preflight check, or gives no reason.'),
+  // history and report (issue 13)
+  'run-not-found': e.user<{ run?: string; known: string[] }>('`report --run ID` names a run the deployment\'s journal does not have (or it has none yet).'),
 
   // Bugs
   internal: e.internal('Anything that is not a PantherctlError: a bug (--debug shows the trace).'),

@@ -51,6 +51,25 @@ export interface HopData {
   version: string;
 }
 
+/** Data of `build.failed`: what a failed build says about itself (every text redacted). */
+export interface BuildFailureData {
+  buildId: string;
+  /** The journal hop (an upgrade's version, or a staged run's `build`). */
+  hop?: string;
+  /** FAILED, FAULT, TIMED_OUT, STOPPED. */
+  status: string;
+  /** The first phase that did not succeed. */
+  phase?: string;
+  /** That phase's context message (`COMMAND_EXECUTION_ERROR`'s "Error while executing command: ..."). */
+  message?: string;
+  /** The last lines of the build log (at most 50), oldest first. */
+  logTail: string[];
+  logGroup?: string;
+  logStream?: string;
+  /** The CloudWatch console link to the whole log. */
+  deepLink?: string;
+}
+
 /** Data of a stage's plan line (`deploy.stage-plan`, `configure.stage-plan`). */
 export type StagePlanData = { stage: number } & Omit<StageSummary, 'index'>;
 
@@ -137,6 +156,14 @@ export const MSG = declareMessages({
   'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
   'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
   'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+
+  // Build logs (issue 13)
+  'build.log': make.info<{ buildId: string; hop?: string; line: string; time: string }>('One line of the panther-pulumi build log (redacted): the live view shows the last ones under the build, CI prints each, prefixed.'),
+  'build.log-unavailable': make.warn<{ buildId: string; reason: string }>('The build log cannot be read (permissions, throttling); the build is still waited for.'),
+  'build.failed': make.error<BuildFailureData>('A panther-pulumi build failed: its failing phase, that phase\'s context message and the last lines of its log.'),
+
+  // Notifications (issue 13)
+  'notify.undelivered': make.warn<{ target: string; event: string; outcome: 'failed' | 'dropped'; attempts: number; reason?: string }>('A notification could not be delivered (after its retries, or at the exit bound); the run itself is unaffected.'),
 });
 
 /** Counts of a `params diff`. */

@@ -5,7 +5,7 @@ import type { Random } from './random.js';
 
 const probability = z.number().min(0).max(1);
 const times = z.number().int().positive();
-const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda']);
+const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda', 'logs', 'sns']);
 
 /**
  * The fault file format (`--faults FILE`, `PUT /_sandbox/faults`). Other tests and tools

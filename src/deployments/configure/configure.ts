@@ -239,7 +239,7 @@ export async function executeConfigure(
         : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `configure`: what changes, and how it is staged. */

@@ -210,7 +210,7 @@ export async function executeDeploy(
     io.notify(MSG['deploy.done'].msg(`${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `deploy`: a first deploy of `version` as `rootStack`. */

@@ -18,6 +18,8 @@ import { refuseFailed } from '../preflight/collector.js';
 import type { Acceptance } from '../preflight/types.js';
 import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
+import { runRedactor } from '../../support/run-redaction.js';
+import { REDACTED } from '../../parameters/redact.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -91,7 +93,7 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   return runJournaled(
     o.resume ? 'resume' : 'upgrade',
     { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
-    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account, principal: identity.arn }),
   );
 }
 
@@ -104,6 +106,8 @@ interface Held {
   summary: JournalSummary;
   jPath: string;
   account: string;
+  /** The caller's ARN, journaled in run.start for `history`. */
+  principal: string;
 }
 
 async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
@@ -207,7 +211,13 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const resumeCommand = commandWith(givenKeys);
   h.run.resumeCommand = resumeCommand;
   const signal = h.run.signal;
-  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  // Build logs and quoted reasons lose the --param values of secret parameters, and whatever
+  // is written next to a NoEcho key of the hops' templates (masked in their diffs).
+  const redact = runRedactor({
+    values: [...(o.overrides ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
+    secretKeys: pre.hops.flatMap((p) => p.diff.filter((d) => d.from === REDACTED || d.to === REDACTED).map((d) => d.key)),
+  });
+  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand, redact };
   const first = pre.hops[0]!;
 
   // One confirmation: the plan, then the first hop's change set and parameter diff.
@@ -275,6 +285,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     // Keys only: values given with --param may be secrets.
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+    principal: h.principal,
   });
   if (protect) {
     await deps.cloudFormation.updateTerminationProtection({ stackName: root.name, enable: true });
