@@ -134,7 +134,11 @@ export const MSG = declareMessages({
   'build.token-reused': make.info<{ project: string; hop: string }>('Resume repeats the StartBuild a stopped run made, with its journaled idempotency token (inside the token\'s window): CodeBuild answers with the build already started.'),
   'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
   'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
-  'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+  'resume.already-done': make.result<{ command: 'deploy' | 'configure' | 'upgrade' }>('The last upgrade, deploy or configure already finished; nothing to resume.'),
+
+  // Failure paths (issue 9): a journal belongs to one stack; the whole deployment's state and what to run next
+  'journal.migrated': make.info<{ from: string; to: string; entries: number }>('The journal kept under the deployment\'s name (a first deploy, or a pantherctl that keyed journals by name) belongs to the live root stack: moved into that stack\'s journal.'),
+  'journal.archived': make.warn<{ from: string; to: string; reason: 'stack-gone' | 'superseded' }>('A journal of a root stack that no longer exists (deleted, or created again under the same name) was moved aside, never applied.'),
 });
 
 /** Counts of a `params diff`. */

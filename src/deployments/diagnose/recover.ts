@@ -12,7 +12,7 @@ import { describeState } from './diagnose.js';
 import { randomUUID } from 'node:crypto';
 import { MSG, type IoHost } from '../../io/messages.js';
 import { runJournaled } from '../../journal/run-journaled.js';
-import { deploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
+import { liveDeploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
 
 export interface RecoverStackOptions extends WaitDeps {
@@ -193,8 +193,8 @@ export function recover(options: RecoverOptions, io: IoHost): Promise<RecoverOut
     const root = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
     const stack = options.stack ?? root;
     const skip = [...(options.skip ?? [])];
-    const key = await deploymentKey(deps, settings.connection.region, root);
-    return runJournaled('recover', { key, store, resumeCommand: 'pantherctl resume', ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
+    const { key, live } = await liveDeploymentKey(deps, settings.connection.region, root);
+    return runJournaled('recover', { key, store, ...(live ? { live } : {}), io, resumeCommand: 'pantherctl resume', ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
       run.resumeHint = 'The rollback continues in AWS: `pantherctl status` shows when it ends; then `pantherctl resume` continues the upgrade.';
       const clientRequestToken = `pantherctl-recover-${randomUUID().slice(0, 8)}`;
       // The stack ContinueUpdateRollback is sent to: the root stack when `stack` is a nested one.

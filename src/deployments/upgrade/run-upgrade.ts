@@ -81,10 +81,11 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
   io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
-  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
+  // The lock is the deployment's; the journal is this root stack's (a stack of the same name created again has its own).
+  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name, stackId: root.stackId };
   return runJournaled(
     o.resume ? 'resume' : 'upgrade',
-    { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
+    { key, store: o.store, live: { stackId: root.stackId, creationTime: root.creationTime }, io, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
     (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
   );
 }
@@ -104,16 +105,31 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const { journal, root, summary } = h;
   const base = { rootStack: root.name, from: h.live, journal: h.jPath };
-  const unfinished = summary.plan && !summary.finished ? summary.plan : undefined;
+  // The latest run may be a deploy or configure: theirs to continue (resume hands them over
+  // before this), never read as an upgrade plan (its hops are `role`, `stage-1`, ...).
+  const stagedStart = summary.start && (summary.start.command === 'deploy' || summary.start.command === 'configure') ? summary.start : undefined;
+  if (stagedStart && !summary.finished) {
+    throw new PantherctlError('unfinished-run', `a ${stagedStart.command} of ${root.name} did not finish`, {
+      hint: `Run \`${o.resumeCommandWith([], root.name)}\` to finish it first.`,
+      meta: { journal: h.jPath, target: stagedStart.to },
+    });
+  }
+  const upgradePlan = stagedStart ? undefined : summary.plan;
+  const unfinished = upgradePlan && !summary.finished ? upgradePlan : undefined;
 
   // Which hops to run: the journal's unfinished ones (resume, or upgrade to the same target), else a fresh plan.
   let target: string;
   let hopVersions: string[] | undefined;
   if (o.resume) {
-    if (!summary.plan) {
+    if (!upgradePlan) {
       throw new PantherctlError('nothing-to-resume', `the journal of ${root.name} has no upgrade to resume`, { hint: 'Start one with `pantherctl upgrade --to VERSION`.', meta: { journal: h.jPath } });
     }
-    target = recordedTarget(summary.plan);
+    if (summary.finished) {
+      // Finished: nothing is continued, and nothing new is started without a confirmation.
+      io.notify(MSG['resume.already-done'].msg(`the last upgrade of ${root.name} (to ${recordedTarget(upgradePlan)}) already finished; nothing to resume`, { command: 'upgrade' }));
+      return { ...base, outcome: 'already-at', to: h.live, hops: [] };
+    }
+    target = recordedTarget(upgradePlan);
   } else {
     target = o.to ?? o.savedPlan?.to ?? 'latest';
   }
@@ -131,7 +147,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const continuing = Boolean(unfinished && (o.resume || recordedTarget(unfinished) === target));
   if (unfinished && !continuing) {
     throw new PantherctlError('unfinished-run', `an upgrade of ${root.name} to ${recordedTarget(unfinished)} did not finish`, {
-      hint: 'Run `pantherctl resume` to finish it first, or move the journal aside to start over.',
+      hint: `Run \`${o.resumeCommandWith(latestOverrideKeys(h.journal), root.name)}\` to finish it first, or move the journal aside to start over.`,
       meta: { journal: h.jPath, target: recordedTarget(unfinished) },
     });
   }

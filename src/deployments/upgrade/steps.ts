@@ -10,7 +10,7 @@ import type { OperationContext } from '../operations/context.js';
 import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulumiBuild, startPulumiBuild, waitBuild, type BuildRequest } from '../operations/pulumi-build.js';
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
-import { atVersion, reusableChangeSets, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
+import { atVersion, hopDone, reusableChangeSets, type Confirmations, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
 import type { PreparedHop } from './preflight.js';
 import type { StepData } from '../../io/message-codes.js';
 import { VERSION_TAG } from '../status/discover-root.js';
@@ -70,9 +70,10 @@ export async function readUpgradeSnapshot(c: StepContext, plan: readonly Prepare
   const hops = summarizeJournal(c.journal.all()).hops;
   const role = await describeOrFail(c, c.roleStack);
   const root = await describeOrFail(c, c.rootStack);
-  const current = plan.find((h) => !hops.get(h.version)?.done);
+  const current = plan.find((h) => !hopDone(hops.get(h.version), root, h.version));
   const record = current ? hops.get(current.version) : undefined;
   const observed: Observations = {};
+  const confirmed: Confirmations = {};
   if (current && record) {
     const roleRec = record.steps['update-role'];
     if (roleRec && (roleRec.status === 'requested' || roleRec.status === 'accepted') && !atVersion(role, current.version) && !isInProgress(role.status)) {
@@ -94,9 +95,25 @@ export async function readUpgradeSnapshot(c: StepContext, plan: readonly Prepare
       const build = token ? undefined : await findRequestedBuild(c, record.steps['start-build']);
       if (token) observed.requestedBuildToken = token;
       if (build) observed.requestedBuild = { buildId: build.buildId };
+      const doneBuild = record.steps['start-build'];
+      if (doneBuild?.status === 'done') confirmed.build = await buildConfirmed(c, doneBuild, root);
     }
   }
-  return { role, root, hops, observed };
+  return { role, root, hops, observed, confirmed };
+}
+
+/**
+ * Whether CodeBuild confirms the build a journal calls done: it knows the build id, the build
+ * SUCCEEDED, and it started after the root stack's last update (a build before it applied an
+ * older stack). A journal entry alone is never enough: the journal may be another stack's.
+ */
+async function buildConfirmed(c: StepContext, rec: NonNullable<HopRecord['steps']['start-build']>, root: StackSummary): Promise<boolean> {
+  const buildId = rec.done?.buildId ?? rec.accepted?.buildId;
+  if (!buildId) return false;
+  const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
+  if (!info || info.status !== 'SUCCEEDED') return false;
+  const since = root.lastUpdatedTime ?? root.creationTime;
+  return info.startTime !== undefined && info.startTime.getTime() >= since.getTime();
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ConfigureResult } from '../configure/configure.js';
 import type { DeployResult } from '../configure/deploy.js';
 import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
 import { runUpgrade, type UpgradeResult } from './run-upgrade.js';
+import { chooseRootStack } from '../status/discover-root.js';
 
 export type { UpgradeResult } from './run-upgrade.js';
 
@@ -66,10 +67,12 @@ export function resume(options: ResumeOptions, io: IoHost): Promise<ResumeResult
   if (options.current !== undefined) parseVersion(options.current);
   return withDeployment(options, io, async (d) => {
     const { settings } = d;
-    const rootStack = settings.rootStack;
+    // The root stack as every command finds it (named, else discovered), so that a journal is
+    // read the same whether --root-stack was given or not.
+    const rootStack = settings.rootStack ?? (await chooseRootStack(d.deps.cloudFormation, { roleStack: settings.roleStack })).name;
     // A journal ending in a deploy or configure is theirs to continue.
-    const staged = rootStack ? await latestStagedCommand(d.deps, { rootStack, region: settings.connection.region, store: d.store }) : undefined;
-    if (rootStack && staged) {
+    const staged = await latestStagedCommand(d.deps, { rootStack, region: settings.connection.region, store: d.store });
+    if (staged) {
       const result = await resumeStagedRun(d.deps, io, {
         rootStack,
         roleStack: settings.roleStack,
@@ -82,7 +85,7 @@ export function resume(options: ResumeOptions, io: IoHost): Promise<ResumeResult
       });
       return { command: staged, staged: result };
     }
-    return { command: 'upgrade', upgrade: await run(d, options, io, true) };
+    return { command: 'upgrade', upgrade: await run({ ...d, settings: { ...settings, rootStack } }, options, io, true) };
   });
 }
 
