@@ -94,7 +94,7 @@ export const MSG = declareMessages({
   'upgrade.done': make.result<{ from: string; to: string; hops: string[] }>('The deployment reached the target.'),
   'failure.root-cause': make.error<RootCauseSummary | undefined>('Why a stack operation or build of the run failed (no data when no failed event was found).'),
   'failure.state': make.error<{ state: string }>('The state a failed run left the deployment in.'),
-  'recover.done': make.result<{ stack: string; finalStatus: string }>('The stuck rollback finished.'),
+  'recover.done': make.result<{ stack: string; finalStatus: string; nextCommand?: string }>('The stuck rollback finished.'),
   'recover.root-stack': make.info<{ nested: string; rootStack: string }>('recover was given a nested stack: ContinueUpdateRollback goes to its root stack.'),
   'recover.skip-translated': make.info<{ given: string; sent: string }>('A `--skip` logical-id path (Web.WebFunction) was translated through the live nested stacks into the ResourcesToSkip form (NestedStackName.LogicalId).'),
 

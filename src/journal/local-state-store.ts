@@ -41,7 +41,7 @@ export class LocalStateStore implements StateStore {
   }
 
   /** What the lock of `key` says now, as the next run would judge it (for status and diagnose; reads only). */
-  lockState(key: DeploymentKey): LockState {
+  async inspectLock(key: DeploymentKey): Promise<LockState> {
     return inspectLock(this.locate(key).lock, this.options);
   }
 

@@ -16,7 +16,7 @@
  * (exit 6), `journal-unreadable` / `journal-corrupt` / `journal-unwritable` (exit 1).
  */
 import type { JournalEntry } from './entry.js';
-import type { LockOwner } from './lock.js';
+import type { LockOwner, LockState } from './lock.js';
 
 /**
  * Which deployment a lock and a journal belong to. The lock is per deployment: the account,
@@ -91,4 +91,10 @@ export interface StateStore {
    * there was no journal.
    */
   archive?(key: DeploymentKey): Promise<string | undefined>;
+  /**
+   * Added with `diagnose` of the whole deployment; optional (a store without it: the lock is
+   * not reported). What the deployment's lock says now, as the next run would judge it
+   * (free, held, left by a dead run, empty or torn); reads only, never takes it.
+   */
+  inspectLock?(key: DeploymentKey): Promise<LockState>;
 }

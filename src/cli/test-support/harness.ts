@@ -13,9 +13,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Environment of every run: dummy credentials (the sandbox takes any), fast polling. */
+/** This test process's state home: journals and locks of runs without --state-dir go here, never into the real home. */
+let stateHome: string | undefined;
+export function testStateHome(): string {
+  stateHome ??= mkdtempSync(join(tmpdir(), 'pantherctl-state-home-'));
+  return stateHome;
+}
+
+/** Environment of every run: dummy credentials (the sandbox takes any), fast polling, a state home of the test's own. */
 export function e2eEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    XDG_STATE_HOME: testStateHome(),
     AWS_ACCESS_KEY_ID: 'AKIDSANDBOX',
     AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
     AWS_EC2_METADATA_DISABLED: 'true',

@@ -2,7 +2,8 @@
  * `pantherctl diagnose`: what state a stack is in, what that means for the operator, why the
  * last operation failed, and the command that continues from here.
  */
-import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
+import { diagnoseDeployment, type DeploymentDiagnosis } from './deployment-diagnosis.js';
 import type { CloudFormationGateway } from '../aws/types.js';
 import { isInProgress, isStableStatus } from '../wait/stack-status.js';
 import { findFailures, type RootCause, type RootCauseOptions } from './root-cause.js';
@@ -128,14 +129,32 @@ export function isFailedStatus(status: string): boolean {
 }
 
 export interface DiagnoseOptions extends DeploymentOptions {
-  /** Any stack. Default: the root stack. */
+  /** The stack whose details go at the top level. Default: the first stack that needs attention, else the root stack. */
   stack?: string;
 }
 
-/** `pantherctl diagnose`: the state a stack is in, the root cause of its last failure, the next command. Reads only. */
-export function diagnose(options: DiagnoseOptions, io: IoHost): Promise<Diagnosis> {
-  return withDeployment(options, io, async ({ deps, settings }) => {
-    const name = options.stack ?? (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
-    return diagnoseStack(deps.cloudFormation, name, { rootStack: options.stack === undefined || options.stack === settings.rootStack });
+/**
+ * `pantherctl diagnose`: the whole deployment (root, nested and role stacks, the last build,
+ * the lock, the journal), each thing that needs attention with the command that continues
+ * from it, and the root cause of the last failure. Reads only.
+ */
+export function diagnose(options: DiagnoseOptions, io: IoHost): Promise<DeploymentDiagnosis> {
+  return withDeployment(options, io, async (d) => {
+    const { deps, settings } = d;
+    const rootStack = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
+    return diagnoseDeployment({
+      deps,
+      store: d.store,
+      region: settings.connection.region,
+      rootStack,
+      roleStack: settings.roleStack,
+      ...(options.stack ? { stack: options.stack } : {}),
+      commands: { pantherctl: (command, args, paramKeys) => d.commandLine(command, args, { rootStack, ...(paramKeys ? { paramKeys } : {}) }), aws: (args) => d.awsCommand(args) },
+    });
   });
+}
+
+/** diagnose's exit code: 0 nothing needs attention, 4 something failed or stopped (run `nextCommand`), 6 an operation runs (wait). */
+export function diagnoseExitCode(d: Pick<DeploymentDiagnosis, 'attention'>): number {
+  return d.attention === 'busy' ? ExitCode.locked : d.attention === 'action' ? ExitCode.deploymentFailed : ExitCode.ok;
 }

@@ -14,7 +14,7 @@ import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
-import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
+import { atVersion, assembleSteps, COMPLETES, hopDone } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 
 export interface RunUpgradeInput {
@@ -50,6 +50,8 @@ export interface RunUpgradeInput {
    * for `paramKeys` (values are never stored).
    */
   resumeCommandWith: (paramKeys: readonly string[], rootStack: string) => string;
+  /** Builds the command line of another pantherctl command to run next (`recover --stack X`), with this run's connection flags. Default: the bare command. */
+  commandLine?: (command: string, args: readonly string[], rootStack: string) => string;
   now?: () => Date;
 }
 
@@ -81,6 +83,8 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
   io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
+  refuseStuck(o, root, role);
+
   // The lock is the deployment's; the journal is this root stack's (a stack of the same name created again has its own).
   const key = { account: identity.account, region: settings.connection.region, rootStack: root.name, stackId: root.stackId };
   return runJournaled(
@@ -88,6 +92,30 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
     { key, store: o.store, live: { stackId: root.stackId, creationTime: root.creationTime }, io, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
     (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
   );
+}
+
+/**
+ * A stack left where no update can start is refused before anything else, upgrade and resume
+ * alike, with the one command that gets it out: `recover` for a stuck rollback (of the root, a
+ * nested, or the role stack), `deploy --replace-failed` for a failed first deploy, a second
+ * DeleteStack for a failed delete. (Without this, resume met AWS's raw ValidationError.)
+ */
+function refuseStuck(o: RunUpgradeInput, root: StackSummary, role: StackSummary | undefined): void {
+  const line = (command: string, args: readonly string[]): string => o.commandLine?.(command, args, root.name) ?? ['pantherctl', command, ...args].join(' ');
+  const resume = o.resumeCommandWith([], root.name);
+  for (const [s, kind] of [[root, 'root'], [role, 'role']] as const) {
+    if (!s) continue;
+    let next: string | undefined;
+    if (s.status === 'UPDATE_ROLLBACK_FAILED') next = line('recover', ['--stack', s.name]);
+    else if (kind === 'root' && (s.status === 'ROLLBACK_COMPLETE' || s.status === 'ROLLBACK_FAILED')) next = line('diagnose', []);
+    else if (s.status === 'DELETE_FAILED') next = line('diagnose', []);
+    if (!next) continue;
+    throw new PantherctlError('stack-stuck', `${kind} stack ${s.name} is ${s.status}: no update can start on it`, {
+      source: 'deployment',
+      hint: s.status === 'UPDATE_ROLLBACK_FAILED' ? `Run \`${next}\` first (it continues the rollback), then \`${resume}\`.` : `Run \`${next}\`: it names what gets the stack out of ${s.status}.`,
+      meta: { stack: s.name, status: s.status, nextCommand: next },
+    });
+  }
 }
 
 interface Held {
@@ -165,7 +193,8 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     }
     const liveV = parseVersion(h.live);
     // A hop at the live version may still owe its build; earlier ones are behind us.
-    hopVersions = unfinished.hops.filter((v) => !summary.hops.get(v)?.done && compareVersions(parseVersion(v), liveV) >= 0);
+    // A hop the journal calls done is left out only while the root stack runs it (hopDone).
+    hopVersions = unfinished.hops.filter((v) => !hopDone(summary.hops.get(v), root, v) && compareVersions(parseVersion(v), liveV) >= 0);
     target = recordedTarget(unfinished);
   }
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
@@ -220,7 +249,19 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const resumeCommand = commandWith(givenKeys);
   h.run.resumeCommand = resumeCommand;
   const signal = h.run.signal;
-  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  const commandLine = o.commandLine;
+  const c: StepContext = {
+    deps,
+    io,
+    journal,
+    signal,
+    timeoutMs: settings.timeoutMs,
+    rootStack: root.name,
+    roleStack: settings.roleStack,
+    ...(roleArn ? { roleArn } : {}),
+    resumeCommand,
+    ...(commandLine ? { commandLine: (command: string, args: readonly string[]) => commandLine(command, args, root.name) } : {}),
+  };
   const first = pre.hops[0]!;
 
   // One confirmation: the plan, then the first hop's change set and parameter diff.

@@ -6,7 +6,7 @@ import type { StackSummary } from '../aws/types.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { isInProgress } from '../wait/stack-status.js';
 import { createChangeSetAndWait, discardChangeSet, executeChangeSetAndWait, findRequestedExecution, isExecutable, type MadeChangeSet } from '../operations/change-set.js';
-import type { OperationContext } from '../operations/context.js';
+import { commandLineOf, type OperationContext } from '../operations/context.js';
 import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulumiBuild, startPulumiBuild, waitBuild, type BuildRequest } from '../operations/pulumi-build.js';
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
@@ -54,7 +54,7 @@ async function settle(c: StepContext, hop: PreparedHop, step: 'update-role' | 'e
   throw new StepFailure(rollbackFailed ? 'rollback-failed' : 'stack-rolled-back', `${step === 'update-role' ? 'role stack' : 'root stack'} update to ${hop.version} failed`, {
     source: 'deployment',
     hint: rollbackFailed
-      ? `Run \`pantherctl recover\` (optionally --skip RESOURCE), then \`${c.resumeCommand}\`.`
+      ? `Run \`${commandLineOf(c, 'recover', ['--stack', step === 'update-role' ? c.roleStack : c.rootStack])}\` (optionally --skip RESOURCE, as \`${commandLineOf(c, 'diagnose', [])}\` suggests), then \`${c.resumeCommand}\`.`
       : `Fix the cause, then run \`${c.resumeCommand}\`.`,
     meta: { hop: hop.version, step, stack: stackName, finalStatus: result.finalStatus, state, ...(cause ? { rootCause: cause } : {}) },
   });
@@ -198,7 +198,7 @@ export async function executeStep(c: StepContext, step: Step, hop: PreparedHop, 
       await c.journal.append({ type: 'hop.done', hop: hop.version });
       return;
     case 'stack-busy':
-      refuseIfBusy({ status: step.status }, `${step.stack} stack ${step.stack === 'role' ? c.roleStack : c.rootStack}`);
+      await refuseIfBusy(c, { status: step.status, name: step.stack === 'role' ? c.roleStack : c.rootStack }, `${step.stack} stack ${step.stack === 'role' ? c.roleStack : c.rootStack}`);
       return;
   }
 }
@@ -207,7 +207,7 @@ export async function executeStep(c: StepContext, step: Step, hop: PreparedHop, 
 async function updateRole(c: StepContext, hop: PreparedHop): Promise<void> {
   const step = 'update-role';
   const role = await describeOrFail(c, c.roleStack);
-  refuseIfBusy(role, `role stack ${c.roleStack}`);
+  await refuseIfBusy(c, role, `role stack ${c.roleStack}`);
   notifyStep(c, hop, step, 'start', { stack: c.roleStack });
   const updated = await updateStackAndWait(c, {
     hop: hop.version,

@@ -107,6 +107,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       dryRun: Boolean(o.dryRun) && !resuming,
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
+      commandLine: (command, args, rootStack) => d.commandLine(command, args, { rootStack }),
     });
   } catch (err) {
     reportStop(io, err);

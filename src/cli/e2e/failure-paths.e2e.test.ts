@@ -1,0 +1,199 @@
+/**
+ * Issue 9's failures 1-4, 12 and 11, each reproduced against an in-process sandbox over HTTP
+ * (the real SDK, the real wire protocols), driven through the CLI's `main()`. Every next
+ * command the tool names is run as printed, and must work.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/index.js';
+import { clearFaults, conn, installCredentials, runJson, sandboxCalls, setFaults, tempDir, type JsonRun, type SandboxCall } from '../test-support/harness.js';
+
+const SPEED = 400;
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+let sandboxes: Sandbox[] = [];
+
+async function sandbox(extra: Record<string, unknown> = {}): Promise<Sandbox> {
+  const sb = await startSandbox({ port: 0, speed: SPEED, region: 'us-east-2', version: 'v1.25.18', seed: 7, ...extra } as Parameters<typeof startSandbox>[0]);
+  sandboxes.push(sb);
+  return sb;
+}
+
+beforeAll(() => installCredentials());
+afterEach(async () => {
+  await Promise.all(sandboxes.map((s) => s.close()));
+  sandboxes = [];
+});
+
+/** A command line as pantherctl prints it, split as a POSIX shell would (single quotes only: that is all shellWord writes). */
+export function argvOf(command: string): string[] {
+  const out: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (ch === "'") {
+      const end = command.indexOf("'", i + 1);
+      word = (word ?? '') + command.slice(i + 1, end);
+      i = end;
+    } else if (ch === '\\' && command[i + 1] === "'") {
+      word = (word ?? '') + "'";
+      i++;
+    } else if (ch === ' ') {
+      if (word !== undefined) out.push(word);
+      word = undefined;
+    } else word = (word ?? '') + ch;
+  }
+  if (word !== undefined) out.push(word);
+  return out;
+}
+
+/** Runs a printed `pantherctl ...` command (with --json), as an operator would paste it. */
+export async function runPrinted(command: string | undefined): Promise<JsonRun> {
+  expect(command, 'a next command').toBeTruthy();
+  const argv = argvOf(command!);
+  expect(argv[0]).toBe('pantherctl');
+  return runJson(argv.slice(1));
+}
+
+const MUTATING = ['UpdateStack', 'CreateChangeSet', 'ExecuteChangeSet', 'StartBuild', 'ContinueUpdateRollback', 'CreateStack', 'DeleteStack'];
+const mutations = (calls: SandboxCall[]): string[] => calls.filter((c) => MUTATING.includes(c.action) && c.outcome === 'ok').map((c) => c.action);
+
+describe('failure 1, 4 and 12: a failed rollback of the role stack', () => {
+  it('upgrade, diagnose and resume all name `recover --stack panther-deployment-role` with every flag; it works; then resume finishes the upgrade', async () => {
+    const { endpoint } = await sandbox();
+    const state = tempDir();
+    const c = conn(endpoint, state);
+    await setFaults(endpoint, [
+      { kind: 'fail-resource', stack: 'panther-deployment-role', version: 'v1.27.8' },
+      { kind: 'fail-rollback', stack: 'panther-deployment-role', version: 'v1.27.8' },
+    ]);
+    const recoverCmd = `pantherctl recover --stack panther-deployment-role --region us-east-2 --endpoint-url ${endpoint} --root-stack panther-root --state-dir ${state}`;
+    const resumeCmd = `pantherctl resume --region us-east-2 --endpoint-url ${endpoint} --root-stack panther-root --state-dir ${state}`;
+
+    const up = await runJson(['upgrade', '--to', 'v1.27.8', '--yes', '--root-stack', 'panther-root', ...c]);
+    expect(up.code).toBe(4);
+    expect(up.error).toMatchObject({ code: 'rollback-failed', hop: 'v1.27.8', step: 'update-role', finalStatus: 'UPDATE_ROLLBACK_FAILED' });
+    expect(up.error?.hint).toContain(recoverCmd);
+    expect(up.error?.hint).toContain(resumeCmd);
+    await clearFaults(endpoint);
+
+    // diagnose looks at the whole deployment: the role stack is what needs attention (exit 4).
+    const diag = await runJson(['diagnose', '--root-stack', 'panther-root', ...c]);
+    expect(diag.code).toBe(4);
+    expect(diag.document).toMatchObject({ stack: 'panther-deployment-role', status: 'UPDATE_ROLLBACK_FAILED', attention: 'action', nextCommand: recoverCmd });
+    expect((diag.document?.findings as { subject: string }[])[0]).toMatchObject({ subject: 'role-stack', status: 'UPDATE_ROLLBACK_FAILED', nextCommand: recoverCmd });
+    expect((diag.document?.stacks as { kind: string; status: string }[]).map((s) => [s.kind, s.status])).toContainEqual(['role', 'UPDATE_ROLLBACK_FAILED']);
+
+    // resume refuses before any call that changes something, naming the same command (not AWS's raw ValidationError).
+    const before = (await sandboxCalls(endpoint)).length;
+    const early = await runJson(['resume', '--root-stack', 'panther-root', ...c]);
+    expect(early.code).toBe(4);
+    expect(early.error).toMatchObject({ code: 'stack-stuck', stack: 'panther-deployment-role', status: 'UPDATE_ROLLBACK_FAILED', nextCommand: recoverCmd });
+    // And recover with no --stack finds the stuck stack itself.
+    const plain = await runJson(['recover', '--root-stack', 'panther-root', ...c]);
+    expect(plain.code).toBe(0);
+    expect(plain.events.at(-1)).toMatchObject({ code: 'recover.done', data: { stack: 'panther-deployment-role', finalStatus: 'UPDATE_ROLLBACK_COMPLETE', nextCommand: resumeCmd } });
+    expect(mutations((await sandboxCalls(endpoint)).slice(before))).toEqual(['ContinueUpdateRollback']);
+
+    // The printed resume continues the failed upgrade to v1.27.8 (failure 12), without asking.
+    const resumed = await runPrinted(String(plain.events.at(-1)?.data?.nextCommand));
+    expect(resumed.code).toBe(0);
+    expect(resumed.events.at(-1)).toMatchObject({ code: 'upgrade.done', data: { to: 'v1.27.8' } });
+    const after = await runJson(['diagnose', '--root-stack', 'panther-root', ...c]);
+    expect(after.code).toBe(0);
+    expect(after.document).toMatchObject({ attention: 'none', findings: [] });
+  });
+
+  it('the printed recover command itself works', async () => {
+    const { endpoint } = await sandbox();
+    const state = tempDir();
+    const c = conn(endpoint, state);
+    await setFaults(endpoint, [
+      { kind: 'fail-resource', stack: 'panther-deployment-role', version: 'v1.26.9' },
+      { kind: 'fail-rollback', stack: 'panther-deployment-role', version: 'v1.26.9' },
+    ]);
+    expect((await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...c])).code).toBe(4);
+    await clearFaults(endpoint);
+    const diag = await runJson(['diagnose', ...c]);
+    const rec = await runPrinted(String(diag.document?.nextCommand));
+    expect(rec.code).toBe(0);
+    const res = await runPrinted(String(rec.events.at(-1)?.data?.nextCommand));
+    expect(res.code).toBe(0);
+    expect(res.events.at(-1)).toMatchObject({ code: 'upgrade.done', data: { to: 'v1.26.9' } });
+  });
+});
+
+describe('failure 2: a failed panther-pulumi build', () => {
+  it('diagnose says the build failed (exit 4) and names resume, which reruns only the build', async () => {
+    const { endpoint } = await sandbox();
+    const state = tempDir();
+    const c = conn(endpoint, state);
+    await setFaults(endpoint, [{ kind: 'fail-build' }]);
+    const up = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...c]);
+    expect(up.code).toBe(4);
+    expect(up.error?.code).toBe('build-failed');
+    await clearFaults(endpoint);
+    const diag = await runJson(['diagnose', ...c]);
+    expect(diag.code).toBe(4);
+    expect(diag.document).toMatchObject({ attention: 'action', lastBuild: { status: 'FAILED' } });
+    const finding = (diag.document?.findings as { subject: string; nextCommand?: string }[]).find((f) => f.subject === 'build');
+    expect(finding?.nextCommand).toBe(`pantherctl resume --region us-east-2 --endpoint-url ${endpoint} --root-stack panther-root --state-dir ${state}`);
+    expect(diag.document?.nextCommand).toBe(finding?.nextCommand);
+    const before = (await sandboxCalls(endpoint)).length;
+    const res = await runPrinted(finding?.nextCommand);
+    expect(res.code).toBe(0);
+    expect(mutations((await sandboxCalls(endpoint)).slice(before))).toEqual(['StartBuild']);
+    expect((await runJson(['diagnose', ...c])).code).toBe(0);
+  });
+});
+
+describe('failure 3: resume after a finished configure or deploy', () => {
+  it('says the deploy, then the configure, already finished (exit 0), with or without --root-stack; nothing is changed', async () => {
+    const { endpoint } = await sandbox({ empty: true, version: 'v1.28.7' });
+    const state = tempDir();
+    const file = join(state, 'params.yml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, ['FirstUserEmail: "admin@example.com"', 'PulumiSecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-token"', 'PulumiSecretKeyArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-key"'].join('\n') + '\n');
+    const c = ['--endpoint-url', endpoint, '--region', 'us-east-2', '--state-dir', state];
+    const dep = await runJson(['deploy', '--version', 'v1.28.7', '--root-stack', 'panther-root', '--params', file, '--yes', ...c]);
+    expect(dep.code).toBe(0);
+    for (const extra of [[], ['--root-stack', 'panther-root']]) {
+      const before = (await sandboxCalls(endpoint)).length;
+      const r = await runJson(['resume', ...extra, ...c]);
+      expect(r.error).toBeUndefined();
+      expect(r.code).toBe(0);
+      expect(r.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'deploy' } });
+      expect(mutations((await sandboxCalls(endpoint)).slice(before))).toEqual([]);
+    }
+    writeFileSync(file, 'EnableReports: "true"\n');
+    expect((await runJson(['configure', '--root-stack', 'panther-root', '--params', file, '--yes', ...c])).code).toBe(0);
+    for (const extra of [[], ['--root-stack', 'panther-root']]) {
+      const r = await runJson(['resume', ...extra, ...c]);
+      expect(r.code).toBe(0);
+      expect(r.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'configure' } });
+    }
+  });
+});
+
+describe('failure 11: a journal belongs to one stack', () => {
+  it('a journal of a stack that no longer exists is archived, never applied: the new stack of the same name runs every build itself', async () => {
+    const state = tempDir();
+    const first = await sandbox();
+    expect((await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(first.endpoint, state)])).code).toBe(0);
+    // A fresh deployment under the same names (another sandbox: the same account, region and
+    // root stack name, another stack id), as after `deploy --replace-failed`.
+    await first.close();
+    sandboxes = sandboxes.filter((s) => s !== first);
+    const second = await sandbox({ seed: 8 });
+    const up = await runJson(['upgrade', '--to', 'v1.27.8', '--yes', ...conn(second.endpoint, state)]);
+    expect(up.code).toBe(0);
+    expect(up.of('journal.archived')).toHaveLength(1);
+    expect(up.of('journal.archived')[0]?.data).toMatchObject({ reason: 'stack-gone' });
+    // Hop v1.26.9 was not "already done" in this deployment: both hops ran, each with its build.
+    expect(up.events.filter((e) => e.code === 'step.skip')).toEqual([]);
+    expect(up.events.at(-1)).toMatchObject({ code: 'upgrade.done', data: { hops: ['v1.26.9', 'v1.27.8'] } });
+    expect(mutations(await sandboxCalls(second.endpoint)).filter((a) => a === 'StartBuild')).toHaveLength(2);
+    const archived = join(state, 'journal', 'archive');
+    expect(existsSync(archived) ? readdirSync(archived) : []).toHaveLength(1);
+  });
+});
