@@ -124,8 +124,9 @@ function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): 
       throw err;
     }
     try {
-      // Still the stale lock we examined? Then no one else removed it, and no one can now.
-      if (readRaw(path) === raw) rmSync(path, { force: true });
+      // Still the stale lock we examined? Then no one else removed it, and no one can now. An
+      // empty or torn one is judged again: the same bytes may be a new run's, just created.
+      if (readRaw(path) === raw && (holder !== undefined || isStale(path, undefined, a))) rmSync(path, { force: true });
     } finally {
       claim.release();
     }
