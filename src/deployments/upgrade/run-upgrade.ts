@@ -14,6 +14,8 @@ import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
+import { stackBusyError } from '../operations/stack-operation.js';
+import { isInProgress } from '../wait/stack-status.js';
 import { atVersion, assembleSteps, COMPLETES, hopDone } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 
@@ -217,6 +219,14 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   plan.hops.forEach((hop, i) => {
     io.notify(MSG['plan.hop'].msg(`hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy }));
   });
+
+  // Someone else's operation on a stack, before a new run starts: exit 6, naming it (a
+  // continued run waits for its own operations: the assembler tells them apart).
+  if (!continuing) {
+    for (const [s, what] of [[root, 'root stack'], [h.role, 'role stack']] as const) {
+      if (s && isInProgress(s.status)) throw await stackBusyError(deps.cloudFormation, s, `${what} ${s.name}`, o.commandLine?.('diagnose', [], root.name) ?? 'pantherctl diagnose');
+    }
+  }
 
   const recorded = continuing ? latestDigests(journal) : undefined;
   const pre = await runPreflight({
