@@ -197,3 +197,31 @@ describe('failure 11: a journal belongs to one stack', () => {
     expect(existsSync(archived) ? readdirSync(archived) : []).toHaveLength(1);
   });
 });
+
+describe('a declined configure', () => {
+  it('is journaled as finished: resume applies nothing it was not told to', async () => {
+    const { endpoint } = await sandbox();
+    const state = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    const file = join(state, 'params.yml');
+    writeFileSync(file, 'EnableReports: "true"\n');
+    const { configure } = await import('../../deployments/configure/configure.js');
+    const { resume } = await import('../../deployments/upgrade/upgrade.js');
+    const { MemoryIoHost } = await import('../../io/messages.js');
+    const at = { region: 'us-east-2', endpointUrl: endpoint, rootStack: 'panther-root', stateDir: state, pollIntervalMs: 50 };
+    // The operator answers no at the confirmation (after the run started: its preview is journaled).
+    const asked = new MemoryIoHost({ respond: () => false });
+    await expect(configure({ ...at, paramsFile: file }, asked)).rejects.toMatchObject({ code: 'not-confirmed' });
+    expect(asked.requests.map((r) => r.code)).toEqual(['configure.confirm']);
+    const before = (await sandboxCalls(endpoint)).length;
+    // A resume that would confirm anything (as `pantherctl resume` does) finds the run finished.
+    const resumed = new MemoryIoHost({ respond: () => true });
+    expect(await resume(at, resumed)).toEqual({ command: 'configure', staged: { alreadyDone: true } });
+    expect(resumed.codes()).toEqual(['resume.already-done']);
+    expect(mutations((await sandboxCalls(endpoint)).slice(before))).toEqual([]);
+    // And the CLI's resume says so too.
+    const cli = await runJson(['resume', '--root-stack', 'panther-root', ...conn(endpoint, state)]);
+    expect(cli.code).toBe(0);
+    expect(cli.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'configure' } });
+  });
+});
