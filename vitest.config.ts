@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     // CI machines have 2 cores; end-to-end tests start sandbox processes of their own.
     pool: 'forks',
     maxWorkers: 2,

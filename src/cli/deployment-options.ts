@@ -1,7 +1,8 @@
 /**
  * What every CLI adapter of a command that talks to AWS shares: flags + pantherctl.yml into
  * the core's DeploymentOptions, Ctrl-C into an AbortSignal, and the command line that
- * continues a stopped run. Loaded only by those commands (it loads the config's YAML parser).
+ * continues a stopped run. Loaded only by those commands; the config's YAML parser and schema
+ * load only when there is a pantherctl.yml to read (settings/load.ts).
  */
 import type { CliContext } from './context.js';
 import type { Catalog } from '../catalog/types.js';
@@ -19,7 +20,7 @@ const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
  * it can offline; no AWS call.
  */
 export async function deploymentOptions(ctx: CliContext, flags: ConnectionFlags, extras: ResumeExtras = {}): Promise<DeploymentOptions> {
-  const settings = resolveSettings(flags, loadConfig(flags.config), ctx.streams.env);
+  const settings = resolveSettings(flags, await loadConfig(flags.config), ctx.streams.env);
   const poll = Number(ctx.streams.env[POLL_ENV]);
   let catalog: Catalog | undefined;
   if (settings.catalogFile) {

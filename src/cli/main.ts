@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, PantherctlError, isPantherctlError } from '../errors/pantherctl-error.js';
 import { createContext, type CliContext, type GlobalOptions, type Streams } from './context.js';
-import { registerOfflineCommands } from './commands/offline.js';
+import { registerCatalogCommand } from './commands/catalog.js';
+import { registerParamsCommand } from './commands/params.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerUrlsCommand } from './commands/urls.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerUpgradeCommand } from './commands/upgrade.js';
@@ -20,7 +23,7 @@ export async function main(argv: string[], streams: Streams = processStreams()):
     ctx ??= createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
     return ctx;
   };
-  const program = buildProgram(getCtx, streams);
+  const program = buildProgram(getCtx, streams, argv);
   // `--version` belongs to `urls`, `plan` and `sandbox start`; the tool's own version is only
   // `pantherctl --version` as the sole argument, handled before commander sees it.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -57,7 +60,26 @@ export interface ProgramBuilder {
   action<O>(cmd: Command, run: Action<O>): Command;
 }
 
-function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): Command {
+/** The commands each group registers: a run builds the group its first word names first. */
+const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: ProgramBuilder) => void }> = [
+  // The offline commands one by one: the fastest start counts most for them.
+  { names: ['plan'], register: registerPlanCommand },
+  { names: ['urls'], register: registerUrlsCommand },
+  { names: ['catalog'], register: registerCatalogCommand },
+  { names: ['params'], register: registerParamsCommand },
+  { names: ['sandbox'], register: registerSandboxCommand },
+  // Commands that talk to AWS: their bodies load the core (and the AWS SDK) only when they run.
+  { names: ['status'], register: registerStatusCommand },
+  { names: ['upgrade'], register: registerUpgradeCommand },
+  { names: ['resume'], register: registerResumeCommand },
+  { names: ['diagnose'], register: registerDiagnoseCommand },
+  { names: ['recover'], register: registerRecoverCommand },
+  { names: ['iam-policy'], register: registerIamPolicyCommand },
+  { names: ['deploy'], register: registerDeployCommand },
+  { names: ['configure'], register: registerConfigureCommand },
+];
+
+function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {
   const program = new Command('pantherctl')
     .description('Plan, check and run upgrades of self-hosted Panther deployments')
     .addOption(new Option('--json', 'machine-readable output (JSON, or NDJSON events for long commands)'))
@@ -89,17 +111,13 @@ function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams): C
       });
     },
   };
-  registerOfflineCommands(builder);
-  registerSandboxCommand(builder);
-  // Commands that talk to AWS: their bodies load the core (and the AWS SDK) only when they run.
-  registerStatusCommand(builder);
-  registerUpgradeCommand(builder);
-  registerResumeCommand(builder);
-  registerDiagnoseCommand(builder);
-  registerRecoverCommand(builder);
-  registerIamPolicyCommand(builder);
-  registerDeployCommand(builder);
-  registerConfigureCommand(builder);
+  // Declaring every command's options is most of an offline command's start, so the group
+  // that the first word (global options are flags) names comes alone; the rest follow when
+  // it did not define that command, and for help, suggestions and anything unknown.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMAND_GROUPS.find((g) => first !== undefined && g.names.includes(first));
+  named?.register(builder);
+  if (!program.commands.some((c) => c.name() === first)) for (const g of COMMAND_GROUPS) if (g !== named) g.register(builder);
   return program;
 }
 

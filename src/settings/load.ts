@@ -1,65 +1,20 @@
 import { existsSync } from 'node:fs';
 import { readUserText } from '../io/read-user-file.js';
-import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
-import { PantherctlError } from '../errors/pantherctl-error.js';
-import { pantherctlConfigSchema, type PantherctlConfig } from './schema.js';
-import { YAML_PARSE_OPTIONS, checkYamlDepth, describeYamlError, textPosition, yamlToJs } from '../io/yaml-limits.js';
+import type { PantherctlConfig } from './schema.js';
 
 /** Default file name, looked up in the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'pantherctl.yml';
 
 /**
  * Reads `pantherctl.yml`. A missing file is fine unless it was named with `--config`.
- * Errors point at `file:line:col`.
+ * Errors point at `file:line:col`. The YAML parser and the schema (zod) load only when there
+ * is a file to read: without one, an AWS command starts without them.
  */
-export function loadConfig(file: string | undefined): PantherctlConfig {
+export async function loadConfig(file: string | undefined): Promise<PantherctlConfig> {
   const path = file ?? DEFAULT_CONFIG_FILE;
   // The default file is optional; a file named with --config must exist.
   if (!file && !existsSync(path)) return {};
-  return parseConfig(readUserText(path, { what: 'config file', code: 'config-unreadable', option: '--config' }), path);
-}
-
-export function parseConfig(text: string, path: string): PantherctlConfig {
-  const tooDeep = checkYamlDepth(text);
-  if (tooDeep) {
-    const { line, column } = textPosition(text, tooDeep.offset);
-    throw new PantherctlError('config-invalid', `${path}:${line}:${column}: ${tooDeep.message}`);
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, ...YAML_PARSE_OPTIONS });
-  const at = (offset: number | undefined): string => {
-    if (offset === undefined) return path;
-    const { line, col } = lineCounter.linePos(offset);
-    return `${path}:${line}:${col}`;
-  };
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    // yaml's message repeats the position and a source excerpt (" at line 2, column 1:\n\n…"):
-    // keep the first sentence only, since `file:line:col:` already says where.
-    const message = describeYamlError(yamlError.message).replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
-    throw new PantherctlError('config-invalid', `${at(yamlError.pos[0])}: ${message}`);
-  }
-  const js = yamlToJs(doc);
-  if ('problem' in js) throw new PantherctlError('config-invalid', `${at(js.problem.offset)}: ${js.problem.message}`);
-  const value: unknown = js.value ?? {};
-  const result = pantherctlConfigSchema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  // Point at the offending key's value when the document has it, else at the file.
-  let offset: number | undefined;
-  const key = issue.path[0];
-  if (isMap(doc.contents) && typeof key === 'string') {
-    const pair = doc.contents.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
-    const node = pair?.value ?? pair?.key;
-    if (isNode(node)) offset = node.range?.[0];
-  }
-  if (issue.code === 'unrecognized_keys' && isMap(doc.contents)) {
-    const unknown = issue.keys[0];
-    const pair = doc.contents.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === unknown);
-    if (pair && isNode(pair.key)) offset = pair.key.range?.[0];
-    throw new PantherctlError('config-invalid', `${at(offset)}: unknown key "${unknown}" in ${path}`, {
-      hint: 'Known keys: profile, region, endpointUrl, assumeRole, rootStack, roleStack, useDeploymentRole, stateDir, catalog, timeoutMinutes.',
-    });
-  }
-  throw new PantherctlError('config-invalid', `${at(offset)}: ${String(key ?? '')} ${issue.message}`.replace(/:\s+ /, ': '));
+  const text = readUserText(path, { what: 'config file', code: 'config-unreadable', option: '--config' });
+  const { parseConfig } = await import('./parse.js');
+  return parseConfig(text, path);
 }

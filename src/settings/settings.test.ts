@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { parseConfig } from './parse.js';
 import { CONFIG_SCHEMA_PATH, pantherctlConfigJsonSchemaText } from './schema.js';
 import { resolveSettings } from './settings.js';
 

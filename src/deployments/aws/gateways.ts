@@ -1,34 +1,111 @@
 /**
- * Entry point for commands that talk to AWS: `const { createAwsGateways } = await
- * import('../deployments/aws/gateways.js')`. Loading this module loads the SDK.
+ * Entry point for commands that talk to AWS. Building the gateways loads nothing: each SDK
+ * client (and the code that speaks to it) is imported on the first call that needs it, so
+ * importing this module is cheap and a command loads only the clients it calls.
  */
-import { SdkCloudFormationGateway } from './cloudformation-gateway.js';
-import { SdkCodeBuildGateway } from './codebuild-gateway.js';
-import { createAwsClients, destroyAwsClients, s3ClientFor } from './connection.js';
-import { SdkIdentityGateway } from './identity.js';
-import { S3TemplateFetcher } from './templates.js';
-import type { AwsGateways, ConnectionOptions, GatewayOptions } from './types.js';
+import { PagedCloudFormationGateway } from './cloudformation-gateway.js';
+import { createAwsClients } from './connection.js';
+import type {
+  AwsGateways,
+  BuildInfo,
+  CallerIdentity,
+  CodeBuildGateway,
+  ConnectionOptions,
+  FetchedTemplate,
+  GatewayOptions,
+  IdentityGateway,
+  TemplateFetcher,
+} from './types.js';
+
+/** Runs `load` once, on first use, and shares its result. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+/** A CodeBuild gateway whose SDK side is loaded on its first call. */
+class LazyCodeBuildGateway implements CodeBuildGateway {
+  constructor(private readonly load: () => Promise<CodeBuildGateway>) {}
+
+  async projectExists(project: string): Promise<boolean> {
+    return (await this.load()).projectExists(project);
+  }
+
+  async startBuild(project: string, options?: { idempotencyToken?: string }): Promise<string> {
+    return (await this.load()).startBuild(project, options);
+  }
+
+  async getBuild(id: string): Promise<BuildInfo> {
+    return (await this.load()).getBuild(id);
+  }
+
+  async lastBuild(project: string): Promise<BuildInfo | undefined> {
+    return (await this.load()).lastBuild(project);
+  }
+}
+
+/** A template fetcher whose S3 side is loaded on its first fetch; `close` releases what it built. */
+class LazyTemplateFetcher implements TemplateFetcher {
+  private loaded: Promise<TemplateFetcher & { close(): void }> | undefined;
+  private closed = false;
+
+  constructor(private readonly load: () => Promise<TemplateFetcher & { close(): void }>) {}
+
+  async fetchTemplate(url: string): Promise<FetchedTemplate> {
+    this.loaded ??= this.load().then((fetcher) => {
+      // Closed while S3 was loading: its regional clients must not keep the process alive.
+      if (this.closed) fetcher.close();
+      return fetcher;
+    });
+    return (await this.loaded).fetchTemplate(url);
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.loaded?.then((fetcher) => fetcher.close(), () => undefined);
+  }
+}
+
+class LazyIdentityGateway implements IdentityGateway {
+  constructor(private readonly load: () => Promise<IdentityGateway>) {}
+
+  async getCallerIdentity(): Promise<CallerIdentity> {
+    return (await this.load()).getCallerIdentity();
+  }
+}
 
 export function createAwsGateways(conn: ConnectionOptions, options: GatewayOptions = {}): AwsGateways & { close(): void } {
   const clients = createAwsClients(conn);
-  // Each template is read through a client of its bucket's region (templates.ts).
-  const templates = new S3TemplateFetcher(clients.s3, options, (region) => s3ClientFor(clients.s3, conn, region));
+  const templates = new LazyTemplateFetcher(async () => {
+    const [client, sdk] = await Promise.all([clients.s3(), import('./sdk/s3.js')]);
+    return new sdk.S3TemplateFetcher(client, options, (region) => sdk.s3ClientFor(client, conn, region));
+  });
   return {
-    cloudFormation: new SdkCloudFormationGateway(clients.cloudFormation, options),
-    codeBuild: new SdkCodeBuildGateway(clients.codeBuild, options),
+    cloudFormation: new PagedCloudFormationGateway(async () => {
+      const [client, sdk] = await Promise.all([clients.cloudFormation(), import('./sdk/cloudformation.js')]);
+      return new sdk.SdkCloudFormationCalls(client);
+    }, options),
+    codeBuild: new LazyCodeBuildGateway(
+      once(async () => {
+        const [client, sdk] = await Promise.all([clients.codeBuild(), import('./sdk/codebuild.js')]);
+        return new sdk.SdkCodeBuildGateway(client, options);
+      }),
+    ),
+    // Each template is read through a client of its bucket's region (templates.ts).
     templates,
-    identity: new SdkIdentityGateway(clients.sts, options),
-    clients,
+    identity: new LazyIdentityGateway(
+      once(async () => {
+        const [client, sdk] = await Promise.all([clients.sts(), import('./sdk/sts.js')]);
+        return new sdk.SdkIdentityGateway(client, options);
+      }),
+    ),
     connection: conn,
     close: () => {
       templates.close();
-      destroyAwsClients(clients);
+      clients.destroy();
     },
   };
 }
 
 export { createAwsClients, destroyAwsClients } from './connection.js';
-export { SdkCloudFormationGateway } from './cloudformation-gateway.js';
-export { SdkCodeBuildGateway } from './codebuild-gateway.js';
-export { SdkIdentityGateway } from './identity.js';
-export { S3TemplateFetcher, fetchTemplate, parseS3Url } from './templates.js';
+export { PagedCloudFormationGateway } from './cloudformation-gateway.js';

@@ -23,8 +23,15 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function calls(): Promise<{ action: string; status: number; service: string }[]> {
-  return ((await (await fetch(`${sandbox.endpoint}/_sandbox/calls`)).json()) as { calls: { action: string; status: number; service: string }[] }).calls;
+interface Call {
+  action: string;
+  status: number;
+  service: string;
+  principal?: string;
+}
+
+async function calls(): Promise<Call[]> {
+  return ((await (await fetch(`${sandbox.endpoint}/_sandbox/calls`)).json()) as { calls: Call[] }).calls;
 }
 
 describe('templates from every supported region', () => {
@@ -64,6 +71,24 @@ describe('templates from every supported region', () => {
     } finally {
       s3.destroy();
     }
+  });
+
+  it('with an assumed role, every client of the connection (a regional S3 client too) signs as one role session', async () => {
+    const role = 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2';
+    const before = (await calls()).length;
+    const aws = createAwsGateways({ region: 'us-east-2', endpointUrl: sandbox.endpoint, assumeRoleArn: role }, { retry: { attempts: 1 } });
+    try {
+      // The eu-west-1 and us-west-2 buckets each get a client of their own; CloudFormation one more.
+      await Promise.all([aws.templates.fetchTemplate(rootTemplateUrl(VERSION, 'eu-west-1')), aws.cloudFormation.listStacks()]);
+      await aws.templates.fetchTemplate(roleTemplateUrl(VERSION));
+    } finally {
+      aws.close();
+    }
+    const made = (await calls()).slice(before);
+    expect(made.filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+    const signed = made.filter((c) => c.service !== 'sts');
+    expect(signed.filter((c) => c.service === 's3' && c.status === 200)).toHaveLength(2);
+    expect(new Set(signed.map((c) => c.principal))).toEqual(new Set(['arn:aws:sts::123456789012:assumed-role/PantherDeploymentRole-us-east-2/pantherctl']));
   });
 
   it('a missing template is template-not-found (S3 answers 403 AccessDenied: the bucket cannot be listed)', async () => {

@@ -32,11 +32,17 @@ export interface ConnectionOptions {
   maxAttempts?: number;
 }
 
+/**
+ * The SDK clients of one connection, each imported and built on its first use: importing the
+ * four clients costs most of a second, and most commands need one or two of them.
+ */
 export interface AwsClients {
-  cloudFormation: CloudFormationClient;
-  codeBuild: CodeBuildClient;
-  s3: S3Client;
-  sts: STSClient;
+  cloudFormation(): Promise<CloudFormationClient>;
+  codeBuild(): Promise<CodeBuildClient>;
+  s3(): Promise<S3Client>;
+  sts(): Promise<STSClient>;
+  /** Releases the sockets of the clients built so far (keep-alive agents), so a command can exit. */
+  destroy(): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +292,43 @@ export interface ContinueUpdateRollbackInput {
   clientRequestToken?: string;
 }
 
+/** One page of a paginated call: its items, and the token of the next page when there is one. */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+/**
+ * The CloudFormation API as AWS serves it: one request per method, one page per call (a
+ * `nextToken` in, the next one out), failures thrown as they come (SDK exceptions, or errors
+ * already classified). Implemented over the SDK (sdk/cloudformation.ts) and in memory for unit
+ * tests (test-support/fake-cloudformation.ts). Retrying, error classification and paging are
+ * not here: `PagedCloudFormationGateway` (cloudformation-gateway.ts) adds them over any
+ * implementation, so the code that pages is the same against AWS, the sandbox and the fake.
+ */
+export interface CloudFormationCalls {
+  /** DescribeStacks for one stack; `undefined` when AWS answers with no stack. */
+  describeStacks(input: { stackName: string }): Promise<StackSummary | undefined>;
+  /** ListStacks; `includeDeleted: false` filters DELETE_COMPLETE out server-side. */
+  listStacks(input: { includeDeleted: boolean; nextToken?: string }): Promise<Page<StackListEntry>>;
+  /** GetTemplate (TemplateStage Original): the body. */
+  getTemplate(input: { stackName: string }): Promise<string>;
+  getTemplateSummary(input: { templateUrl: string }): Promise<TemplateSummary>;
+  createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;
+  /** DescribeChangeSet: the change set with this page of its changes. */
+  describeChangeSet(input: { stackName: string; changeSetName: string; nextToken?: string }): Promise<ChangeSetSummary & { nextToken?: string }>;
+  executeChangeSet(input: { stackName: string; changeSetName: string; clientRequestToken?: string }): Promise<void>;
+  deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void>;
+  updateStack(input: UpdateStackInput): Promise<{ stackId: string }>;
+  createStack(input: CreateStackInput): Promise<{ stackId: string }>;
+  deleteStack(input: { stackName: string; roleArn?: string; clientRequestToken?: string }): Promise<void>;
+  /** DescribeStackEvents: one page, newest first. */
+  describeStackEvents(input: { stackName: string; nextToken?: string }): Promise<StackEventsPage>;
+  listStackResources(input: { stackName: string; nextToken?: string }): Promise<Page<StackResource>>;
+  continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void>;
+  cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
+}
+
 export interface CloudFormationGateway {
   /** `undefined` when the stack does not exist (or is deleted and named by name). */
   describeStack(stackIdOrName: string, options?: SingleCallOptions): Promise<StackSummary | undefined>;
@@ -380,6 +423,5 @@ export interface AwsGateways {
   codeBuild: CodeBuildGateway;
   templates: TemplateFetcher;
   identity: IdentityGateway;
-  clients: AwsClients;
   connection: ConnectionOptions;
 }

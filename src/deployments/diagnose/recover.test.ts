@@ -9,10 +9,10 @@ function setup(status: string): { clock: FakeClock; cf: FakeCloudFormation } {
   const cf = new FakeCloudFormation(() => clock.now());
   const root = cf.addStack('panther-root');
   const core = cf.addStack('panther-root-Core-1ABC', 'UPDATE_ROLLBACK_FAILED', { parentId: root.summary.stackId, rootId: root.summary.stackId });
-  cf.resources.set(root.summary.stackId, [
+  root.resources.push(
     { logicalId: 'Core', physicalId: core.summary.stackId, resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_FAILED' },
     { logicalId: 'FunctionRole', physicalId: 'panther-root-functions', resourceType: 'AWS::IAM::Role', status: 'UPDATE_COMPLETE' },
-  ]);
+  );
   cf.event(root, 'panther-root', 'UPDATE_IN_PROGRESS');
   cf.event(root, 'panther-root', status);
   clock.advance(1_000);

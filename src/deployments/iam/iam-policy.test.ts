@@ -33,7 +33,7 @@ describe('buildIamPolicy', () => {
       s3: 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml',
       sts: '*',
     };
-    const files: Record<string, string> = { cloudformation: 'cloudformation-gateway.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts' };
+    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts' };
     const missing: string[] = [];
     let seen = 0;
     for (const [service, file] of Object.entries(files)) {

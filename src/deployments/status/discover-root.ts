@@ -1,5 +1,5 @@
 import { PantherctlError } from '../../errors/pantherctl-error.js';
-import type { CloudFormationGateway, StackListEntry } from '../aws/types.js';
+import type { CloudFormationGateway, StackListEntry, StackSummary } from '../aws/types.js';
 
 export const VERSION_TAG = 'PantherVersion';
 
@@ -9,6 +9,8 @@ export interface RootStackChoice {
   how: 'named' | 'discovered';
   /** Every candidate looked at when discovering (names only). */
   candidates: string[];
+  /** `discovered`: the stack as described while discovering it, so callers need not ask again. */
+  stack?: StackSummary;
 }
 
 const DELETED = 'DELETE_COMPLETE';
@@ -26,12 +28,13 @@ export async function chooseRootStack(
   const listed = await cfn.listStacks();
   const candidates = listed.filter((s: StackListEntry) => s.status !== DELETED && s.name.startsWith('panther-') && !s.parentId && !s.rootId && s.name !== options.roleStack);
   // ListStacks carries no tags: each candidate is described to check its PantherVersion tag.
-  const tagged: string[] = [];
+  const found: StackSummary[] = [];
   for (const c of candidates) {
     const stack = await cfn.describeStack(c.stackId);
-    if (stack && stack.tags[VERSION_TAG] !== undefined && !stack.parentId) tagged.push(stack.name);
+    if (stack && stack.tags[VERSION_TAG] !== undefined && !stack.parentId) found.push(stack);
   }
-  if (tagged.length === 1) return { name: tagged[0]!, how: 'discovered', candidates: tagged };
+  const tagged = found.map((s) => s.name);
+  if (found.length === 1) return { name: tagged[0]!, how: 'discovered', candidates: tagged, stack: found[0]! };
   if (tagged.length === 0) {
     throw new PantherctlError('root-stack-not-found', 'found no Panther root stack (a panther-* stack tagged PantherVersion, not nested, not the role stack)', {
       source: 'aws',

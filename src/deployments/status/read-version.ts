@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import { formatVersion, tryParseVersion } from '../../catalog/version.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import type { CloudFormationGateway, StackSummary } from '../aws/types.js';
@@ -42,7 +41,7 @@ export async function readDeploymentVersion(
     if (v) return { version: v, source: 'nested-tag', from: nested?.name ?? r.logicalId };
   }
 
-  const fromTemplate = versionFromTemplate(await cfn.getTemplateBody(root.stackId));
+  const fromTemplate = await versionFromTemplate(await cfn.getTemplateBody(root.stackId));
   if (fromTemplate) return { version: fromTemplate, source: 'template-mapping' };
 
   if (options.current) {
@@ -55,8 +54,13 @@ export async function readDeploymentVersion(
   });
 }
 
-/** `Mappings.Constants.Panther.Version` of a template body (YAML or JSON); CloudFormation tags such as !Ref are tolerated. */
-export function versionFromTemplate(body: string): string | undefined {
+/**
+ * `Mappings.Constants.Panther.Version` of a template body (YAML or JSON); CloudFormation tags
+ * such as !Ref are tolerated. The YAML parser is loaded here, not at start: most stacks carry
+ * their version in a tag, and `status` should not pay for a parser it rarely needs.
+ */
+export async function versionFromTemplate(body: string): Promise<string | undefined> {
+  const { parseDocument } = await import('yaml');
   try {
     // logLevel silent: unknown CloudFormation tags (!Ref, !Sub) are not errors for this read.
     const doc = parseDocument(body, { logLevel: 'silent' });
@@ -72,7 +76,7 @@ export async function readRoleVersion(cfn: CloudFormationGateway, role: StackSum
   const tagged = asVersion(role.tags[VERSION_TAG]);
   if (tagged) return tagged;
   const body = await cfn.getTemplateBody(role.stackId);
-  const mapped = versionFromTemplate(body);
+  const mapped = await versionFromTemplate(body);
   if (mapped) return mapped;
   const m = /\bv?(\d+\.\d+\.\d+)\b/.exec(role.description ?? '');
   return m ? asVersion(m[1]) : undefined;

@@ -31,15 +31,21 @@ export interface StatusInput {
 
 export async function readStatus(input: StatusInput): Promise<DeploymentStatus> {
   const { cloudFormation: cfn } = input;
+  // The role stack and the last build do not depend on the root stack: asked at once, their
+  // round trips (and loading the CodeBuild client) overlap the root's instead of following it.
+  const roleRead = cfn.describeStack(input.roleStack).then(async (role) => ({ role, version: role ? await readRoleVersion(cfn, role) : undefined }));
+  // Awaited below; until then a failure must not count as unhandled if the root fails first.
+  roleRead.catch(() => undefined);
+  const buildRead = input.codeBuild.lastBuild(PULUMI_PROJECT).catch(() => undefined);
   const choice = await chooseRootStack(cfn, { ...(input.rootStack ? { named: input.rootStack } : {}), roleStack: input.roleStack });
-  const root = await cfn.describeStack(choice.name);
+  // Discovery has just described the root stack; a named one is described here.
+  const root = choice.stack ?? (await cfn.describeStack(choice.name));
   if (!root) {
     throw new PantherctlError('stack-not-found', `root stack ${choice.name} does not exist`, { source: 'aws', hint: 'Check --root-stack and --region.' });
   }
   const version = await readDeploymentVersion(cfn, root, input.current ? { current: input.current } : {});
-  const role = await cfn.describeStack(input.roleStack);
-  const roleVersion = role ? await readRoleVersion(cfn, role) : undefined;
-  const build = await input.codeBuild.lastBuild(PULUMI_PROJECT).catch(() => undefined);
+  const { role, version: roleVersion } = await roleRead;
+  const build = await buildRead;
 
   const recommended = input.catalog.releases.filter((r) => r.recommended && !r.yanked).map((r) => parseVersion(r.version));
   const v = parseVersion(version.version);

@@ -83,7 +83,7 @@ describe('waitForStackOperation', () => {
     cf.calls.length = 0;
     scheduleUpdate(clock, cf, root, core);
     await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock });
-    const polls = cf.calls.filter((c) => c.method === 'describeEventsPage');
+    const polls = cf.calls.filter((c) => c.method === 'describeStackEvents');
     expect(polls.length).toBeGreaterThan(10);
     expect(polls.filter((c) => c.token !== undefined)).toEqual([]);
   });
@@ -145,7 +145,7 @@ describe('waitForStackOperation', () => {
     const { clock, cf, root, core } = setup();
     const marker = await captureStartMarker(cf, 'panther-root', clock);
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    cf.failNext.set('describeEventsPage', [throttle, throttle, throttle]);
+    cf.failNext.set('describeStackEvents', [throttle, throttle, throttle]);
     scheduleUpdate(clock, cf, root, core);
     const io = new MemoryIoHost();
     const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock, io });
@@ -159,7 +159,7 @@ describe('waitForStackOperation', () => {
     const marker = await captureStartMarker(cf, 'panther-root', clock);
     scheduleUpdate(clock, cf, root, core);
     const expired = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' });
-    clock.after(5_000, () => cf.failNext.set('describeEventsPage', [expired]));
+    clock.after(5_000, () => cf.failNext.set('describeStackEvents', [expired]));
     await expect(waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter: marker, timeoutMs: 600_000, clock })).rejects.toMatchObject({
       code: 'expired-credentials',
       source: 'interrupted',
@@ -197,7 +197,7 @@ describe('waitForStackOperation', () => {
     });
     const result = await waitForStackOperation({ gateway: cf, stack: 'panther-root', startedAfter, timeoutMs: 60_000, clock });
     expect(result.finalStatus).toBe('UPDATE_COMPLETE');
-    expect(cf.calls.some((c) => c.method === 'describeStack')).toBe(true);
+    expect(cf.calls.some((c) => c.method === 'describeStacks')).toBe(true);
   });
 
   it('follows nested stacks of nested stacks', async () => {
@@ -302,14 +302,14 @@ describe('per-stack call spacing', () => {
     const startedAfter = new Date(clock.now());
     root.summary.status = 'UPDATE_IN_PROGRESS';
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    cf.failNext.set('describeEventsPage', [throttle, throttle]);
+    cf.failNext.set('describeStackEvents', [throttle, throttle]);
     clock.after(25_000, () => {
       root.summary.status = 'UPDATE_COMPLETE';
       root.summary.lastUpdatedTime = new Date(clock.now());
     });
     const result = await waitForStackOperation({ gateway: cf, stack: root.summary.stackId, startedAfter, timeoutMs: 60_000, clock });
     expect(result.finalStatus).toBe('UPDATE_COMPLETE');
-    expect(cf.calls.some((c) => c.method === 'describeStack')).toBe(true);
+    expect(cf.calls.some((c) => c.method === 'describeStacks')).toBe(true);
     const times = cf.calls.map((c) => c.time);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1_000);
   });
