@@ -30,7 +30,7 @@ const upgradeStart: JournalInput = { type: 'run.start', command: 'upgrade', from
 
 /** Writes `inputs` as the journal of `key`, at the clock `time`. */
 async function write(store: LocalStateStore, key: DeploymentKey, inputs: JournalInput[], time: string): Promise<void> {
-  const lease = await store.acquire(key, { command: 'test' });
+  const lease = await store.acquire(key, { command: 'test', run: 'r' });
   const journal = await Journal.open(store, lease, { run: 'r', now: () => new Date(time) });
   for (const e of inputs) await journal.append(e);
   await store.release(lease);
@@ -38,7 +38,7 @@ async function write(store: LocalStateStore, key: DeploymentKey, inputs: Journal
 
 async function reconcile(store: LocalStateStore, live: LiveStack): Promise<Awaited<ReturnType<typeof reconcileJournals>>> {
   const key = { ...NAME, stackId: live.stackId };
-  const lease = await store.acquire(key, { command: 'test' });
+  const lease = await store.acquire(key, { command: 'test', run: 'r' });
   try {
     return await reconcileJournals(store, lease, live);
   } finally {
