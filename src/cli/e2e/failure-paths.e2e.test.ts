@@ -7,7 +7,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.js';
-import { clearFaults, conn, installCredentials, runJson, sandboxCalls, setFaults, tempDir, type JsonRun, type SandboxCall } from '../test-support/harness.js';
+import { clearFaults, conn, installCredentials, runJson, sandboxCalls, setFaults, tempDir, type SandboxCall } from '../test-support/harness.js';
+import { runPrinted } from '../test-support/printed-command.js';
 
 const SPEED = 400;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -24,36 +25,6 @@ afterEach(async () => {
   await Promise.all(sandboxes.map((s) => s.close()));
   sandboxes = [];
 });
-
-/** A command line as pantherctl prints it, split as a POSIX shell would (single quotes only: that is all shellWord writes). */
-export function argvOf(command: string): string[] {
-  const out: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i]!;
-    if (ch === "'") {
-      const end = command.indexOf("'", i + 1);
-      word = (word ?? '') + command.slice(i + 1, end);
-      i = end;
-    } else if (ch === '\\' && command[i + 1] === "'") {
-      word = (word ?? '') + "'";
-      i++;
-    } else if (ch === ' ') {
-      if (word !== undefined) out.push(word);
-      word = undefined;
-    } else word = (word ?? '') + ch;
-  }
-  if (word !== undefined) out.push(word);
-  return out;
-}
-
-/** Runs a printed `pantherctl ...` command (with --json), as an operator would paste it. */
-export async function runPrinted(command: string | undefined): Promise<JsonRun> {
-  expect(command, 'a next command').toBeTruthy();
-  const argv = argvOf(command!);
-  expect(argv[0]).toBe('pantherctl');
-  return runJson(argv.slice(1));
-}
 
 const MUTATING = ['UpdateStack', 'CreateChangeSet', 'ExecuteChangeSet', 'StartBuild', 'ContinueUpdateRollback', 'CreateStack', 'DeleteStack'];
 const mutations = (calls: SandboxCall[]): string[] => calls.filter((c) => MUTATING.includes(c.action) && c.outcome === 'ok').map((c) => c.action);

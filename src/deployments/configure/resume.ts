@@ -24,7 +24,7 @@ export interface ResumeStagedOptions {
 }
 
 /** The latest staged run of the deployment's journal (see `latestStagedRun`), as a run will find it once its journals are reconciled. */
-async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity' | 'cloudFormation'>, o: { rootStack: string; region: string; store: StateStore }): Promise<ReturnType<typeof latestStagedRun>> {
+export async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity' | 'cloudFormation'>, o: { rootStack: string; region: string; store: StateStore }): Promise<ReturnType<typeof latestStagedRun>> {
   const { key, live } = await liveDeploymentKey(deps, o.region, o.rootStack);
   return latestStagedRun((await readReconciled(o.store, key, live)).entries);
 }
