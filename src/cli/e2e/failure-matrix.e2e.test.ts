@@ -245,6 +245,9 @@ describe('the failure-state matrix', () => {
         const r = await runJson([...argsOf(command), ...c]);
         expect(r.stderr, `${command}: one clear line, never a stack trace`).not.toMatch(/\n\s+at /);
         got[command] = saidBy(r, command);
+        // A stack busy with someone else's operation: named with its status and start time.
+        if (r.error?.code === 'stack-busy') expect(r.error).toMatchObject({ status: 'UPDATE_IN_PROGRESS', startedAt: expect.stringMatching(/^\d{4}-/) });
+        if (r.error?.code === 'locked') expect(r.error).toMatchObject({ holder: { command: 'upgrade', run: 'other-run' } });
       }
       if (nextCommand) {
         w.reset?.();

@@ -196,3 +196,32 @@ describe('a declined configure', () => {
     expect(cli.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'configure' } });
   });
 });
+
+describe('failure 5: the lock is per deployment, not per directory', () => {
+  it('a run from another working directory, without --state-dir, meets the same lock (exit 6, naming the holder) and the same journal', async () => {
+    const { endpoint } = await sandbox({ speed: 50 });
+    const home = tempDir('pantherctl-xdg-');
+    const elsewhere = tempDir('pantherctl-cwd-');
+    const env = { XDG_STATE_HOME: home };
+    const flags = ['--endpoint-url', endpoint, '--region', 'us-east-2'];
+    const { spawnCli } = await import('../test-support/harness.js');
+    const child = spawnCli(['upgrade', '--to', 'v1.26.9', '--yes', '--json', ...flags], env, { cwd: elsewhere });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Once it is updating a stack, it holds the lock.
+    while (!child.out().includes('"step.start"')) {
+      if (child.exitCode !== null) throw new Error(`the first run ended early: ${child.out()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const second = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...flags], env);
+    expect(second.code).toBe(6);
+    expect(second.error).toMatchObject({ code: 'locked', holder: { command: 'upgrade', pid: child.pid } });
+    expect(second.error?.lock).toBe(join(home, 'pantherctl', 'journal', '123456789012-us-east-2-panther-root.lock'));
+    expect(await exited).toBe(0);
+    // One journal, in the state home; nothing in either working directory.
+    expect(readdirSync(join(home, 'pantherctl', 'journal')).filter((f) => f.endsWith('.ndjson'))).toHaveLength(1);
+    expect(existsSync(join(elsewhere, '.pantherctl'))).toBe(false);
+    // And the run from here finds the other's journal: the upgrade is done.
+    const again = await runJson(['resume', ...flags], env);
+    expect(again.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'upgrade' } });
+  });
+});

@@ -76,9 +76,9 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Starts the built CLI (`node bin/pantherctl.js`) as a child process: for SIGKILL tests. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess & { out: () => string } {
+export function spawnCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): ChildProcess & { out: () => string } {
   const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'pantherctl.js');
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...e2eEnv(), ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...e2eEnv(), ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
