@@ -40,6 +40,9 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('fail-rollback'), stack: z.string().optional(), version: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
   z.strictObject({ kind: z.literal('fail-build'), project: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  // The next delete of such a root stack fails on one resource (`logicalId`, else its first
+  // resource with a physical id): the stack ends DELETE_FAILED, as when a bucket is not empty.
+  z.strictObject({ kind: z.literal('fail-delete'), stack: z.string().optional(), logicalId: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -93,6 +96,7 @@ export interface RequestFault {
 export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
 export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
+export type FailDeleteFault = Extract<Fault, { kind: 'fail-delete' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined) return true;
@@ -161,6 +165,13 @@ export class FaultBook {
     if (!a) return undefined;
     this.fire(a);
     return a.spec as FailRollbackFault;
+  }
+
+  takeFailDelete(rootStack: string): FailDeleteFault | undefined {
+    const a = this.live().find((x) => x.spec.kind === 'fail-delete' && (!x.spec.stack || x.spec.stack === rootStack));
+    if (!a) return undefined;
+    this.fire(a);
+    return a.spec as FailDeleteFault;
   }
 
   takeFailBuild(project: string): FailBuildFault | undefined {

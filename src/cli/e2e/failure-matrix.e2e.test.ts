@@ -6,7 +6,8 @@
  * (fail-resource, fail-rollback, fail-build), direct SDK calls (an operation someone else
  * started) and lock files as a crash leaves them.
  */
-import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { spawn } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,24 @@ async function othersUpdate(endpoint: string, stack: 'panther-root' | 'panther-d
   }
 }
 
+/** A delete someone else started that fails on one resource (a sandbox `fail-delete` fault): the stack is left DELETE_FAILED. */
+async function othersFailedDelete(endpoint: string, stack: string, logicalId: string): Promise<void> {
+  await setFaults(endpoint, [{ kind: 'fail-delete', stack, logicalId }]);
+  const cfn = client(endpoint);
+  try {
+    await cfn.send(new DeleteStackCommand({ StackName: stack }));
+    for (let i = 0; i < 600; i++) {
+      const s = (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0];
+      if (s?.StackStatus === 'DELETE_FAILED') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${stack} did not reach DELETE_FAILED`);
+  } finally {
+    cfn.destroy();
+    await clearFaults(endpoint);
+  }
+}
+
 const PARAMS = ['FirstUserEmail: "admin@example.com"', 'PulumiSecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-token"', 'PulumiSecretKeyArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:pulumi-key"'];
 
 const said = (code: number, says: string): Said => ({ code, says });
@@ -167,6 +186,20 @@ const ROWS: Row[] = [
     nextGives: said(6, 'busy'),
   },
   {
+    name: 'root stack DELETE_FAILED (a delete someone else started)',
+    setup: (w) => othersFailedDelete(w.endpoint, 'panther-root', 'PantherFunctionRole'),
+    expected: { status: said(10, 'document'), diagnose: said(4, 'action'), recover: said(1, 'recover-not-needed'), upgrade: said(4, 'stack-stuck'), resume: said(4, 'stack-stuck') },
+    next: 'aws cloudformation delete-stack --stack-name panther-root --retain-resources PantherFunctionRole',
+    nextGives: said(0, 'aws'),
+  },
+  {
+    name: 'role stack DELETE_FAILED (a delete someone else started)',
+    setup: (w) => othersFailedDelete(w.endpoint, 'panther-deployment-role', 'DeploymentRole'),
+    expected: { status: said(10, 'document'), diagnose: said(4, 'action'), recover: said(1, 'recover-not-needed'), upgrade: said(4, 'stack-stuck'), resume: said(4, 'stack-stuck') },
+    next: 'aws cloudformation delete-stack --stack-name panther-deployment-role --retain-resources DeploymentRole',
+    nextGives: said(0, 'aws'),
+  },
+  {
     name: 'a failed panther-pulumi build',
     setup: (w) => failUpgrade(w, [{ kind: 'fail-build' }]),
     expected: { status: said(10, 'document'), diagnose: said(4, 'action'), recover: said(1, 'recover-not-needed'), upgrade: said(1, 'unfinished-run'), resume: said(0, 'upgrade.done') },
@@ -230,13 +263,15 @@ describe('the failure-state matrix', () => {
       w.reset?.();
       const diag = await runJson(['diagnose', ...c]);
       const nextCommand = typeof diag.document?.nextCommand === 'string' ? diag.document.nextCommand : undefined;
-      if (row.next) expect(nextCommand, 'diagnose names the next command').toMatch(new RegExp(`^pantherctl ${row.next}( |$)`));
+      const aws = row.next?.startsWith('aws ');
+      if (row.next) expect(nextCommand, 'diagnose names the next command').toMatch(new RegExp(`^${aws ? '' : 'pantherctl '}${row.next}( |$)`));
       else expect(nextCommand).toBeUndefined();
       // With every flag it needs.
-      if (nextCommand) for (const flag of ['--region us-east-2', `--endpoint-url ${w.endpoint}`, '--root-stack panther-root', `--state-dir ${w.state}`]) expect(nextCommand).toContain(flag);
+      const flags = aws ? ['--region us-east-2', `--endpoint-url ${w.endpoint}`] : ['--region us-east-2', `--endpoint-url ${w.endpoint}`, '--root-stack panther-root', `--state-dir ${w.state}`];
+      if (nextCommand) for (const flag of flags) expect(nextCommand).toContain(flag);
 
       const got: Partial<Record<Command, Said>> = { diagnose: saidBy(diag, 'diagnose') };
-      const nextVerb = nextCommand ? argvOf(nextCommand)[1] : undefined;
+      const nextVerb = nextCommand && !aws ? argvOf(nextCommand)[1] : undefined;
       for (const command of COMMANDS) {
         if (command === 'diagnose') continue;
         // The next command's own cell is what running it as printed gives (below).
@@ -249,7 +284,19 @@ describe('the failure-state matrix', () => {
         if (r.error?.code === 'stack-busy') expect(r.error).toMatchObject({ status: 'UPDATE_IN_PROGRESS', startedAt: expect.stringMatching(/^\d{4}-/) });
         if (r.error?.code === 'locked') expect(r.error).toMatchObject({ holder: { command: 'upgrade', run: 'other-run' } });
       }
-      if (nextCommand) {
+      if (nextCommand && aws) {
+        // The AWS CLI, as installed: the command as printed, with the test's credentials.
+        const argv = argvOf(nextCommand);
+        // Asynchronously: the sandbox answers from this very process.
+        const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+          const child = spawn(argv[0]!, argv.slice(1), { env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+          child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+        });
+        expect(r.stderr).toBe('');
+        expect(said(r.code, 'aws')).toEqual(row.nextGives);
+      } else if (nextCommand) {
         w.reset?.();
         const argv = argvOf(nextCommand);
         const r = await runJson(argv.slice(1));

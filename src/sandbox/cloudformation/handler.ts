@@ -158,7 +158,7 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
     case 'UpdateStack':
       return r(el('StackId', engine.updateStack(stackInput(p))));
     case 'DeleteStack':
-      engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'));
+      engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'), p.list('RetainResources') ?? []);
       return r(undefined);
     case 'CancelUpdateStack':
       engine.cancelUpdateStack(p.get('StackName'));
