@@ -98,7 +98,7 @@ export async function runStage(c: OperationContext, stage: Stage, total: number,
     return 'no-changes';
   }
   const root = await describeOrFail(c, c.rootStack);
-  refuseIfBusy(root, `root stack ${c.rootStack}`);
+  await refuseIfBusy(c, root, `root stack ${c.rootStack}`);
   return executeStage(c, stage, total, root, made.changeSetName);
 }
 

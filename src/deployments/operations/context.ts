@@ -23,6 +23,13 @@ export interface OperationContext {
    * Default: the credential shapes only.
    */
   redact?: (text: string) => string;
+  /** Another pantherctl command to run next (`recover --stack X`), with this run's connection flags, for hints. Default: the bare command. */
+  commandLine?: (command: string, args: readonly string[]) => string;
+}
+
+/** `c.commandLine` with its default. */
+export function commandLineOf(c: Pick<OperationContext, 'commandLine'>, command: string, args: readonly string[]): string {
+  return c.commandLine?.(command, args) ?? ['pantherctl', command, ...args].join(' ');
 }
 
 /** What every waiter takes from the run: its signal and bound, the progress host, the injected clock and poll interval. */
