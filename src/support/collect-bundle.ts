@@ -98,7 +98,7 @@ export function supportBundle(options: SupportBundleOptions, io: IoHost): Promis
     }
 
     // The journal: every run on the deployment, the change sets and builds they made.
-    const key = rootSummary ? await attempt('journal', () => deploymentKey(deps, settings.connection.region, root.name)) : undefined;
+    const key = rootSummary ? await attempt('journal', () => deploymentKey(deps, settings.connection.region, root.name, rootSummary.stackId)) : undefined;
     const journal: JournalEntry[] = key ? ((await attempt('journal', () => store.read(key))) ?? []) : [];
     if (journal.length > 0) files.push({ path: 'journal/journal.ndjson', content: journal.map((e) => JSON.stringify(e)).join('\n') + '\n' });
 

@@ -31,9 +31,10 @@ export async function readRunInputs(d: OpenedDeployment, options: RunInputsOptio
   const cfn = deps.cloudFormation;
   const limit = options.eventLimit ?? 2_000;
   const choice = await chooseRootStack(cfn, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack });
-  const key = await deploymentKey(deps, settings.connection.region, choice.name);
-  const journal = await store.read(key);
   const root = await cfn.describeStack(choice.name);
+  // A journal belongs to one stack (journal/paths.ts): this root stack's, by its id.
+  const key = await deploymentKey(deps, settings.connection.region, choice.name, root?.stackId);
+  const journal = await store.read(key);
   const role = await cfn.describeStack(settings.roleStack);
   const ids = [root?.stackId, role?.stackId].filter((x): x is string => x !== undefined);
   if (root) {

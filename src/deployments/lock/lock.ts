@@ -45,7 +45,9 @@ export async function releaseLock(o: LockReleaseOptions, io: IoHost): Promise<Lo
   if (!reason) throw usageError('`--reason` must say why the lock is broken (it is journaled)');
   return withDeployment(o, io, async (d) => {
     const root = await chooseRootStack(d.deps.cloudFormation, { ...(d.settings.rootStack ? { named: d.settings.rootStack } : {}), roleStack: d.settings.roleStack });
-    const key = await deploymentKey(d.deps, d.settings.connection.region, root.name);
+    // The lock is per deployment name; the release is journaled in the live root stack's journal (by its id).
+    const live = await d.deps.cloudFormation.describeStack(root.name);
+    const key = await deploymentKey(d.deps, d.settings.connection.region, root.name, live?.stackId);
     const admin = lockAdministration(d.store);
     const holder = await admin.forceRelease(key, reason);
     // Journaled under a holding of its own: a run that starts meanwhile wins, and the entry waits for it (locked).
