@@ -38,6 +38,13 @@ export function renderDeploymentDiagnosis(ctx: Pick<CliContext, 'color' | 'out'>
   // The stack shown first, without a next line of its own: the deployment's comes last.
   const { nextCommand: _next, ...shown } = d;
   renderDiagnosis(ctx, shown);
+  const b = d.lastBuild;
+  if (b?.failedPhase) {
+    ctx.out(`${s.red('build failed:')} ${b.id} in ${b.failedPhase}${b.message ? `: ${b.message}` : ''}`);
+    for (const line of b.logTail ?? []) ctx.out(s.dim(`  | ${line}`));
+    if (b.logUnavailable) ctx.out(s.dim(`  (log unavailable: ${b.logUnavailable})`));
+    if (b.deepLink) ctx.out(s.dim(`  whole log: ${b.deepLink}`));
+  }
   for (const f of d.findings) {
     const mark = f.level === 'busy' ? s.yellow('busy') : f.level === 'action' ? s.red('needs attention') : s.dim('note');
     ctx.out(`${mark}: ${f.subject} ${f.name} ${f.status}: ${f.state}${f.nextCommand ? `\n  next: ${f.nextCommand}` : ''}`);

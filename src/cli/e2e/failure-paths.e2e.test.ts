@@ -107,6 +107,12 @@ describe('failure 2: a failed panther-pulumi build', () => {
     const diag = await runJson(['diagnose', ...c]);
     expect(diag.code).toBe(4);
     expect(diag.document).toMatchObject({ attention: 'action', lastBuild: { status: 'FAILED' } });
+    // The failing phase and the log tail the run showed live (issue 13), read back from CloudWatch Logs.
+    const lastBuild = diag.document?.lastBuild as { failedPhase?: string; message?: string; logTail?: string[] };
+    expect(lastBuild.failedPhase).toBe('BUILD');
+    expect(lastBuild.message).toBeTruthy();
+    expect(lastBuild.logTail?.length).toBeGreaterThan(0);
+    expect(lastBuild.logTail?.length).toBeLessThanOrEqual(50);
     const finding = (diag.document?.findings as { subject: string; nextCommand?: string }[]).find((f) => f.subject === 'build');
     expect(finding?.nextCommand).toBe(`pantherctl resume --region us-east-2 --endpoint-url ${endpoint} --root-stack panther-root --state-dir ${state}`);
     expect(diag.document?.nextCommand).toBe(finding?.nextCommand);

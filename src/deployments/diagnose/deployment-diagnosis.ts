@@ -15,6 +15,8 @@ import type { BuildInfo, CloudFormationGateway, CodeBuildGateway, StackSummary }
 import { liveDeploymentKey } from '../deployment.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { isInProgress } from '../wait/stack-status.js';
+import { summarizeBuild } from '../logs/last-build.js';
+import { runRedactor } from '../../support/run-redaction.js';
 import { diagnoseStack, type Diagnosis } from './diagnose.js';
 
 /** Which part of the deployment a finding is about. */
@@ -45,7 +47,18 @@ export interface DeploymentDiagnosis extends Diagnosis {
   roleStack: string;
   /** The root stack, its nested stacks, the role stack (when it exists). */
   stacks: (Diagnosis & { kind: 'root' | 'nested' | 'role' })[];
-  lastBuild?: { id: string; status: string; startTime?: string; endTime?: string; failedPhase?: string };
+  lastBuild?: {
+    id: string;
+    status: string;
+    startTime?: string;
+    endTime?: string;
+    failedPhase?: string;
+    /** A failed build: its failing phase's context message and the last lines of its log (redacted), and where the whole log is. */
+    message?: string;
+    logTail?: string[];
+    deepLink?: string;
+    logUnavailable?: string;
+  };
   lock?: { location: string; state: LockState['state']; holder?: LockOwner };
   journal?: { location: string; command?: string; to?: string; unfinished: boolean; stoppedBy?: string };
   /** Everything that is not as it should be, most pressing first. */
@@ -61,7 +74,7 @@ export interface CommandLines {
 }
 
 export interface DiagnoseDeploymentInput {
-  deps: Pick<ExecutorDeps, 'cloudFormation' | 'codeBuild' | 'identity'>;
+  deps: Pick<ExecutorDeps, 'cloudFormation' | 'codeBuild' | 'identity' | 'logs'>;
   store: StateStore;
   region: string;
   rootStack: string;
@@ -173,7 +186,7 @@ export async function diagnoseDeployment(input: DiagnoseDeploymentInput): Promis
     rootStack: root.stack,
     roleStack: input.roleStack,
     stacks,
-    ...(build ? { lastBuild: buildDoc(build) } : {}),
+    ...(build ? { lastBuild: await buildDoc(deps, build) } : {}),
     ...(lock ? { lock: { location: lockLocation, state: lock.state, ...('holder' in lock && lock.holder ? { holder: lock.holder } : {}) } } : {}),
     ...(summary.start
       ? { journal: { location: journal.location, command: summary.start.command, to: summary.start.to, unfinished, ...(summary.stoppedBy ? { stoppedBy: summary.stoppedBy } : {}) } }
@@ -272,13 +285,20 @@ async function lastBuild(codeBuild: CodeBuildGateway): Promise<BuildInfo | undef
   return codeBuild.lastBuild(PULUMI_PROJECT).catch(() => undefined);
 }
 
-function buildDoc(b: BuildInfo): NonNullable<DeploymentDiagnosis['lastBuild']> {
+async function buildDoc(deps: Pick<ExecutorDeps, 'logs'>, b: BuildInfo): Promise<NonNullable<DeploymentDiagnosis['lastBuild']>> {
   const failedPhase = FAILED_BUILD.has(b.status) ? b.phases.find((p) => p.status && p.status !== 'SUCCEEDED')?.type : undefined;
+  // A failed build's log tail, as the run showed it live: read from CloudWatch Logs, redacted
+  // (diagnose knows no --param values, so the key shapes and credential patterns only).
+  const tail = failedPhase && deps.logs ? await summarizeBuild(deps, b, { redact: runRedactor() }) : undefined;
   return {
     id: b.id,
     status: b.status,
     ...(b.startTime ? { startTime: b.startTime.toISOString() } : {}),
     ...(b.endTime ? { endTime: b.endTime.toISOString() } : {}),
     ...(failedPhase ? { failedPhase } : {}),
+    ...(tail?.message ? { message: tail.message } : {}),
+    ...(tail ? { logTail: tail.logTail } : {}),
+    ...(tail?.deepLink ? { deepLink: tail.deepLink } : {}),
+    ...(tail?.logUnavailable ? { logUnavailable: tail.logUnavailable } : {}),
   };
 }
