@@ -13,6 +13,7 @@ import { DEFAULT_STATE_DIR } from '../journal/paths.js';
 import type { DeploymentKey, StateStore } from '../journal/state-store.js';
 import type { ConnectionOptions } from './aws/types.js';
 import type { ExecutorDeps } from './deps/executor-deps.js';
+import type { EstimateOptions } from './eta/estimate.js';
 
 /** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
 export const DEFAULT_TIMEOUT_MINUTES = 120;
@@ -62,6 +63,12 @@ export interface DeploymentOptions {
   deps?: ExecutorDeps;
   /** Where journals and locks live. Default: a LocalStateStore in `stateDir`. */
   stateStore?: StateStore;
+  /**
+   * When a resource of an upgrade counts as overdue (`resource.overdue`). Default: past 1.25 ×
+   * its p90 in earlier runs and by 30 s at least (a resource that usually takes 4 s is not
+   * worth a line at 6 s).
+   */
+  eta?: EstimateOptions;
 }
 
 /** The options with their defaults, in the shape the runs use. */

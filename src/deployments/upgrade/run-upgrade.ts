@@ -18,6 +18,9 @@ import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 import { runRedactor } from '../../support/run-redaction.js';
 import { REDACTED } from '../../parameters/redact.js';
+import type { EstimateOptions } from '../eta/estimate.js';
+import { EtaTracker } from '../eta/eta-tracker.js';
+import { learnFromHistory } from '../eta/learn-history.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -53,6 +56,8 @@ export interface RunUpgradeInput {
    */
   resumeCommandWith: (paramKeys: readonly string[], rootStack: string) => string;
   now?: () => Date;
+  /** When a resource counts as overdue (`resource.overdue`). Default: past 1.25 × its p90 and by 30 s at least. */
+  eta?: EstimateOptions;
 }
 
 export interface UpgradeResult {
@@ -266,6 +271,11 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     }
   }
 
+  // Time to go: learned from this deployment's earlier runs (history), shown from the first hop on.
+  const model = await learnFromHistory({ deps, settings, store: o.store });
+  const clock = deps.clock;
+  c.io = new EtaTracker(io, model, pre.hops.map((p) => ({ version: p.version, needsBuild: p.needsBuild })), { ...o.eta, ...(clock ? { now: () => clock.now() } : {}) });
+
   await journal.append({
     type: 'run.start',
     command: o.resume ? 'resume' : 'upgrade',
@@ -298,12 +308,12 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     const hop = pre.hops.find((x) => x.version === step.hop)!;
     if (!started.has(hop.version)) {
       started.add(hop.version);
-      io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
+      c.io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
     await executeStep(c, step, hop, snapshot, readVersion);
     const part = COMPLETES[step.kind];
     if (part) completed.add(`${hop.version}/${part}`);
-    if (step.kind === 'finish-hop') io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
+    if (step.kind === 'finish-hop') c.io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
   }
   await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));

@@ -104,6 +104,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       dryRun: Boolean(o.dryRun) && !resuming,
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
+      ...(o.eta ? { eta: o.eta } : {}),
     });
   } catch (err) {
     reportStop(io, err);
