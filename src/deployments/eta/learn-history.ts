@@ -21,12 +21,37 @@ export function pastRuns(inputs: Pick<RunInputs, 'journal' | 'stackEvents' | 'bu
   return runs;
 }
 
-/** Reads the deployment's history and learns from it; undefined when it cannot be read (an estimate never fails a run). */
-export async function learnFromHistory(d: Pick<OpenedDeployment, 'deps' | 'settings' | 'store'>, journal?: readonly JournalEntry[]): Promise<DurationModel | undefined> {
+export interface LearnOptions {
+  /**
+   * The deployment's journal, when the caller has it (a run under its lock): without a finished
+   * hop in it there is nothing to learn, and no stack event is read.
+   */
+  journal?: readonly JournalEntry[];
+  /**
+   * Events read per stack. Default 500: the last few runs of a root stack; the learner needs no
+   * more, and the read happens before the first hop of a run.
+   */
+  eventLimit?: number;
+  /** Longest the read may take before the run goes on without an estimate. Default 30 000 ms. */
+  timeoutMs?: number;
+}
+
+/** Reads the deployment's history and learns from it; undefined when it cannot be read in time (an estimate never fails or holds up a run). */
+export async function learnFromHistory(d: Pick<OpenedDeployment, 'deps' | 'settings' | 'store'>, options: LearnOptions = {}): Promise<DurationModel | undefined> {
+  if (options.journal && !options.journal.some((e) => e.type === 'hop.done')) return learnDurations([]);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const inputs = await readRunInputs(d);
-    return learnDurations(pastRuns(journal ? { ...inputs, journal: [...journal] } : inputs));
+    const read = readRunInputs(d, { eventLimit: options.eventLimit ?? 500 }).then((inputs) => learnDurations(pastRuns(inputs)));
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), options.timeoutMs ?? 30_000);
+      timer.unref();
+    });
+    // A read still under way when the bound passes is left to finish on its own; its answer is dropped.
+    read.catch(() => undefined);
+    return await Promise.race([read, late]);
   } catch {
     return undefined;
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }

@@ -272,7 +272,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   }
 
   // Time to go: learned from this deployment's earlier runs (history), shown from the first hop on.
-  const model = await learnFromHistory({ deps, settings, store: o.store });
+  const model = await learnFromHistory({ deps, settings, store: o.store }, { journal: journal.all() });
   const clock = deps.clock;
   c.io = new EtaTracker(io, model, pre.hops.map((p) => ({ version: p.version, needsBuild: p.needsBuild })), { ...o.eta, ...(clock ? { now: () => clock.now() } : {}) });
 
