@@ -91,6 +91,8 @@ export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string, ext
   add('--root-stack', flags.rootStack ?? rootStack);
   if (flags.roleStack && flags.roleStack !== DEFAULT_ROLE_STACK) add('--role-stack', flags.roleStack);
   add('--state-dir', flags.stateDir);
+  add('--state', flags.state);
+  add('--state-kms-key', flags.stateKmsKey);
   add('--catalog', flags.catalog);
   if (flags.skipDeploymentRole) parts.push('--skip-deployment-role');
   if (flags.timeout !== undefined) add('--timeout', String(flags.timeout));

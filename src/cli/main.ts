@@ -14,6 +14,9 @@ import { registerRecoverCommand } from './commands/recover.js';
 import { registerIamPolicyCommand } from './commands/iam-policy.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
+import { registerLockCommand } from './commands/lock.js';
+import { registerFleetCommand } from './commands/fleet.js';
+import { registerPreflightCommand } from './commands/preflight.js';
 import { registerSupportBundleCommand } from './commands/support-bundle.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerReportCommand } from './commands/report.js';
@@ -80,6 +83,9 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: Pr
   { names: ['iam-policy'], register: registerIamPolicyCommand },
   { names: ['deploy'], register: registerDeployCommand },
   { names: ['configure'], register: registerConfigureCommand },
+  { names: ['lock'], register: registerLockCommand },
+  { names: ['fleet'], register: registerFleetCommand },
+  { names: ['preflight'], register: registerPreflightCommand },
   { names: ['support-bundle'], register: registerSupportBundleCommand },
   { names: ['history'], register: registerHistoryCommand },
   { names: ['report'], register: registerReportCommand },

@@ -61,8 +61,14 @@ export interface DeploymentOptions {
   pollIntervalMs?: number;
   /** The gateways, waiters and clock to use (tests, fakes). Default: the AWS SDK ones for the connection above. */
   deps?: ExecutorDeps;
-  /** Where journals and locks live. Default: a LocalStateStore in `stateDir`. */
+  /** Where journals and locks live. Default: `state` in S3 when given, else a LocalStateStore in `stateDir`. */
   stateStore?: StateStore;
+  /** Shared journal and lock in S3, `s3://BUCKET/PREFIX` (src/journal/s3-state-store.ts). Default: none, the local `stateDir`. */
+  state?: string;
+  /** SSE-KMS key of the S3 state objects. Default: the bucket's default encryption. */
+  stateKmsKey?: string;
+  /** Lease of the S3 lock. Default 120 s (S3StateStoreOptions.leaseMs). */
+  stateLeaseMs?: number;
   /**
    * When a resource of an upgrade counts as overdue (`resource.overdue`). Default: past 1.25 ×
    * its p90 in earlier runs and by 30 s at least (a resource that usually takes 4 s is not
@@ -127,11 +133,22 @@ export async function openDeployment(o: DeploymentOptions, io: IoHost): Promise<
     close = () => opened.close();
   }
   const region = settings.connection.region;
+  let store = o.stateStore;
+  if (!store && o.state) {
+    const { openS3State } = await import('./state/open-s3-state.js');
+    const opened = openS3State(settings.connection, o.state, { ...(o.stateKmsKey ? { kmsKeyId: o.stateKmsKey } : {}), ...(o.stateLeaseMs ? { leaseMs: o.stateLeaseMs } : {}), io });
+    store = opened.store;
+    const closeDeps = close;
+    close = () => {
+      closeDeps();
+      opened.close();
+    };
+  }
   return {
     settings,
     deps,
     catalog: o.catalog ?? embeddedCatalog(),
-    store: o.stateStore ?? new LocalStateStore({ stateDir: settings.stateDir }),
+    store: store ?? new LocalStateStore({ stateDir: settings.stateDir }),
     resumeCommand: ({ rootStack, paramKeys = [] }) => o.resumeCommand?.({ rootStack, paramKeys }) ?? `pantherctl resume --root-stack ${rootStack} --region ${region}`,
     close,
   };

@@ -134,7 +134,7 @@ export const ERRORS = {
   'root-stack-not-found': e.aws<{ looked: string[] }>('No Panther root stack was found to discover (name it with --root-stack).'),
   'root-stack-ambiguous': e.user<{ candidates: string[] }>('More than one candidate root stack (name one with --root-stack).'),
   'version-unknown': e.user('The deployment\'s version cannot be read from its stacks (give --current).'),
-  'preflight-failed': e.user<{ failures: { id: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
+  'preflight-failed': e.user<{ failures: { id: string; class?: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
   'unfinished-run': e.user<{ journal: string; target: string }>('An upgrade to another target did not finish (run `pantherctl resume`).'),
   'nothing-to-resume': e.user<{ journal?: string }>('The journal holds no run to resume.'),
   'cannot-resume': e.user('The run used --param values, which are not stored; run the command again.'),
@@ -201,6 +201,10 @@ export const ERRORS = {
   'journal-conflict': e.locked<{ journal: string; seq: number }>('Another writer appended to the journal at the same position (the lock was not respected).'),
   'journal-closed': e.internal('An entry was written after the run ended (a bug).'),
 
+  // Shared state in S3 (`--state s3://BUCKET/PREFIX`, src/journal/s3-state-store.ts)
+  'invalid-state-url': e.usage('`--state` (or `state:` in pantherctl.yml) is not an s3://BUCKET/PREFIX URL.'),
+  'state-unreachable': e.user<{ url: string }>('The state bucket does not exist or cannot be reached.'),
+
   // `pantherctl sandbox start`: the sandbox has its own SandboxError (src/sandbox/sandbox-error.ts,
   // it imports nothing of the product); src/cli/commands/sandbox.ts raises its codes as these,
   // and fails to compile if the sandbox adds a code not declared here.
@@ -212,6 +216,8 @@ export const ERRORS = {
   'sandbox-state-invalid': e.user('The sandbox state file is not one the sandbox wrote.'),
   'fixtures-missing': e.user('The sandbox\'s fixture templates are not installed next to it (a broken install).'),
 
+  // Preflight (issue 11)
+  'invalid-accept': e.usage<{ id: string }>('`--accept ID=REASON` names no required preflight check, or gives no reason.'),
   // history and report (issue 13)
   'run-not-found': e.user<{ run?: string; known: string[] }>('`report --run ID` names a run the deployment\'s journal does not have (or it has none yet).'),
 

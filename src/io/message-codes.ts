@@ -11,7 +11,7 @@ import type { ParameterDiffEntry } from '../deployments/configure/parameter-diff
 import type { RootCauseSummary } from '../deployments/deps/executor-deps.js';
 import type { VersionSource } from '../deployments/status/read-version.js';
 import type { ParameterDiffRow } from '../deployments/upgrade/hop-parameters.js';
-import type { PreflightCheck } from '../deployments/upgrade/preflight.js';
+import type { PreflightCheck } from '../deployments/preflight/upgrade-checks.js';
 import type { StackEventMessage, StackProgressMessage } from '../deployments/wait/types.js';
 import type { IssueCode } from '../parameters/issue-codes.js';
 import type { StepName } from '../journal/entry.js';
@@ -121,10 +121,12 @@ export const MSG = declareMessages({
   // Upgrade: plan, preflight, preview
   'plan.warning': make.warn('The planner warns about the target (unlisted, not recommended).'),
   'plan.hop': make.info<{ index: number; total: number; version: string; reason: string; postDeploy: string[] }>('One hop of the upgrade path, and why it is a stop.'),
-  'preflight.check': make.leveled(['info', 'warn', 'error'])<{ id: string; ok: boolean; severity: PreflightCheck['severity']; hop?: string }>('One preflight check: passed (info), a warning, or failed (error).',
+  'preflight.check': make.leveled(['info', 'warn', 'error'])<{ id: string; class: PreflightCheck['class']; ok: boolean; severity: PreflightCheck['severity']; hop?: string; accepted?: { reason: string }; data?: Record<string, unknown> }>('One preflight check: passed (info), a warning or an accepted failure (warn), or failed (error); `class` is strict, required or advisory (docs/preflight.md).',
   ),
   'preflight.failed': make.error<{ failures: PreflightCheck[] }>('Preflight found problems; nothing was changed.'),
   'preflight.passed': make.info('Every preflight check passed.'),
+  'preflight.termination-protection': make.info<{ stack: string }>('`--enable-termination-protection`: the run turned on the root stack\'s termination protection (journaled in run.start).'),
+  'preflight.result': make.result<{ passed: boolean; rootStack: string; from: string; to: string; hops: string[]; checks: PreflightCheck[]; accepted: { id: string; reason: string }[] }>('`pantherctl preflight`: every check of the path, and whether the upgrade would start (nothing was changed).'),
   'preview.change-set': make.info<{ hop: string; changes: number; changeSetName?: string }>('The first hop\'s change set, shown before the confirmation.'),
   'preview.resource': make.info<ResourceChange>('One resource change of the previewed change set.'),
   'preview.parameters': make.info<{ changed: number; kept: number }>('How many parameters the first hop changes and keeps.'),

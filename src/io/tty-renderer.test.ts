@@ -45,7 +45,7 @@ describe('TtyRenderer', () => {
     const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
     r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.26.9', { index: 1, total: 1, version: 'v1.26.9' }));
     r.notify(MSG['step.done'].msg('update role stack panther-deployment-role to v1.26.9: done', { step: 'update-role', hop: 'v1.26.9', index: 1 }));
-    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', ok: true, severity: 'warning', hop: 'v1.26.9' }));
+    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', class: 'advisory', ok: true, severity: 'warning', hop: 'v1.26.9' }));
     r.notify(MSG['stack.event'].msg('warn', 'x', { ...event('UPDATE_FAILED'), reason: 'boom' }));
     r.notify(MSG['failure.root-cause'].msg('root cause: Core UPDATE_FAILED: boom', { text: 'Core UPDATE_FAILED: boom' }));
     // Without the cursor movements of the redraw.

@@ -47,6 +47,10 @@ const upgradeRunStart = z.object({
   rootStack: z.string(),
   roleStack: z.string(),
   acks: keys.default([]),
+  /** Required preflight checks that failed and were let pass with `--accept ID=REASON`, with the reason given. */
+  accepted: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
+  /** `--enable-termination-protection`: the run turns on the root stack's termination protection right after this entry. */
+  enableTerminationProtection: z.boolean().optional(),
   /** `--param` keys; their values are never stored. */
   overrideKeys: keys.default([]),
   /** SHA-256 of each hop's templates, to refuse a template changed since the start. */
@@ -73,6 +77,8 @@ const stagedRunStart = z.object({
   paramsFile: z.string(),
   paramsSha256: z.string(),
   overrideKeys: keys.default([]),
+  /** As the upgrade's: required preflight checks accepted with `--accept ID=REASON`. */
+  accepted: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
   version: z.string().optional(),
   /** Parameter keys of each stage, in order. */
   stages: z.array(keys),
@@ -165,7 +171,21 @@ const stepFailed = z.object({
   logTail: keys.optional(),
 });
 
-const bodies = [upgradeRunStart, stagedRunStart, runDone, runFailed, runInterrupted, hopDone, ...requestedVariants, ...acceptedVariants, stepDone, stepFailed] as const;
+/**
+ * `pantherctl lock release --force`: the lock of another run was broken, by whom and why
+ * (the run that broke it writes this under its own, momentary, holding).
+ */
+const lockReleased = z.object({
+  type: z.literal('lock.released'),
+  forced: z.boolean(),
+  reason: z.string(),
+  /** The user who released it. */
+  by: z.string(),
+  /** The holding that was broken. */
+  holder: z.object({ command: z.string(), pid: z.number(), hostname: z.string(), since: z.string(), run: z.string().optional(), fence: z.string().optional(), user: z.string().optional() }).optional(),
+});
+
+const bodies = [upgradeRunStart, stagedRunStart, runDone, runFailed, runInterrupted, hopDone, ...requestedVariants, ...acceptedVariants, stepDone, stepFailed, lockReleased] as const;
 
 export type UpgradeRunStart = z.output<typeof upgradeRunStart>;
 export type StagedRunStart = z.output<typeof stagedRunStart>;

@@ -5,7 +5,7 @@ import type { Random } from './random.js';
 
 const probability = z.number().min(0).max(1);
 const times = z.number().int().positive();
-const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'logs', 'sns']);
+const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda', 'logs', 'sns']);
 
 /**
  * The fault file format (`--faults FILE`, `PUT /_sandbox/faults`). Other tests and tools
@@ -40,6 +40,18 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('fail-rollback'), stack: z.string().optional(), version: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
   z.strictObject({ kind: z.literal('fail-build'), project: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  // The request is carried out, then the connection drops before the answer: the client cannot
+  // tell whether it happened (a retried conditional PUT then meets its own object).
+  z.strictObject({ kind: z.literal('drop-response'), probability: probability.default(1), service: service.optional(), action: z.string().optional(), times: times.optional() }),
+  // S3 answers a conditional write 409 ConditionalRequestConflict when "a conflicting operation
+  // occurs during the upload" (API_PutObject.html, IfNoneMatch/IfMatch); the sandbox serialises
+  // requests, so that race only happens when injected. Applies to S3 writes with a condition only.
+  z.strictObject({ kind: z.literal('conditional-conflict'), probability: probability.default(1), action: z.string().optional(), times: times.optional() }),
+  // Out-of-band change of a resource (drift), applied when the fault is installed: a property
+  // set to `value`, or the resource deleted. `logicalId` is a leaf anywhere in `stack`'s tree.
+  z
+    .strictObject({ kind: z.literal('drift'), stack: z.string(), logicalId: z.string(), property: z.string().optional(), value: z.unknown().optional(), deleted: z.boolean().optional(), times: times.default(1) })
+    .refine((f) => f.deleted === true || f.property !== undefined, { message: 'a drift fault gives `property` (and `value`) or `deleted: true`' }),
   // A test device, not an AWS behaviour: the next create/update of a leaf resource named
   // `logicalId` (in any stack of the tree) takes `ms` more simulated milliseconds, so that the
   // product's "running past its usual time" line can be tested (issue 13, "Time to go").
@@ -98,12 +110,13 @@ interface ActiveFault {
 
 export interface RequestFault {
   latencyMs: number;
-  effect?: { kind: 'throttle' } | { kind: 'server-error'; status: number } | { kind: 'drop-connection' };
+  effect?: { kind: 'throttle' } | { kind: 'server-error'; status: number } | { kind: 'drop-connection' } | { kind: 'drop-response' };
 }
 
 export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
 export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
+export type DriftFault = Extract<Fault, { kind: 'drift' }>;
 export type SlowResourceFault = Extract<Fault, { kind: 'slow-resource' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
@@ -145,7 +158,7 @@ export class FaultBook {
     const out: RequestFault = { latencyMs: 0 };
     for (const a of this.live()) {
       const s = a.spec;
-      if (s.kind !== 'throttle' && s.kind !== 'server-error' && s.kind !== 'drop-connection' && s.kind !== 'latency') continue;
+      if (s.kind !== 'throttle' && s.kind !== 'server-error' && s.kind !== 'drop-connection' && s.kind !== 'drop-response' && s.kind !== 'latency') continue;
       if (s.service && s.service !== svc) continue;
       if (s.action && s.action !== action) continue;
       if (s.kind === 'latency') {
@@ -162,6 +175,14 @@ export class FaultBook {
     return out;
   }
 
+  /** Whether an S3 conditional write gets an injected 409 ConditionalRequestConflict (consumes one firing). */
+  takeConditionalConflict(action: string): boolean {
+    const a = this.live().find((x) => x.spec.kind === 'conditional-conflict' && (!x.spec.action || x.spec.action === action));
+    if (!a || this.random.next() >= (a.spec as { probability: number }).probability) return false;
+    this.fire(a);
+    return true;
+  }
+
   /** A fail-resource fault for this root stack and target version; `take` consumes one firing. */
   failResource(rootStack: string, version: string | undefined): { fault: FailResourceFault; take(): void } | undefined {
     const a = this.live().find((x) => x.spec.kind === 'fail-resource' && (!x.spec.stack || x.spec.stack === rootStack) && sameVersion(x.spec.version, version));
@@ -173,6 +194,11 @@ export class FaultBook {
     if (!a) return undefined;
     this.fire(a);
     return a.spec as FailRollbackFault;
+  }
+
+  /** The drift faults installed; each is applied once, when installed (Sandbox.installFaults). */
+  drifts(): DriftFault[] {
+    return this.active.filter((a) => a.spec.kind === 'drift').map((a) => a.spec as DriftFault);
   }
 
   takeFailBuild(project: string): FailBuildFault | undefined {

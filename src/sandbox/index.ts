@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { publishedVersions } from './fixtures/fixtures.js';
@@ -6,6 +6,9 @@ import { SandboxError } from './sandbox-error.js';
 import { canonicalRelease } from './versions.js';
 import { parseFaults, validateFaults, type Fault, type FaultSpec } from './faults.js';
 import { Sandbox } from './sandbox.js';
+import { fleetFiles, fleetLayout, SandboxFleet, type FleetCell } from './fleet.js';
+export { accountOfAccessKey, fleetAccessKey, fleetLayout } from './fleet.js';
+import { DEFAULT_CONCURRENCY_LIMIT } from './lambda/lambda-account.js';
 import { createRequestListener } from './server.js';
 
 export type { FaultSpec } from './faults.js';
@@ -39,11 +42,26 @@ export interface SandboxOptions {
   seed?: number;
   /** Account id of the sandbox account. Default 123456789012. */
   accountId?: string;
+  /**
+   * Hold a fleet: this many deployments (at `version`), one per account-region cell, across
+   * accounts 111111111111, 222222222222, ... and regions us-east-2, us-west-2, eu-west-1
+   * (fleet.ts). Default: none, the single account.
+   */
+  fleet?: number;
+  /** With `fleet`: write the fleet file describing the deployments here, and the AWS credentials file of its profiles beside it (`<file>.credentials`). */
+  fleetFile?: string;
+  /**
+   * The account's Lambda concurrency quota (GetAccountSettings' ConcurrentExecutions). Default
+   * 1,000, Lambda's default; new accounts may have 10 or 50, which a low value reproduces.
+   */
+  lambdaConcurrencyLimit?: number;
 }
 
 export interface SandboxServer {
   endpoint: string;
   port: number;
+  /** With `fleet` and `fleetFile`: the files written. */
+  fleetFiles?: { fleet: string; credentials: string };
   /** Finishes operations in flight, saves the state file, and stops listening. */
   close(): Promise<void>;
 }
@@ -68,6 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(speed > 0) || !Number.isFinite(speed)) throw new SandboxError('usage', 'Expected `--speed` to be a positive number', { kind: 'usage' });
   const port = options.port ?? 4599;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxError('usage', 'Expected `--port` to be between 0 and 65535', { kind: 'usage' });
+  const limit = options.lambdaConcurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new SandboxError('usage', 'Expected `--lambda-concurrency-limit` to be a whole number of at least 1', { kind: 'usage' });
   const given = options.version ?? 'v1.25.18';
   const version = canonicalRelease(given);
   // Templates are published for the listed releases only (fixtures/versions.yml); a deployment
@@ -79,25 +99,51 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       hint: `Use one of the published releases: ${published.join(', ')}.`,
     });
   }
-  const sandbox = new Sandbox({
-    region: options.region ?? 'us-east-2',
-    version,
-    empty: options.empty ?? false,
-    speed,
-    accountId: options.accountId ?? '123456789012',
-    faults: resolveFaults(options),
-    now: options.now ?? Date.now,
-    seed: options.seed ?? Date.now(),
-    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
-  });
-  sandbox.init();
+  let sandbox: Sandbox | SandboxFleet;
+  let cells: FleetCell[] = [];
+  if (options.fleet !== undefined) {
+    if (!Number.isInteger(options.fleet) || options.fleet < 1 || options.fleet > 200) throw new SandboxError('usage', 'Expected `--fleet` to be a number of deployments from 1 to 200', { kind: 'usage' });
+    // One process state file holds one account; a fleet lives in memory.
+    if (options.stateFile) throw new SandboxError('usage', '`--fleet` and `--state-file` cannot be combined', { kind: 'usage' });
+    cells = fleetLayout(options.fleet);
+    sandbox = new SandboxFleet(cells, { version, speed, faults: resolveFaults(options), now: options.now ?? Date.now, seed: options.seed ?? Date.now(), lambdaConcurrencyLimit: limit });
+  } else {
+    if (options.fleetFile) throw new SandboxError('usage', '`--fleet-file` needs `--fleet N`', { kind: 'usage' });
+    sandbox = new Sandbox({
+      region: options.region ?? 'us-east-2',
+      version,
+      empty: options.empty ?? false,
+      speed,
+      accountId: options.accountId ?? '123456789012',
+      faults: resolveFaults(options),
+      now: options.now ?? Date.now,
+      seed: options.seed ?? Date.now(),
+      lambdaConcurrencyLimit: limit,
+      ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    });
+    sandbox.init();
+  }
   const server = createServer({ keepAliveTimeout: 30_000 }, createRequestListener(sandbox));
   await listen(server, port);
   const actual = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${actual}`;
+  let written: { fleet: string; credentials: string } | undefined;
+  if (options.fleetFile) {
+    const files = fleetFiles(cells, endpoint);
+    written = { fleet: options.fleetFile, credentials: `${options.fleetFile}.credentials` };
+    try {
+      writeFileSync(written.fleet, files.fleet);
+      writeFileSync(written.credentials, files.credentials, { mode: 0o600 });
+    } catch (err) {
+      server.close();
+      throw new SandboxError('sandbox-state-unwritable', `Cannot write the fleet file ${options.fleetFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${actual}`,
+    endpoint,
     port: actual,
+    ...(written ? { fleetFiles: written } : {}),
     close() {
       closing ??= new Promise<void>((resolve) => {
         sandbox.close();

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { SandboxError } from './sandbox-error.js';
 import type { Build, Project } from './codebuild/engine.js';
 import type { ChangeSet, Stack } from './cloudformation/model.js';
+import type { S3Encryption } from './s3/s3-store.js';
 import type { LogsState } from './logs/logs-engine.js';
 import type { SnsState } from './sns/sns-engine.js';
 
@@ -22,7 +23,7 @@ export interface SandboxState {
   logs?: LogsState;
   /** SNS topics and the messages published to them (absent in older files). */
   sns?: SnsState;
-  buckets: { name: string; creationDate: number; region?: string; foreign?: boolean; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number }[] }[];
+  buckets: { name: string; creationDate: number; region?: string; foreign?: boolean; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number; sse?: S3Encryption }[] }[];
 }
 
 /** Writes atomically (temp file, then rename), so a crash never leaves half a state file. */

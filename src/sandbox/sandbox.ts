@@ -3,6 +3,7 @@ import { CloudFormationEngine } from './cloudformation/engine.js';
 import type { StackResource } from './cloudformation/model.js';
 import { CodeBuildEngine } from './codebuild/engine.js';
 import { FaultBook, type Fault } from './faults.js';
+import { SandboxError } from './sandbox-error.js';
 import { LogsEngine } from './logs/logs-engine.js';
 import { SnsEngine } from './sns/sns-engine.js';
 import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
@@ -10,6 +11,7 @@ import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
 import { RealScheduler } from './scheduler.js';
 import { publishTemplates, seedDeployment } from './seed.js';
+import { LambdaAccount, reservedOf } from './lambda/lambda-account.js';
 import { StsEngine, type RoleView } from './sts/sts-engine.js';
 
 export interface ResolvedSandboxOptions {
@@ -22,6 +24,10 @@ export interface ResolvedSandboxOptions {
   faults: Fault[];
   now: () => number;
   seed: number;
+  /** S3 shared with the other cells of a fleet (fleet.ts): bucket names are global. Default: the cell's own. */
+  s3?: S3Store;
+  /** Lambda's regional concurrency quota (index.ts: default 1,000). */
+  lambdaConcurrencyLimit: number;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -39,6 +45,7 @@ export class Sandbox {
   readonly cfn: CloudFormationEngine;
   readonly codebuild: CodeBuildEngine;
   readonly sts: StsEngine;
+  readonly lambda: LambdaAccount;
   readonly logs: LogsEngine;
   readonly sns: SnsEngine;
   /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
@@ -53,10 +60,16 @@ export class Sandbox {
     this.scheduler = new RealScheduler(options.speed, options.now, (err) => {
       if (this.taskErrors.length < 100) this.taskErrors.push(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err));
     });
-    this.s3 = new S3Store(() => this.scheduler.now());
+    this.s3 = options.s3 ?? new S3Store(() => this.scheduler.now());
     const onChange = () => this.changed();
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
-    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });
+    this.lambda = new LambdaAccount(options.lambdaConcurrencyLimit, () => this.cfn.liveStacks());
+    this.cfn = new CloudFormationEngine({
+      ...common,
+      s3: this.s3,
+      onCommitted: (_stack, resources) => this.provisionProjects(resources),
+      refuseResource: (resource, props) => this.refuseResource(resource, props),
+    });
     // Log lines carry the build's own clock (seeding runs on a manual one), so the engine
     // takes timestamps from the build, and its own only for groups and streams.
     this.logs = new LogsEngine(() => this.scheduler.now());
@@ -99,13 +112,47 @@ export class Sandbox {
     }
   }
 
+  /**
+   * What Lambda refuses of a function CloudFormation creates or updates: a reserved concurrency
+   * that leaves less than the minimum unreserved. CloudFormation's Lambda handler reports it as
+   * quoted in aws-samples/siem-on-amazon-opensearch-service#175 and
+   * aws-samples/one-observability-demo#278: `Resource handler returned message: "<Lambda's
+   * message> (Service: Lambda, Status Code: 400, Request ID: <id>)" (RequestToken: <uuid>,
+   * HandlerErrorCode: InvalidRequest)`.
+   */
+  private refuseResource(resource: { type: string; physicalId: string }, props: Record<string, unknown>): string | undefined {
+    if (resource.type !== 'AWS::Lambda::Function') return undefined;
+    const reserved = reservedOf(props);
+    if (reserved === undefined) return undefined;
+    const name = typeof props.FunctionName === 'string' ? props.FunctionName : resource.physicalId;
+    const refused = this.lambda.reservationFailure(name, reserved);
+    if (!refused) return undefined;
+    return `Resource handler returned message: "${refused} (Service: Lambda, Status Code: 400, Request ID: ${this.random.uuid()})" (RequestToken: ${this.random.uuid()}, HandlerErrorCode: InvalidRequest)`;
+  }
+
   /** Loads the state file if there is one, else seeds the account; then installs the faults. */
   init(): void {
     const state = this.options.stateFile ? readState(this.options.stateFile) : undefined;
     if (state) this.restore(state);
     else this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
+  }
+
+  /**
+   * Replaces the fault list; a `drift` fault changes its resource out of band now (and stays
+   * listed, fired). Throws SandboxError when it names no resource.
+   */
+  installFaults(faults: readonly Fault[]): void {
+    for (const f of faults) {
+      if (f.kind !== 'drift') continue;
+      try {
+        this.cfn.applyDrift(f);
+      } catch (err) {
+        throw new SandboxError('invalid-faults', err instanceof Error ? err.message : String(err));
+      }
+    }
+    this.faults.replace(faults);
   }
 
   private seed(): void {
@@ -129,7 +176,7 @@ export class Sandbox {
     this.sts.clear();
     this.faults.clear();
     this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
   }
 
@@ -169,7 +216,7 @@ export class Sandbox {
         foreign: b.foreign,
         objects: [...b.objects.entries()]
           .filter(([, o]) => !o.published)
-          .map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified })),
+          .map(([key, o]) => ({ key, body: o.body.toString('base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified, ...(o.sse ? { sse: o.sse } : {}) })),
       })),
     };
   }
@@ -180,7 +227,7 @@ export class Sandbox {
     for (const b of state.buckets) {
       const bucket = this.s3.createBucket(b.name, b.region ?? this.options.region, { foreign: b.foreign ?? false });
       bucket.creationDate = b.creationDate;
-      for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified });
+      for (const o of b.objects) bucket.objects.set(o.key, { body: Buffer.from(o.body, 'base64'), contentType: o.contentType, etag: o.etag, lastModified: o.lastModified, ...(o.sse ? { sse: o.sse } : {}) });
     }
     for (const stack of state.stacks) {
       // An operation cut off by a crash is settled where it was heading (a clean stop finishes them).

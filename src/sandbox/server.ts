@@ -7,8 +7,11 @@ import { handleLogs, logGroupOf, LOGS_TARGET_PREFIX } from './logs/handler.js';
 import { handleSns, SNS_ACTIONS, SNS_NS } from './sns/handler.js';
 import { parseFaults } from './faults.js';
 import { QueryParams } from './query-params.js';
+import { handleLambda, lambdaAction } from './lambda/handler.js';
 import { handleS3, s3Action, s3ErrorXml, s3Target } from './s3/handler.js';
 import type { Sandbox } from './sandbox.js';
+import { SandboxFleet } from './fleet.js';
+import type { Principal } from './sts/sts-engine.js';
 import { handleSts } from './sts/handler.js';
 import { isSandboxError } from './sandbox-error.js';
 import { escapeXml } from './xml.js';
@@ -24,7 +27,7 @@ const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const CODEBUILD_PREFIX = 'CodeBuild_20161006.';
 
-type Protocol = 'query' | 'json' | 's3';
+type Protocol = 'query' | 'json' | 's3' | 'rest-json';
 
 interface Body {
   bytes: Buffer;
@@ -76,6 +79,8 @@ const VIRTUAL_BUCKET_HOST = /^.+?\.(?:s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com|loca
 function protocolOf(req: IncomingMessage, path: string, service: string | undefined): Protocol {
   if (header(req, 'x-amz-target') !== undefined) return 'json';
   if (service === 's3') return 's3';
+  // Lambda speaks rest-json (botocore lambda/2015-03-31 metadata): signed for `lambda`, or its versioned paths.
+  if (service === 'lambda' || /^\/20\d\d-\d\d-\d\d\//.test(path)) return 'rest-json';
   const contentType = header(req, 'content-type') ?? '';
   const host = header(req, 'host') ?? '';
   if (req.method === 'POST' && path === '/' && !VIRTUAL_BUCKET_HOST.test(host)) {
@@ -104,13 +109,16 @@ function internal(err: unknown): AwsError {
 
 // CloudWatch Logs throttles GetLogEvents with ThrottlingException "Rate exceeded", HTTP 400
 // (PrefectHQ/prefect#17780, dbhowell/pino-cloudwatch#4 quote the answer); SNS with Throttled,
-// HTTP 429 (botocore sns/2010-03-31 ThrottledException: code "Throttled").
+// HTTP 429 (botocore sns/2010-03-31 ThrottledException: code "Throttled"); Lambda with
+// TooManyRequestsException, HTTP 429 (botocore lambda/2015-03-31 error shapes).
 const throttle = (svc: string) =>
-  new AwsError(
-    svc === 'codebuild' || svc === 'logs' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : svc === 'sns' ? 'Throttled' : 'Throttling',
-    svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded',
-    svc === 's3' ? 503 : svc === 'sns' ? 429 : 400,
-  );
+  svc === 'lambda'
+    ? new AwsError('TooManyRequestsException', 'Rate exceeded', 429)
+    : new AwsError(
+        svc === 'codebuild' || svc === 'logs' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : svc === 'sns' ? 'Throttled' : 'Throttling',
+        svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded',
+        svc === 's3' ? 503 : svc === 'sns' ? 429 : 400,
+      );
 const serverError = (svc: string, status: number) =>
   new AwsError(
     status === 503
@@ -127,26 +135,54 @@ const serverError = (svc: string, status: number) =>
     'Receiver',
   );
 
-/** The request listener: routes to a protocol, applies faults, logs the call. */
-export function createRequestListener(sandbox: Sandbox): (req: IncomingMessage, res: ServerResponse) => void {
+/** Which cell serves a request: the one sandbox, or a fleet's cell by account and region (fleet.ts). */
+interface Router {
+  route(accessKeyId: string | undefined, region: string | undefined, assumeRoleArn?: string): Sandbox;
+  /** Who signed: the cell's session or user; a caller of another cell's account keeps its own account (AssumeRole across accounts). */
+  principalOf(cell: Sandbox, accessKeyId: string | undefined): Principal;
+  /** The cell admin endpoints act on (`?account=&region=`; default the first). */
+  admin(account: string | undefined, region: string | undefined): Sandbox;
+  reset(): void;
+}
+
+function routerOf(target: Sandbox | SandboxFleet): Router {
+  if (!(target instanceof SandboxFleet)) {
+    return { route: () => target, principalOf: (cell, key) => cell.sts.principalOf(key), admin: () => target, reset: () => target.reset() };
+  }
+  return {
+    route: (key, region, roleArn) => target.route(key, region, roleArn),
+    principalOf: (cell, key) => {
+      // The caller's own cell knows its sessions; an AssumeRole into another account is judged by the caller's principal.
+      const home = target.all().find((c) => key !== undefined && c.sts.sessions.has(key)) ?? target.route(key, cell.options.region);
+      return home.sts.principalOf(key);
+    },
+    admin: (account, region) => (account ? target.cell(account, region ?? target.first.options.region) : target.first),
+    reset: () => target.reset(),
+  };
+}
+
+/** The request listener: routes to a protocol (and, for a fleet, to the account-region cell), applies faults, logs the call. */
+export function createRequestListener(target: Sandbox | SandboxFleet): (req: IncomingMessage, res: ServerResponse) => void {
+  const router = routerOf(target);
   return (req, res) => {
-    handle(sandbox, req, res).catch((err: unknown) => {
+    handle(router, req, res).catch((err: unknown) => {
       // Last resort: a bug must still produce an answer and leave the server up.
       send(res, 500, { 'content-type': 'text/plain' }, `sandbox internal error: ${err instanceof Error ? err.message : String(err)}`);
     });
   };
 }
 
-async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  if (path.startsWith('/_sandbox/')) return admin(sandbox, req, res, path);
+  if (path.startsWith('/_sandbox/')) {
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    return admin(router, router.admin(query.get('account') ?? undefined, query.get('region') ?? undefined), req, res, path);
+  }
 
   const requestId = randomUUID();
   const cred = credential(header(req, 'authorization'));
-  // Who made the call, as IAM would name them: an assumed role's session or the access key's user.
-  const principal = sandbox.sts.principalOf(cred.accessKeyId);
   const protocol = protocolOf(req, path, cred.service);
   const body = await readBody(req, protocol === 's3' ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES);
   const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
@@ -158,6 +194,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   let params: QueryParams | undefined;
   let json: Record<string, unknown> | undefined;
   let early: AwsError | undefined;
+  let assumeRoleArn: string | undefined;
 
   if (protocol === 'json') {
     const target = header(req, 'x-amz-target') ?? '';
@@ -180,6 +217,7 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   } else if (protocol === 'query') {
     const form = new URLSearchParams(body.tooLarge ? '' : body.bytes.toString('utf8'));
     action = form.get('Action') ?? 'Unknown';
+    if (action === 'AssumeRole') assumeRoleArn = form.get('RoleArn') ?? undefined;
     service =
       action === 'GetCallerIdentity' || action === 'AssumeRole' || cred.service === 'sts'
         ? 'sts'
@@ -191,6 +229,10 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     stack = service === 'sns' ? (form.get('TopicArn') ?? undefined) : stackOf(params);
     if (body.tooLarge) early = new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
     else if (!form.get('Action')) early = new AwsError('MissingAction', 'Missing Action');
+  } else if (protocol === 'rest-json') {
+    service = 'lambda';
+    action = lambdaAction(req.method ?? 'GET', path);
+    if (body.tooLarge) early = new AwsError('RequestTooLargeException', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
   } else {
     service = 's3';
     let target: { bucket?: string; key?: string } = {};
@@ -203,6 +245,10 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     if (body.tooLarge) early = new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.', 400);
   }
 
+  // The account-region cell this request is for (one cell unless the sandbox holds a fleet).
+  const sandbox = router.route(cred.accessKeyId, cred.region, assumeRoleArn);
+  // Who made the call, as IAM would name them: an assumed role's session or the access key's user.
+  const principal = router.principalOf(sandbox, cred.accessKeyId);
   const fault = sandbox.faults.forRequest(service, action);
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   const record = (status: number, errorCode?: string) =>
@@ -228,6 +274,9 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
     record(err.status, err.code);
     if (protocol === 'json') {
       send(res, err.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+    } else if (protocol === 'rest-json') {
+      // rest-json errors: the code in x-amzn-ErrorType, `Type` User/Service and `message` in the body (botocore lambda shapes).
+      send(res, err.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ Type: err.type === 'Sender' ? 'User' : 'Service', message: err.message }));
     } else if (protocol === 'query') {
       send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryError(err, requestId, service === 'sts' ? STS_NS : service === 'sns' ? SNS_NS : CFN_NS));
     } else {
@@ -237,7 +286,11 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
   if (early) return fail(early);
 
   try {
-    if (protocol === 'json') {
+    if (protocol === 'rest-json') {
+      const out = handleLambda(sandbox.lambda, action);
+      record(200);
+      send(res, 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, JSON.stringify(out));
+    } else if (protocol === 'json') {
       const out =
         service === 'logs'
           ? handleLogs(sandbox.logs, { region: sandbox.options.region, accountId: sandbox.options.accountId }, action, json ?? {})
@@ -258,8 +311,14 @@ async function handle(sandbox: Sandbox, req: IncomingMessage, res: ServerRespons
         sandbox.s3,
         { method: req.method ?? 'GET', host: header(req, 'host') ?? '', path, query, headers: req.headers, body: body.bytes, ...(cred.region ? { signingRegion: cred.region } : {}) },
         sandbox.options.region,
+        { conditionalConflict: (a) => sandbox.faults.takeConditionalConflict(a) },
       );
       record(out.status);
+      if (fault.effect?.kind === 'drop-response') {
+        // Done, but the client never hears it (see faults.ts).
+        req.socket.destroy();
+        return;
+      }
       send(res, out.status, { ...out.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, out.body ?? '', req.method === 'HEAD');
     }
   } catch (err) {
@@ -272,7 +331,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** `/_sandbox/*`: JSON admin endpoints for tests and operators. Not logged as calls. */
-async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function admin(router: Router, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const route = `${req.method ?? 'GET'} ${path.replace(/\/$/, '')}`;
   const body = await readBody(req, MAX_BODY_BYTES);
   try {
@@ -300,14 +359,14 @@ async function admin(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
       case 'PUT /_sandbox/faults':
       case 'POST /_sandbox/faults': {
         if (body.tooLarge) return sendJson(res, 413, { error: { code: 'too-large', message: 'Fault list too large' } });
-        sandbox.faults.replace(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
+        sandbox.installFaults(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
         return sendJson(res, 200, { faults: sandbox.faults.list() });
       }
       case 'DELETE /_sandbox/faults':
         sandbox.faults.clear();
         return sendJson(res, 200, { faults: [] });
       case 'POST /_sandbox/reset':
-        sandbox.reset();
+        router.reset();
         return sendJson(res, 200, { reset: true });
       case 'POST /_sandbox/settle':
         // Finishes every operation in flight now: for tests that do not want to wait.

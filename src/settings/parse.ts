@@ -47,7 +47,7 @@ export function parseConfig(text: string, path: string): PantherctlConfig {
     const pair = doc.contents.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === unknown);
     if (pair && isNode(pair.key)) offset = pair.key.range?.[0];
     throw new PantherctlError('config-invalid', `${at(offset)}: unknown key "${unknown}" in ${path}`, {
-      hint: 'Known keys: profile, region, endpointUrl, assumeRole, rootStack, roleStack, useDeploymentRole, stateDir, catalog, timeoutMinutes.',
+      hint: 'Known keys: profile, region, endpointUrl, assumeRole, rootStack, roleStack, useDeploymentRole, stateDir, catalog, timeoutMinutes, state, stateKmsKey, stateLeaseSeconds.',
     });
   }
   throw new PantherctlError('config-invalid', `${at(offset)}: ${String(key ?? '')} ${issue.message}`.replace(/:\s+ /, ': '));

@@ -42,6 +42,19 @@ export const pantherctlConfigSchema = z
       .optional()
       .describe('AWS account id the deployment lives in; preflight refuses other accounts (as --account).'),
     timeoutMinutes: z.number().int().min(1).max(1440).optional().describe('Longest wait for one stack operation or build, in minutes (as --timeout). Default: 120.'),
+    state: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/)
+      .optional()
+      .describe('Shared journal and lock in S3: s3://BUCKET/PREFIX (as --state). Default: the local state directory.'),
+    stateKmsKey: z.string().min(1).optional().describe('KMS key (id, ARN or alias) the state objects are encrypted with, SSE-KMS (as --state-kms-key). Default: the bucket\'s default encryption.'),
+    stateLeaseSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .optional()
+      .describe('How long the S3 lock lease lasts unless renewed (renewed at two thirds). Default: 120: a crashed run blocks others that long at most.'),
     notify: z
       .array(z.string().min(1))
       .max(20)

@@ -4,6 +4,7 @@ import { DEFAULT_TIMEOUT_MINUTES, type DeploymentOptions } from '../deployments/
 import type { PantherctlConfig } from './schema.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 import { DEFAULT_STATE_DIR } from '../journal/paths.js';
+import { parseStateUrl } from '../journal/state-url.js';
 
 /** Options every deployment command accepts (src/cli/commands/connection-options.ts). */
 export interface ConnectionFlags {
@@ -23,6 +24,10 @@ export interface ConnectionFlags {
   catalog?: string;
   /** `--allow-unsupported-region`: a well-formed region outside the supported list (private template mirror). */
   allowUnsupportedRegion?: boolean;
+  /** `--state s3://BUCKET/PREFIX`: shared journal and lock in S3 instead of `--state-dir`. */
+  state?: string;
+  /** `--state-kms-key`: SSE-KMS key of the state objects. */
+  stateKmsKey?: string;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface ConnectionFlags {
  * environment and defaults, in the shape the core takes (DeploymentOptions), plus the catalog
  * file the CLI loads.
  */
-export interface DeploymentSettings extends Required<Pick<DeploymentOptions, 'region' | 'roleStack' | 'stateDir' | 'useDeploymentRole' | 'timeoutMs'>>, Pick<DeploymentOptions, 'profile' | 'endpointUrl' | 'assumeRoleArn' | 'rootStack' | 'account' | 'allowUnsupportedRegion'> {
+export interface DeploymentSettings extends Required<Pick<DeploymentOptions, 'region' | 'roleStack' | 'stateDir' | 'useDeploymentRole' | 'timeoutMs'>>, Pick<DeploymentOptions, 'profile' | 'endpointUrl' | 'assumeRoleArn' | 'rootStack' | 'account' | 'allowUnsupportedRegion' | 'state' | 'stateKmsKey' | 'stateLeaseMs'> {
   catalogFile?: string;
 }
 
@@ -46,7 +51,15 @@ export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig
   const account = flags.account ?? config.account;
   if (account !== undefined && !/^\d{12}$/.test(account)) throw usageError(`Expected \`--account\` to be a 12-digit AWS account id, got "${account}"`);
   const catalogFile = flags.catalog ?? config.catalog;
+  const state = flags.state ?? config.state;
+  // Checked offline: a typo must not fall back to local state silently.
+  if (state !== undefined) parseStateUrl(state);
+  const stateKmsKey = flags.stateKmsKey ?? config.stateKmsKey;
+  if (stateKmsKey !== undefined && state === undefined) throw usageError('`--state-kms-key` needs `--state s3://BUCKET/PREFIX` (local state is not encrypted by pantherctl)');
   return {
+    ...(state ? { state } : {}),
+    ...(stateKmsKey ? { stateKmsKey } : {}),
+    ...(config.stateLeaseSeconds ? { stateLeaseMs: config.stateLeaseSeconds * 1000 } : {}),
     region,
     ...(profile ? { profile } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),

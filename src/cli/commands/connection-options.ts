@@ -23,9 +23,16 @@ export function catalogOption(cmd: Command): Command {
   return cmd.option('--catalog <file>', 'release catalog file instead of the embedded one');
 }
 
+/** Shared state in S3 instead of the local state directory (src/journal/s3-state-store.ts). */
+export function stateOptions(cmd: Command): Command {
+  return cmd
+    .option('--state <s3-url>', 'keep journals and locks in S3, shared by every operator: s3://BUCKET/PREFIX (default: the local --state-dir)')
+    .option('--state-kms-key <key>', 'SSE-KMS key for the S3 state objects (default: the bucket encryption)');
+}
+
 /** Where a command that changes stacks keeps its journal and lock, and how long one wait may take. */
 export function journalOptions(cmd: Command): Command {
-  return cmd
+  return stateOptions(cmd)
     .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
     .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)));
 }

@@ -1,8 +1,9 @@
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
+import { acceptOption, preflightValues, type PreflightFlags } from './preflight-options.js';
 import { catalogOption, confirmingHost, overrideValues, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
 
-interface DeployFlags extends StagedFlags {
+interface DeployFlags extends StagedFlags, PreflightFlags {
   version: string;
   replaceFailed?: boolean;
   allowUnlisted?: boolean;
@@ -15,7 +16,7 @@ interface DeployFlags extends StagedFlags {
  * failed; 5 interrupted (run `pantherctl resume`); 6 locked.
  */
 export function registerDeployCommand(b: ProgramBuilder): void {
-  const cmd = stagedConnection(
+  const cmd = acceptOption(stagedConnection(
     stagedOptions(
       paramsOptions(
         catalogOption(
@@ -27,9 +28,10 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           .option('--replace-failed', 'delete a root stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again'),
       ),
     ),
-  );
+  ));
   b.action<DeployFlags>(cmd, async (ctx, o) => {
     const io = confirmingHost(ctx, o.yes);
+    const { accepts } = await preflightValues(o);
     const { deploymentOptions, withInterrupt } = await import('../deployment-options.js');
     const { deploy } = await import('../../deployments/configure/deploy.js');
     const deployment = await deploymentOptions(ctx, o);
@@ -48,6 +50,7 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           ...stagedChoices(o),
           replaceFailed: Boolean(o.replaceFailed),
           allowUnlisted: Boolean(o.allowUnlisted),
+          accepts,
         },
         host,
       ),

@@ -9,6 +9,8 @@ interface IamPolicyFlags {
   partition: string;
   roleStack: string;
   allowUnsupportedRegion?: boolean;
+  state?: string;
+  stateKmsKey?: string;
   notify?: string[];
 }
 
@@ -21,6 +23,8 @@ export function registerIamPolicyCommand(b: ProgramBuilder): void {
     .option('--partition <name>', 'aws, aws-us-gov or aws-cn', 'aws')
     .option('--role-stack <name>', 'deployment role stack name', DEFAULT_ROLE_STACK)
     .option('--allow-unsupported-region', 'allow a region Panther does not publish templates for')
+    .option('--state <s3-url>', 'add the shared state bucket s3://BUCKET/PREFIX (as pantherctl --state)')
+    .option('--state-kms-key <key>', 'add the KMS key of the state objects (as pantherctl --state-kms-key)')
     .option('--notify <target>', 'the --notify targets runs use: sns:TOPIC_ARN adds sns:Publish on that topic (repeatable)', collect);
   b.action<IamPolicyFlags>(cmd, async (ctx, o) => {
     const { iamPolicy } = await import('../../deployments/iam/iam-policy.js');
@@ -34,6 +38,8 @@ export function registerIamPolicyCommand(b: ProgramBuilder): void {
       ...(o.account ? { account: o.account } : {}),
       ...(o.region ? { region: o.region } : {}),
       ...(o.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
+      ...(o.state ? { state: o.state } : {}),
+      ...(o.stateKmsKey ? { stateKmsKey: o.stateKmsKey } : {}),
       ...(notifyTopics.length > 0 ? { notifyTopics } : {}),
     });
     ctx.out(JSON.stringify(policy, null, ctx.json ? undefined : 2));

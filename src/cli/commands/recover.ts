@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { ExitCode } from '../../errors/pantherctl-error.js';
 import type { ConnectionFlags } from '../../settings/settings.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, connectionOptions } from './connection-options.js';
+import { catalogOption, connectionOptions, stateOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
 
 interface RecoverFlags extends ConnectionFlags {
@@ -16,7 +16,7 @@ interface RecoverFlags extends ConnectionFlags {
  * the rollback failed again, 1 when there is nothing to recover, 5 interrupted, 6 locked.
  */
 export function registerRecoverCommand(b: ProgramBuilder): void {
-  const cmd = catalogOption(connectionOptions(b.command('recover', 'finish a rollback that failed (UPDATE_ROLLBACK_FAILED) with ContinueUpdateRollback')))
+  const cmd = stateOptions(catalogOption(connectionOptions(b.command('recover', 'finish a rollback that failed (UPDATE_ROLLBACK_FAILED) with ContinueUpdateRollback'))))
     .option('--stack <name>', 'the stuck stack (default: the root stack)')
     .option(
       '--skip <resource>',

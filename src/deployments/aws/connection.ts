@@ -8,6 +8,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './sdk/credentials.js';
 import type { AwsClients, ConnectionOptions } from './types.js';
 
@@ -78,13 +79,15 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
     async () => new (await withCredentials(import('./sdk/s3.js'))).S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }),
   );
   const sts = new LazyClient<STSClient>(async () => new (await withCredentials(import('./sdk/sts.js'))).STSClient(common));
+  const lambda = new LazyClient<LambdaClient>(async () => new (await withCredentials(import('./sdk/lambda.js'))).LambdaClient(common));
   return {
     cloudFormation: () => cloudFormation.get(),
     codeBuild: () => codeBuild.get(),
     s3: () => s3.get(),
     sts: () => sts.get(),
+    lambda: () => lambda.get(),
     destroy: () => {
-      for (const client of [cloudFormation, codeBuild, s3, sts]) client.destroy();
+      for (const client of [cloudFormation, codeBuild, s3, sts, lambda]) client.destroy();
     },
   };
 }

@@ -21,6 +21,7 @@ export function loadExecutorDeps(connection: ConnectionOptions, options: { io?: 
     codeBuild: aws.codeBuild,
     templates: aws.templates,
     identity: aws.identity,
+    lambda: aws.lambda,
     logs,
     waitForStack: waitForStackOperation,
     waitForChangeSet,

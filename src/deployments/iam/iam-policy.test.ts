@@ -32,9 +32,10 @@ describe('buildIamPolicy', () => {
       codebuild: 'arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi',
       s3: 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml',
       sts: '*',
+      lambda: '*',
       logs: 'arn:aws:logs:us-east-2:123456789012:log-group:/aws/codebuild/panther-pulumi:log-stream:0b9f3c1e-5b1f-4c1e-9a0b-1234567890ab',
     };
-    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts', logs: 'sdk/logs.ts' };
+    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts', logs: 'sdk/logs.ts', lambda: 'lambda-gateway.ts' };
     const missing: string[] = [];
     let seen = 0;
     for (const [service, file] of Object.entries(files)) {
@@ -73,5 +74,20 @@ describe('buildIamPolicy', () => {
     } catch (err) {
       expect((err as { exitCode: number }).exitCode).toBe(2);
     }
+  });
+
+  it('--state adds the state bucket: list the prefix, get and put its objects, never delete; --state-kms-key its key', () => {
+    const withState = buildIamPolicy({ account: '123456789012', region: 'us-east-2', state: 's3://acme-state/panther', stateKmsKey: 'arn:aws:kms:us-east-2:123456789012:key/k-1' });
+    const lock = 'arn:aws:s3:::acme-state/panther/123456789012-us-east-2-panther-root/lock.json';
+    // Every call the S3 state gateway makes.
+    for (const action of ['s3:GetObject', 's3:PutObject']) expect(allowingStatements(withState, action, lock)).toHaveLength(1);
+    expect(allowingStatements(withState, 's3:ListBucket', 'arn:aws:s3:::acme-state')[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['panther/*'] } });
+    expect(allowingStatements(withState, 's3:DeleteObject', lock)).toEqual([]);
+    expect(allowingStatements(withState, 's3:PutObject', 'arn:aws:s3:::acme-state/other/x')).toEqual([]);
+    expect(allowingStatements(withState, 'kms:GenerateDataKey', 'arn:aws:kms:us-east-2:123456789012:key/k-1')).toHaveLength(1);
+    // Without --state, nothing of S3 state.
+    expect(policy.Statement.some((st) => st.Sid.includes('SharedState'))).toBe(false);
+    expect(() => buildIamPolicy({ stateKmsKey: 'alias/x' })).toThrow(/needs `--state/);
+    expect(() => buildIamPolicy({ state: 'https://acme-state' })).toThrow(/s3:\/\/BUCKET/);
   });
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_ROLE_STACK, PULUMI_PROJECT, ROLE_TEMPLATE_BUCKET } from '../../catalog/urls.js';
 import { validateRegion } from '../../catalog/regions.js';
 import { isPantherctlError, usageError } from '../../errors/pantherctl-error.js';
+import { parseStateUrl } from '../../journal/state-url.js';
 
 const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'];
 const ACCOUNT_ID = /^\d{12}$/;
@@ -34,6 +35,10 @@ export interface IamPolicyOptions {
   roleStack?: string;
   /** Accept a well-formed region outside the supported list (`--allow-unsupported-region`). Default false. */
   allowUnsupportedRegion?: boolean;
+  /** Shared state `s3://BUCKET/PREFIX` (`--state`): adds the state bucket's statements. Default: none (local state). */
+  state?: string;
+  /** SSE-KMS key of the state objects (`--state-kms-key`): adds its KMS statement. Default: none. */
+  stateKmsKey?: string;
   /**
    * SNS topics runs notify (`--notify sns:ARN`): `sns:Publish` on exactly these. Default none:
    * without `--notify sns:` nothing publishes, so the policy grants no SNS action.
@@ -78,7 +83,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         // no resource-level permissions, so they need `*`.
         Sid: 'DiscoverStacksAndReadTemplates',
         Effect: 'Allow',
-        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'],
+        // DescribeStackDriftDetectionStatus names a detection id, not a stack: no resource-level permissions.
+        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStackDriftDetectionStatus'],
         Resource: '*',
       },
       {
@@ -94,6 +100,9 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:GetTemplateSummary',
           'cloudformation:DescribeChangeSet',
           'cloudformation:ListChangeSets',
+          // Preflight's drift check (docs/preflight.md).
+          'cloudformation:DetectStackDrift',
+          'cloudformation:DescribeStackResourceDrifts',
         ],
         Resource: stacks,
       },
@@ -112,6 +121,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:ContinueUpdateRollback',
           'cloudformation:CancelUpdateStack',
           'cloudformation:TagResource',
+          // Preflight's --enable-termination-protection.
+          'cloudformation:UpdateTerminationProtection',
         ],
         Resource: stacks,
       },
@@ -179,8 +190,49 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Action: ['sts:GetCallerIdentity'],
         Resource: '*',
       },
+      ...stateStatements(p, region, account, options),
+      {
+        // Preflight (docs/preflight.md): the account's Lambda concurrency. GetAccountSettings
+        // has no resource-level permissions (Service Authorization Reference, AWS Lambda).
+        Sid: 'PreflightAccountLimits',
+        Effect: 'Allow',
+        Action: ['lambda:GetAccountSettings'],
+        Resource: '*',
+      },
     ],
   };
+}
+
+/**
+ * The shared state bucket (`--state`, src/journal/s3-state-store.ts): objects are read and
+ * written (conditional writes need s3:PutObject only: S3 User Guide, conditional-writes.html),
+ * never deleted; ListBucket on the prefix lists journals and makes a missing object 404 rather
+ * than 403 ("If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status
+ * code 403", botocore s3 GetObject documentation), which is how the store tells "no lock yet".
+ */
+function stateStatements(p: string, region: string, account: string, options: IamPolicyOptions): Statement[] {
+  if (options.state === undefined) {
+    if (options.stateKmsKey !== undefined) throw usageError('`--state-kms-key` needs `--state s3://BUCKET/PREFIX`');
+    return [];
+  }
+  const { bucket, prefix } = parseStateUrl(options.state);
+  const statements: Statement[] = [
+    { Sid: 'ListSharedState', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:${p}:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
+    { Sid: 'ReadWriteSharedState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:${p}:s3:::${bucket}/${prefix}*` },
+  ];
+  if (options.stateKmsKey !== undefined) {
+    const key = options.stateKmsKey;
+    // A key ARN narrows it; an id or alias is resolved by KMS, so the key is any of the account's, used through S3 only.
+    const resource = key.startsWith('arn:') ? key : `arn:${p}:kms:${region}:${account}:key/*`;
+    statements.push({
+      Sid: 'EncryptSharedState',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: resource,
+      ...(key.startsWith('arn:') ? {} : { Condition: { StringLike: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } }),
+    });
+  }
+  return statements;
 }
 
 /** `pantherctl iam-policy`: the least-privilege IAM policy for running pantherctl against a deployment (pure). */

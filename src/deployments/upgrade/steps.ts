@@ -11,7 +11,7 @@ import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulum
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import { atVersion, reusableChangeSets, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
-import type { PreparedHop } from './preflight.js';
+import type { PreparedHop } from '../preflight/upgrade-checks.js';
 import type { StepData } from '../../io/message-codes.js';
 import { VERSION_TAG } from '../status/discover-root.js';
 import { MSG } from '../../io/messages.js';

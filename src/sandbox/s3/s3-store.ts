@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { AwsError, validationError } from '../aws-error.js';
 
+/**
+ * How an object is encrypted at rest, as S3 reports it in `x-amz-server-side-encryption`
+ * (and `x-amz-server-side-encryption-aws-kms-key-id` for SSE-KMS) on PutObject, GetObject and
+ * HeadObject (botocore s3 PutObjectOutput/GetObjectOutput ServerSideEncryption, SSEKMSKeyId).
+ */
+export interface S3Encryption {
+  algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  kmsKeyId?: string;
+}
+
 export interface S3Object {
   body: Buffer;
+  sse?: S3Encryption;
   contentType: string;
   etag: string;
   lastModified: number;
@@ -58,6 +69,8 @@ export function parseS3Url(url: string): S3Location {
 /** The sandbox account's buckets: published templates, and whatever clients put there. */
 export class S3Store {
   readonly buckets = new Map<string, S3Bucket>();
+  /** Counts writes, to make the ETags of SSE-KMS objects unique. */
+  private writes = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -70,10 +83,23 @@ export class S3Store {
     return b;
   }
 
-  put(bucket: string, key: string, body: Buffer, contentType = 'application/octet-stream', options: { published?: boolean } = {}): S3Object {
+  put(bucket: string, key: string, body: Buffer, contentType = 'application/octet-stream', options: { published?: boolean; sse?: S3Encryption } = {}): S3Object {
     const b = this.buckets.get(bucket);
     if (!b) throw noSuchBucket(bucket);
-    const obj: S3Object = { body, contentType, etag: `"${createHash('md5').update(body).digest('hex')}"`, lastModified: this.now(), ...(options.published ? { published: true } : {}) };
+    const obj: S3Object = {
+      body,
+      contentType,
+      // "Objects created by the PUT Object ... encrypted by SSE-C or SSE-KMS, have ETags that are
+      // not an MD5 digest of their object data" (botocore s3 Object.ETag documentation): the
+      // sandbox makes such an ETag unique per write.
+      etag: `"${createHash('md5')
+        .update(body)
+        .update(options.sse && options.sse.algorithm !== 'AES256' ? `${key}\0${++this.writes}` : '')
+        .digest('hex')}"`,
+      lastModified: this.now(),
+      ...(options.published ? { published: true } : {}),
+      ...(options.sse ? { sse: options.sse } : {}),
+    };
     b.objects.set(key, obj);
     return obj;
   }

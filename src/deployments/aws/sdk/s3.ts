@@ -3,6 +3,9 @@
  * (`createAwsGateways`): `status` and `diagnose` never fetch one, so they never load S3.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+
+// The shared state store's calls (s3-state-gateway.ts).
+export { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ConnectionOptions } from '../types.js';
 
 export { S3Client };
