@@ -79,8 +79,10 @@ describe('the CLI bundle', () => {
     expect(Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('node_modules/commander/'))).map(([f]) => f)).toEqual([entry]);
   });
 
-  // Not reached from the CLI yet: build log tailing (CloudWatch Logs) and notifications (SNS)
-  // must keep their clients behind an import() for when a command does reach them.
+  // Reached only by some runs: a build's log tail (CloudWatch Logs: upgrade, resume, deploy,
+  // configure while panther-pulumi runs; support-bundle) and `--notify sns:`. Their
+  // clients stay behind an import(), loaded at the first call, so a command that tails no log
+  // and publishes nothing never loads them.
   it.each([
     ['src/deployments/logs/logs-gateway.ts', '@aws-sdk/client-cloudwatch-logs'],
     ['src/notify/notifier.ts', '@aws-sdk/client-sns'],

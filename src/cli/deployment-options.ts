@@ -13,6 +13,8 @@ import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 
 /** Test and benchmark hook: every waiter's poll interval (ms). Not a documented option. */
 const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
+/** Test hook: the least overrun (ms past the p90) that makes a resource overdue; sandbox resources take milliseconds. Not a documented option. */
+const ETA_OVERRUN_ENV = 'PANTHERCTL_ETA_MIN_OVERRUN_MS';
 
 /**
  * Flags + pantherctl.yml (+ AWS_REGION) → the deployment the core acts on, with the catalog
@@ -22,6 +24,7 @@ const POLL_ENV = 'PANTHERCTL_POLL_INTERVAL_MS';
 export async function deploymentOptions(ctx: CliContext, flags: ConnectionFlags, extras: ResumeExtras = {}): Promise<DeploymentOptions> {
   const settings = resolveSettings(flags, await loadConfig(flags.config), ctx.streams.env);
   const poll = Number(ctx.streams.env[POLL_ENV]);
+  const overrun = Number(ctx.streams.env[ETA_OVERRUN_ENV]);
   let catalog: Catalog | undefined;
   if (settings.catalogFile) {
     const { loadCatalogFile } = await import('../catalog/load.js');
@@ -32,6 +35,7 @@ export async function deploymentOptions(ctx: CliContext, flags: ConnectionFlags,
     ...options,
     ...(catalog ? { catalog } : {}),
     ...(poll > 0 ? { pollIntervalMs: poll } : {}),
+    ...(ctx.streams.env[ETA_OVERRUN_ENV] !== undefined && overrun >= 0 ? { eta: { minOverrunMs: overrun } } : {}),
     resumeCommand: ({ rootStack, paramKeys }) => resumeCommandFor(flags, rootStack, { ...extras, paramKeys }),
     commandLine: ({ command, args, rootStack, paramKeys }) => commandLineFor(flags, command, args, rootStack, command === 'resume' ? { ...extras, paramKeys } : {}),
   };

@@ -14,6 +14,7 @@ import type { DeploymentKey, StateStore } from '../journal/state-store.js';
 import type { ConnectionOptions, StackSummary } from './aws/types.js';
 import type { LiveStack } from '../journal/ownership.js';
 import type { ExecutorDeps } from './deps/executor-deps.js';
+import type { EstimateOptions } from './eta/estimate.js';
 
 /** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
 export const DEFAULT_TIMEOUT_MINUTES = 120;
@@ -77,6 +78,12 @@ export interface DeploymentOptions {
   stateKmsKey?: string;
   /** Lease of the S3 lock. Default 120 s (S3StateStoreOptions.leaseMs). */
   stateLeaseMs?: number;
+  /**
+   * When a resource of an upgrade counts as overdue (`resource.overdue`). Default: past 1.25 ×
+   * its p90 in earlier runs and by 30 s at least (a resource that usually takes 4 s is not
+   * worth a line at 6 s).
+   */
+  eta?: EstimateOptions;
 }
 
 /** A pantherctl command to name as the next one: the command and its own arguments; the connection flags are added. */

@@ -70,6 +70,36 @@ export interface BuildFailureData {
   deepLink?: string;
 }
 
+/** A remaining-time estimate: the median and the 90th percentile of earlier runs, in ms. */
+export interface Remaining {
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** Data of `eta.update`: elapsed and remaining time of the run and of the hop under way. */
+export interface EtaData {
+  /** Since the run's first hop started. */
+  elapsedMs: number;
+  /** Absent while a step still to run has never run before (no estimate rather than a guess). */
+  remaining?: Remaining;
+  /** Earlier runs the estimate was learned from. */
+  basis: number;
+  hop?: { index: number; total: number; version: string; elapsedMs: number; remaining?: Remaining; unknownSteps: ('role' | 'root' | 'build')[] };
+}
+
+/** Data of `resource.overdue`. */
+export interface OverdueData {
+  /** `stackPath/LogicalId` as learned across runs (`root.Core/AlertsFn`). */
+  key: string;
+  stack?: string;
+  logicalId?: string;
+  elapsedMs: number;
+  p90Ms: number;
+  /** elapsed / p90. */
+  ratio: number;
+  hop?: string;
+}
+
 /** Data of a stage's plan line (`deploy.stage-plan`, `configure.stage-plan`). */
 export type StagePlanData = { stage: number } & Omit<StageSummary, 'index'>;
 
@@ -168,6 +198,10 @@ export const MSG = declareMessages({
   // Failure paths (issue 9): a journal belongs to one stack; the whole deployment's state and what to run next
   'journal.migrated': make.info<{ from: string; to: string; entries: number }>('The journal kept under the deployment\'s name (a first deploy, or a pantherctl that keyed journals by name) belongs to the live root stack: moved into that stack\'s journal.'),
   'journal.archived': make.warn<{ from: string; to: string; reason: 'stack-gone' | 'superseded' }>('A journal of a root stack that no longer exists (deleted, or created again under the same name) was moved aside, never applied.'),
+  // Time to go (issue 13)
+  'eta.update': make.info<EtaData>('Elapsed and estimated remaining time of the hop under way and of the run, learned from this deployment\'s earlier runs (at each hop and step).'),
+  'eta.unavailable': make.info<{ runs: 0 }>('No earlier run of this deployment to learn durations from: no estimate (said once).'),
+  'resource.overdue': make.warn<OverdueData>('A resource has been in progress for more than 1.25 × its p90 in earlier runs (said once per resource).'),
 });
 
 /** Counts of a `params diff`. */

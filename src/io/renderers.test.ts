@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { MSG, REQ } from './messages.js';
 import { JsonLinesRenderer, LineRenderer, createRenderer } from './renderers.js';
+import { EtaTracker } from '../deployments/eta/eta-tracker.js';
+import { learnDurations, resourceKey } from '../deployments/eta/estimate.js';
 
 function sink(): NodeJS.WritableStream & { text: string } {
   const s = { text: '', write(chunk: string) { s.text += chunk; return true; } };
@@ -46,6 +48,31 @@ describe('LineRenderer (--ci, no TTY)', () => {
       '03:04:05 error last 2 lines of the build log (all of it: https://console/x):',
       '03:04:05 error   | a',
       '03:04:05 error   | b',
+      '',
+    ]);
+  });
+
+  it('prints the estimate once per hop and step, and an overdue resource as a warning, one line each', () => {
+    const out = sink();
+    let now = 0;
+    const model = learnDurations([
+      { hops: [{ version: 'v1.26.9', steps: { role: 60_000, root: 600_000 } }], resources: [{ key: resourceKey('root', 'AlertsFn'), durationMs: 60_000 }] },
+      { hops: [{ version: 'v1.27.8', steps: { role: 60_000, root: 720_000 } }], resources: [{ key: resourceKey('root', 'AlertsFn'), durationMs: 60_000 }] },
+    ]);
+    const eta = new EtaTracker(new LineRenderer(out, false, at('2026-01-02T03:04:05.000Z')), model, [{ version: 'v1.28.7', needsBuild: false }], { now: () => now });
+    eta.notify(MSG['hop.start'].msg('hop 1 of 1: v1.28.7', { index: 1, total: 1, version: 'v1.28.7' }));
+    eta.notify(MSG['step.start'].msg('update root stack panther-root to v1.28.7…', { step: 'execute-change-set', hop: 'v1.28.7', index: 1 }));
+    eta.notify(MSG['stack.event'].msg('info', 'panther-root AlertsFn UPDATE_IN_PROGRESS', { stack: 'panther-root', stackId: 'arn:s/1', logicalId: 'AlertsFn', resourceType: 'AWS::Lambda::Function', status: 'UPDATE_IN_PROGRESS', time: new Date(0).toISOString(), nested: false }));
+    now = 150_000;
+    eta.notify(MSG['stack.progress'].msg('root: 1 resource in progress', { stack: 'root', inProgress: ['panther-root/AlertsFn'], elapsedMs: 150_000 }));
+    expect(out.text.split('\n')).toEqual([
+      '03:04:05 hop 1 of 1: v1.28.7',
+      '03:04:05 hop 1 of 1: about 12m00s to go (at most 12m48s in 9 runs of 10); run: about 12m00s to go (at most 12m48s in 9 runs of 10) (0s elapsed; learned from 2 earlier runs)',
+      '03:04:05 update root stack panther-root to v1.28.7…',
+      '03:04:05 hop 1 of 1: about 12m00s to go (at most 12m48s in 9 runs of 10); run: about 12m00s to go (at most 12m48s in 9 runs of 10) (0s elapsed; learned from 2 earlier runs)',
+      '03:04:05 panther-root AlertsFn UPDATE_IN_PROGRESS',
+      '03:04:05 root: 1 resource in progress',
+      '03:04:05 warn  panther-root AlertsFn has been running for 2m30s, past 1.25 × its usual 1m00s (p90 of earlier runs)',
       '',
     ]);
   });

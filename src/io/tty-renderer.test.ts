@@ -82,6 +82,33 @@ describe('TtyRenderer', () => {
     expect(lines.slice(at + 1, at + 4)).toEqual(['  last 2 lines of the build log:', '  │ line 6', '  │ line 7']);
   });
 
+  it('shows elapsed and the remaining estimate on the hop line, counted down, and an overdue resource as a warning line', () => {
+    const out = sink();
+    let t = 0;
+    const r = new TtyRenderer(out, false, () => new Date(t), { tickMs: 0 });
+    r.notify(MSG['hop.start'].msg('hop 1 of 2: v1.27.8', { index: 1, total: 2, version: 'v1.27.8' }));
+    r.notify(MSG['eta.update'].msg('hop 1 of 2: about 3m00s to go; run: about 8m00s to go', { elapsedMs: 0, basis: 2, remaining: { p50Ms: 480_000, p90Ms: 600_000 }, hop: { index: 1, total: 2, version: 'v1.27.8', elapsedMs: 0, remaining: { p50Ms: 180_000, p90Ms: 200_000 }, unknownSteps: [] } }));
+    t = 65_000;
+    r.notify(MSG['resource.overdue'].msg('panther-root-Core-X AlertsFn has been running for 2m30s, past 1.25 × its usual 1m00s (p90 of earlier runs)', { key: 'root.Core/AlertsFn', elapsedMs: 150_000, p90Ms: 60_000, ratio: 2.5 }));
+    r.close();
+    const lines = out.text.split('\n').map((l) => l.replace(new RegExp(`\r|${String.fromCharCode(27)}\\[\\d*[AJ]`, 'g'), ''));
+    // The estimate is no line of its own: it goes on the hop line.
+    expect(lines.some((l) => l.startsWith('hop 1 of 2: about'))).toBe(false);
+    expect(lines).toContain('hop 1 of 2 → v1.27.8  0s (total 0s) · ~3m00s left (run ~8m00s)');
+    expect(lines).toContain('hop 1 of 2 → v1.27.8  1m05s (total 1m05s) · ~1m55s left (run ~6m55s)');
+    expect(lines).toContain('! panther-root-Core-X AlertsFn has been running for 2m30s, past 1.25 × its usual 1m00s (p90 of earlier runs)');
+  });
+
+  it('says once that there is no estimate yet, and shows no remaining time', () => {
+    const out = sink();
+    const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
+    r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.27.8', { index: 1, total: 1, version: 'v1.27.8' }));
+    r.notify(MSG['eta.unavailable'].msg('no estimate yet: this deployment has no finished run to learn from', { runs: 0 }));
+    r.close();
+    expect(out.text).toContain('no estimate yet: this deployment has no finished run to learn from\n');
+    expect(out.text).not.toContain('left');
+  });
+
   it('formats elapsed time', () => {
     expect(formatElapsed(5_400)).toBe('5s');
     expect(formatElapsed(125_000)).toBe('2m05s');

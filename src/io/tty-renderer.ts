@@ -23,6 +23,8 @@ interface LiveState {
   build?: { startedAt: number };
   hopStartedAt?: number;
   runStartedAt?: number;
+  /** The last `eta.update`'s remaining times (p50), counted down from when it came. */
+  eta?: { at: number; hopMs?: number; runMs?: number };
 }
 
 /** Build log lines kept under the build's line. */
@@ -123,6 +125,11 @@ export class TtyRenderer implements Renderer {
       case 'build.phase':
         this.state.buildPhase = message.data?.phase ?? '';
         break;
+      case 'eta.update': {
+        const d = message.data;
+        this.state.eta = { at: t, ...(d?.hop?.remaining ? { hopMs: d.hop.remaining.p50Ms } : {}), ...(d?.remaining ? { runMs: d.remaining.p50Ms } : {}) };
+        break;
+      }
       case 'upgrade.done':
       case 'failure.root-cause':
         delete this.state.hop;
@@ -132,7 +139,7 @@ export class TtyRenderer implements Renderer {
 
   private lineFor(message: AnyMessage): string | undefined {
     // Only the live view shows these.
-    if (message.code === 'stack.progress' || message.code === 'build.phase' || message.code === 'build.log') return undefined;
+    if (message.code === 'stack.progress' || message.code === 'build.phase' || message.code === 'build.log' || message.code === 'eta.update') return undefined;
     if (message.code === 'stack.event' && !isEndStatus(message.data?.status ?? '')) return undefined;
     const s = this.style;
     if (message.code === 'build.failed') {
@@ -172,7 +179,7 @@ export class TtyRenderer implements Renderer {
     }
     const elapsed = formatElapsed(t - (st.hopStartedAt ?? t));
     const total = formatElapsed(t - (st.runStartedAt ?? t));
-    const lines = [`${s.cyan(`hop ${st.hop.index} of ${st.hop.total}`)} → ${s.bold(st.hop.version)}  ${s.dim(`${elapsed} (total ${total})`)}`];
+    const lines = [`${s.cyan(`hop ${st.hop.index} of ${st.hop.total}`)} → ${s.bold(st.hop.version)}  ${s.dim(`${elapsed} (total ${total})`)}${this.etaText(t)}`];
     if (st.step) lines.push(`  ${st.step}${st.stack ? s.dim(` · ${st.stack}`) : ''}${st.buildPhase ? s.dim(` · phase ${st.buildPhase}`) : ''}`);
     // The build's last log lines go under the build's line.
     if (st.step === 'start-build') lines.push(...logLines);
@@ -180,6 +187,15 @@ export class TtyRenderer implements Renderer {
     for (const r of shown) lines.push(`    ${s.yellow('…')} ${r}`);
     if (st.inProgress.length > shown.length) lines.push(s.dim(`    and ${st.inProgress.length - shown.length} more in progress`));
     return this.fit(lines);
+  }
+
+  /** `· ~2m10s left (run ~7m05s)`: the last estimate, counted down; never below 0 (an overrun is its own line). */
+  private etaText(t: number): string {
+    const e = this.state.eta;
+    if (!e || (e.hopMs === undefined && e.runMs === undefined)) return '';
+    const left = (ms: number): string => `~${formatElapsed(Math.max(0, ms - (t - e.at)))}`;
+    const hop = e.hopMs !== undefined ? `${left(e.hopMs)} left` : 'hop: no estimate';
+    return this.style.dim(` · ${hop}${e.runMs !== undefined ? ` (run ${left(e.runMs)})` : ''}`);
   }
 
   private fit(lines: string[]): string[] {

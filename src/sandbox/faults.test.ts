@@ -50,3 +50,16 @@ describe('FaultBook', () => {
     expect(book.takeFailBuild('panther-pulumi')).toBeUndefined();
   });
 });
+
+describe('slow-resource (a test device, not an AWS behaviour)', () => {
+  it('delays only the named resource, for its version, as many times as told', () => {
+    const book = new FaultBook(new Random(1));
+    book.replace(parseFaults('faults:\n  - kind: slow-resource\n    logicalId: AlertsFn\n    ms: 60000\n    version: v1.27.8\n', 'f.yml'));
+    expect(book.takeSlowResource('panther-root', 'v1.27.8', 'OtherFn')).toBe(0);
+    expect(book.takeSlowResource('panther-root', 'v1.26.9', 'AlertsFn')).toBe(0);
+    expect(book.takeSlowResource('panther-root', 'v1.27.8', 'AlertsFn')).toBe(60_000);
+    // times defaults to 1: the next operation runs at its usual speed.
+    expect(book.takeSlowResource('panther-root', 'v1.27.8', 'AlertsFn')).toBe(0);
+    expect(() => parseFaults('{"faults":[{"kind":"slow-resource","ms":10}]}', 'f.json')).toThrow(/at faults\.0\.logicalId/);
+  });
+});

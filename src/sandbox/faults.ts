@@ -55,6 +55,17 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   // The next delete of such a root stack fails on one resource (`logicalId`, else its first
   // resource with a physical id): the stack ends DELETE_FAILED, as when a bucket is not empty.
   z.strictObject({ kind: z.literal('fail-delete'), stack: z.string().optional(), logicalId: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
+  // A test device, not an AWS behaviour: the next create/update of a leaf resource named
+  // `logicalId` (in any stack of the tree) takes `ms` more simulated milliseconds, so that the
+  // product's "running past its usual time" line can be tested (issue 13, "Time to go").
+  z.strictObject({
+    kind: z.literal('slow-resource'),
+    logicalId: z.string(),
+    ms: z.number().int().positive().max(86_400_000),
+    stack: z.string().optional(),
+    version: z.string().optional(),
+    times: times.default(1),
+  }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -110,6 +121,7 @@ export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
 export type DriftFault = Extract<Fault, { kind: 'drift' }>;
 export type FailDeleteFault = Extract<Fault, { kind: 'fail-delete' }>;
+export type SlowResourceFault = Extract<Fault, { kind: 'slow-resource' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined) return true;
@@ -205,5 +217,13 @@ export class FaultBook {
     if (!a) return undefined;
     this.fire(a);
     return a.spec as FailBuildFault;
+  }
+
+  /** Extra simulated ms for this leaf resource's operation (a `slow-resource` fault, consumed); 0 when none. */
+  takeSlowResource(rootStack: string, version: string | undefined, logicalId: string): number {
+    const a = this.live().find((x) => x.spec.kind === 'slow-resource' && x.spec.logicalId === logicalId && (!x.spec.stack || x.spec.stack === rootStack) && sameVersion(x.spec.version, version));
+    if (!a) return 0;
+    this.fire(a);
+    return (a.spec as SlowResourceFault).ms;
   }
 }

@@ -26,7 +26,7 @@ export interface RunInputsOptions {
   buildLimit?: number;
 }
 
-export async function readRunInputs(d: OpenedDeployment, options: RunInputsOptions = {}): Promise<RunInputs> {
+export async function readRunInputs(d: Pick<OpenedDeployment, 'deps' | 'settings' | 'store'>, options: RunInputsOptions = {}): Promise<RunInputs> {
   const { deps, settings, store } = d;
   const cfn = deps.cloudFormation;
   const limit = options.eventLimit ?? 2_000;

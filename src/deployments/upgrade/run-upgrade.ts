@@ -22,6 +22,9 @@ import { atVersion, assembleSteps, COMPLETES, hopDone } from './assemble-steps.j
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 import { runRedactor } from '../../support/run-redaction.js';
 import { REDACTED } from '../../parameters/redact.js';
+import type { EstimateOptions } from '../eta/estimate.js';
+import { EtaTracker } from '../eta/eta-tracker.js';
+import { learnFromHistory } from '../eta/learn-history.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -63,6 +66,8 @@ export interface RunUpgradeInput {
   /** Builds the command line of another pantherctl command to run next (`recover --stack X`), with this run's connection flags. Default: the bare command. */
   commandLine?: (command: string, args: readonly string[], rootStack: string) => string;
   now?: () => Date;
+  /** When a resource counts as overdue (`resource.overdue`). Default: past 1.25 × its p90 and by 30 s at least. */
+  eta?: EstimateOptions;
 }
 
 export interface UpgradeResult {
@@ -337,8 +342,13 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     }
   }
 
+  // Time to go: learned from this deployment's earlier runs (history), shown from the first hop on.
+  const model = await learnFromHistory({ deps, settings, store: o.store }, { journal: journal.all() });
+  const clock = deps.clock;
+  c.io = new EtaTracker(io, model, pre.hops.map((p) => ({ version: p.version, needsBuild: p.needsBuild })), { ...o.eta, ...(clock ? { now: () => clock.now() } : {}) });
   // --enable-termination-protection: journaled with the run's start, then turned on before the first hop.
   const protect = Boolean(o.enableTerminationProtection) && !root.terminationProtection;
+
   await journal.append({
     type: 'run.start',
     command: o.resume ? 'resume' : 'upgrade',
@@ -377,12 +387,12 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     const hop = pre.hops.find((x) => x.version === step.hop)!;
     if (!started.has(hop.version)) {
       started.add(hop.version);
-      io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
+      c.io.notify(MSG['hop.start'].msg(`hop ${hop.index + 1} of ${total}: ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
     }
     await executeStep(c, step, hop, snapshot, readVersion);
     const part = COMPLETES[step.kind];
     if (part) completed.add(`${hop.version}/${part}`);
-    if (step.kind === 'finish-hop') io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
+    if (step.kind === 'finish-hop') c.io.notify(MSG['hop.done'].msg(`hop ${hop.index + 1} of ${total} done: ${root.name} runs ${hop.version}`, { index: hop.index + 1, total, version: hop.version }));
   }
   await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));

@@ -124,6 +124,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
       commandLine: (command, args, rootStack) => d.commandLine(command, args, { rootStack }),
+      ...(o.eta ? { eta: o.eta } : {}),
     });
   } catch (err) {
     reportStop(io, err);

@@ -528,6 +528,7 @@ export class CloudFormationEngine {
     };
     if (input.token !== undefined) ctx.token = input.token;
     if (targetVersion !== undefined) ctx.targetVersion = targetVersion;
+    ctx.slowResource = (logicalId) => this.faults.takeSlowResource(rootName, targetVersion, logicalId);
     const fr = this.faults.failResource(rootName, targetVersion);
     if (fr) {
       // Without a logical id, a resource in the last nested stack fails: in the fixtures it

@@ -41,6 +41,8 @@ export interface OperationContext {
   record?: OperationRecord;
   failResource?: { logicalId?: string; reason: string; anyDepth: boolean; fired: boolean; take(): void };
   failedLeaf?: { stackId: string; logicalId: string };
+  /** Extra simulated ms for a leaf resource (the `slow-resource` test fault); 0 when none. */
+  slowResource?: (logicalId: string) => number;
   /**
    * DisableRollback (or OnFailure DO_NOTHING): no stack of the tree rolls back; each one that
    * failed stays in CREATE_FAILED / UPDATE_FAILED (User Guide, stack-failure-options.md).
@@ -169,7 +171,7 @@ export class StackRun {
     }
     const target = res as StackResource;
     const verb = a.kind === 'create' ? 'CREATE' : 'UPDATE';
-    const t = this.engine.scheduler.after(durationOf(a.decl.type), () => {
+    const t = this.engine.scheduler.after(durationOf(a.decl.type) + (this.ctx.slowResource?.(id) ?? 0), () => {
       this.timers.delete(t);
       if (a.state !== 'running') return;
       const props = resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values;
