@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,6 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The SDK warns once per process that releases after January 2027 need Node 22; the
     // CLI silences it (src/deployments/aws/connection.ts), and so do tests that build clients.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Journals and locks default to the user's state home: tests never write into the real one.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', XDG_STATE_HOME: join(tmpdir(), 'pantherctl-test-state-home') },
   },
 });

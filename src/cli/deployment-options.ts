@@ -33,6 +33,7 @@ export async function deploymentOptions(ctx: CliContext, flags: ConnectionFlags,
     ...(catalog ? { catalog } : {}),
     ...(poll > 0 ? { pollIntervalMs: poll } : {}),
     resumeCommand: ({ rootStack, paramKeys }) => resumeCommandFor(flags, rootStack, { ...extras, paramKeys }),
+    commandLine: ({ command, args, rootStack, paramKeys }) => commandLineFor(flags, command, args, rootStack, command === 'resume' ? { ...extras, paramKeys } : {}),
   };
 }
 
@@ -73,7 +74,23 @@ function shellWord(value: string): string {
  * catalog, role and version options, `--param KEY=<value>` placeholders), never a secret value.
  */
 export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string, extras: ResumeExtras = {}): string {
-  const parts = ['pantherctl resume'];
+  return commandLineFor(flags, 'resume', [], rootStack, extras);
+}
+
+/** Commands that update the root stack, and so take `--skip-deployment-role`. */
+const ROOT_UPDATES = new Set(['resume', 'upgrade', 'deploy', 'configure']);
+/** Commands that wait for operations, and so take `--timeout`. */
+const WAITING = new Set(['resume', 'upgrade', 'deploy', 'configure', 'recover']);
+/** Commands that take `--catalog`. */
+const WITH_CATALOG = new Set(['resume', 'upgrade', 'status', 'diagnose', 'recover', 'deploy', 'configure']);
+
+/**
+ * The command line of any pantherctl command to run next (`recover --stack X`, `diagnose`,
+ * `resume`), with its own `args` and every connection flag this run was given that the
+ * command takes, so that it meets the same deployment, lock and journal.
+ */
+export function commandLineFor(flags: ConnectionFlags, command: string, args: readonly string[], rootStack?: string, extras: ResumeExtras = {}): string {
+  const parts = [`pantherctl ${command}`, ...args.map(shellWord)];
   const add = (flag: string, value: string | undefined): void => {
     if (value) parts.push(`${flag} ${shellWord(value)}`);
   };
@@ -89,9 +106,9 @@ export function resumeCommandFor(flags: ConnectionFlags, rootStack?: string, ext
   add('--state-dir', flags.stateDir);
   add('--state', flags.state);
   add('--state-kms-key', flags.stateKmsKey);
-  add('--catalog', flags.catalog);
-  if (flags.skipDeploymentRole) parts.push('--skip-deployment-role');
-  if (flags.timeout !== undefined) add('--timeout', String(flags.timeout));
+  if (WITH_CATALOG.has(command)) add('--catalog', flags.catalog);
+  if (flags.skipDeploymentRole && ROOT_UPDATES.has(command)) parts.push('--skip-deployment-role');
+  if (flags.timeout !== undefined && WAITING.has(command)) add('--timeout', String(flags.timeout));
   add('--current', extras.current);
   if (extras.allowUnlisted) parts.push('--allow-unlisted');
   for (const key of extras.paramKeys ?? []) parts.push(`--param ${shellWord(key)}=<value>`);

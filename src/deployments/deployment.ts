@@ -9,9 +9,10 @@ import type { Catalog } from '../catalog/types.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 import type { IoHost } from '../io/messages.js';
 import { LocalStateStore } from '../journal/local-state-store.js';
-import { DEFAULT_STATE_DIR } from '../journal/paths.js';
+import { defaultStateDir } from '../journal/paths.js';
 import type { DeploymentKey, StateStore } from '../journal/state-store.js';
-import type { ConnectionOptions } from './aws/types.js';
+import type { ConnectionOptions, StackSummary } from './aws/types.js';
+import type { LiveStack } from '../journal/ownership.js';
 import type { ExecutorDeps } from './deps/executor-deps.js';
 
 /** Default wait bound of one operation: 2 hours; Panther's root stack updates take tens of minutes. */
@@ -33,8 +34,9 @@ export interface DeploymentOptions {
   /** The AWS account the deployment lives in; preflight refuses credentials of another. Default: any. */
   account?: string;
   /**
-   * Where journals and locks are kept when `stateStore` is not given. Default `.pantherctl`,
-   * relative to the working directory, so a run and its resume find the same journal.
+   * Where journals and locks are kept when `stateStore` is not given. Default: the user's state
+   * home (`$XDG_STATE_HOME/pantherctl`, else `~/.local/state/pantherctl`), so that runs from
+   * any working directory meet the same lock, and a run and its resume the same journal.
    */
   stateDir?: string;
   /** Longest wait for one stack operation or build. Default 120 minutes: Panther's root stack updates take tens of minutes. */
@@ -56,6 +58,13 @@ export interface DeploymentOptions {
    * `pantherctl resume --root-stack NAME --region REGION`.
    */
   resumeCommand?: (context: { rootStack: string; paramKeys: readonly string[] }) => string;
+  /**
+   * The command line of any pantherctl command to run next (`recover --stack X`, `diagnose
+   * --wait`, ...) with every flag this run was given, for hints and `nextCommand`. Default:
+   * `pantherctl COMMAND ARGS --root-stack NAME --region REGION` and the endpoint, profile, role
+   * stack and state directory when given.
+   */
+  commandLine?: (context: CommandLineContext) => string;
   /** Delay between polls of every waiter. Default 1000 ms (tests go faster). */
   pollIntervalMs?: number;
   /** The gateways, waiters and clock to use (tests, fakes). Default: the AWS SDK ones for the connection above. */
@@ -68,6 +77,17 @@ export interface DeploymentOptions {
   stateKmsKey?: string;
   /** Lease of the S3 lock. Default 120 s (S3StateStoreOptions.leaseMs). */
   stateLeaseMs?: number;
+}
+
+/** A pantherctl command to name as the next one: the command and its own arguments; the connection flags are added. */
+export interface CommandLineContext {
+  /** `resume`, `recover`, `diagnose`, `upgrade`, `deploy`, ... */
+  command: string;
+  /** Its own arguments, e.g. `['--stack', 'panther-deployment-role']`. */
+  args: readonly string[];
+  rootStack: string;
+  /** `--param` keys whose values must be given again (never stored): written as `--param KEY=<value>`. */
+  paramKeys: readonly string[];
 }
 
 /** The options with their defaults, in the shape the runs use. */
@@ -90,6 +110,10 @@ export interface OpenedDeployment {
   store: StateStore;
   /** `resumeCommand` with its default. */
   resumeCommand(context: { rootStack: string; paramKeys?: readonly string[] }): string;
+  /** `commandLine` with its default: a pantherctl command to run next, with every flag it needs. */
+  commandLine(command: string, args: readonly string[], context: { rootStack: string; paramKeys?: readonly string[] }): string;
+  /** An AWS CLI command on this deployment's account and region (`aws cloudformation ...`), with `--region` and the endpoint and profile when given. */
+  awsCommand(args: readonly string[]): string;
   /** Closes the gateways this opened (never injected ones). */
   close(): void;
 }
@@ -106,7 +130,7 @@ export function resolveDeployment(o: DeploymentOptions): ResolvedDeployment {
     },
     ...(o.rootStack ? { rootStack: o.rootStack } : {}),
     roleStack: o.roleStack ?? DEFAULT_ROLE_STACK,
-    stateDir: o.stateDir ?? DEFAULT_STATE_DIR,
+    stateDir: o.stateDir ?? defaultStateDir(),
     ...(o.account ? { account: o.account } : {}),
     useDeploymentRole: o.useDeploymentRole ?? true,
     timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MINUTES * 60_000,
@@ -125,7 +149,6 @@ export async function openDeployment(o: DeploymentOptions, io: IoHost): Promise<
     deps = opened;
     close = () => opened.close();
   }
-  const region = settings.connection.region;
   let store = o.stateStore;
   if (!store && o.state) {
     const { openS3State } = await import('./state/open-s3-state.js');
@@ -137,14 +160,43 @@ export async function openDeployment(o: DeploymentOptions, io: IoHost): Promise<
       opened.close();
     };
   }
+  const commandLine = (command: string, args: readonly string[], { rootStack, paramKeys = [] }: { rootStack: string; paramKeys?: readonly string[] }): string => {
+    if (command === 'resume' && args.length === 0 && o.resumeCommand) return o.resumeCommand({ rootStack, paramKeys });
+    return o.commandLine?.({ command, args, rootStack, paramKeys }) ?? defaultCommandLine(command, args, rootStack, paramKeys, o, settings);
+  };
   return {
     settings,
     deps,
     catalog: o.catalog ?? embeddedCatalog(),
     store: store ?? new LocalStateStore({ stateDir: settings.stateDir }),
-    resumeCommand: ({ rootStack, paramKeys = [] }) => o.resumeCommand?.({ rootStack, paramKeys }) ?? `pantherctl resume --root-stack ${rootStack} --region ${region}`,
+    resumeCommand: ({ rootStack, paramKeys = [] }) => commandLine('resume', [], { rootStack, paramKeys }),
+    commandLine,
+    awsCommand: (args) => awsCommandLine(args, settings.connection),
     close,
   };
+}
+
+/** Quotes a value for a POSIX shell when it needs it. */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function defaultCommandLine(command: string, args: readonly string[], rootStack: string, paramKeys: readonly string[], o: DeploymentOptions, settings: ResolvedDeployment): string {
+  const parts = ['pantherctl', command, ...args.map(shellWord), '--root-stack', shellWord(rootStack), '--region', settings.connection.region];
+  if (settings.connection.endpointUrl) parts.push('--endpoint-url', shellWord(settings.connection.endpointUrl));
+  if (settings.connection.profile) parts.push('--profile', shellWord(settings.connection.profile));
+  if (settings.roleStack !== DEFAULT_ROLE_STACK) parts.push('--role-stack', shellWord(settings.roleStack));
+  if (o.stateDir) parts.push('--state-dir', shellWord(o.stateDir));
+  for (const key of paramKeys) parts.push(`--param ${shellWord(key)}=<value>`);
+  return parts.join(' ');
+}
+
+/** `aws ARGS --region R` with the endpoint and profile of the connection. */
+export function awsCommandLine(args: readonly string[], connection: ConnectionOptions): string {
+  const parts = ['aws', ...args.map(shellWord), '--region', connection.region];
+  if (connection.endpointUrl) parts.push('--endpoint-url', shellWord(connection.endpointUrl));
+  if (connection.profile) parts.push('--profile', shellWord(connection.profile));
+  return parts.join(' ');
 }
 
 /** Runs `body` on the opened deployment, closing its gateways after. */
@@ -157,8 +209,26 @@ export async function withDeployment<T>(o: DeploymentOptions, io: IoHost, body: 
   }
 }
 
-/** The key of the deployment's journal and lock: the caller's account, the region, the root stack. */
-export async function deploymentKey(deps: Pick<ExecutorDeps, 'identity'>, region: string, rootStack: string): Promise<DeploymentKey> {
+/** The key of a deployment with its live root stack, when it has one (the journal is that stack's). */
+export interface LiveKey {
+  key: DeploymentKey;
+  /** The live root stack; absent when none holds the name (a first deploy). */
+  live?: LiveStack;
+  root?: StackSummary;
+}
+
+/** The key of the deployment named `rootStack`: of its live root stack when there is one, else of the name. */
+export async function liveDeploymentKey(deps: Pick<ExecutorDeps, 'identity' | 'cloudFormation'>, region: string, rootStack: string, known?: StackSummary): Promise<LiveKey> {
+  const root = known ?? (await deps.cloudFormation.describeStack(rootStack));
+  const key = await deploymentKey(deps, region, rootStack, root?.stackId);
+  return root ? { key, live: { stackId: root.stackId, creationTime: root.creationTime }, root } : { key };
+}
+
+/**
+ * The key of the deployment's lock and journal: the caller's account, the region, the root
+ * stack's name, and its id (`stackId`) when the stack exists: a journal belongs to one stack.
+ */
+export async function deploymentKey(deps: Pick<ExecutorDeps, 'identity'>, region: string, rootStack: string, stackId?: string): Promise<DeploymentKey> {
   const { account } = await deps.identity.getCallerIdentity();
-  return { account, region, rootStack };
+  return { account, region, rootStack, ...(stackId ? { stackId } : {}) };
 }

@@ -46,6 +46,18 @@ export type AwsCallMeta = {
   requestId?: string;
 };
 
+/** What `stack-busy` says of the operation running on a stack. */
+export type StackBusyMeta = {
+  stack: string;
+  status: string;
+  /** When that operation started (its first stack event). */
+  startedAt?: string;
+  /** Its ClientRequestToken, when AWS echoes one: `pantherctl-...` is another pantherctl run's. */
+  clientRequestToken?: string;
+  /** Who runs it, when the token or a lock says: `pantherctl upgrade (pid 12, host, since ...)`, `another pantherctl run (token ...)`. */
+  holder?: string;
+};
+
 /** A plan the planner refuses: what was asked, and from which catalog. */
 export type PlanRefusalMeta = {
   from: string;
@@ -90,7 +102,7 @@ export const ERRORS = {
   // Command line and input files
   usage: e.usage('The command line is wrong: unknown command or option, missing or out-of-range value.'),
   'cannot-read-file': e.user<FileMeta>('A file named on the command line cannot be read.'),
-  'cannot-write-file': e.user('The plan file (--out) cannot be written.'),
+  'cannot-write-file': e.user('A file named with --out (a plan, a support bundle) cannot be written.'),
   'config-unreadable': e.user<FileMeta>('pantherctl.yml (or --config) cannot be read.'),
   'config-invalid': e.user('pantherctl.yml is not valid; the message points at file:line:col.'),
   'catalog-unreadable': e.user<FileMeta>('The --catalog file cannot be read.'),
@@ -147,7 +159,7 @@ export const ERRORS = {
   'refuse-delete': e.user<{ rootStack: string; status: string }>('--replace-failed refuses a stack that was once created.'),
   'recover-not-needed': e.user<{ stack: string; status: string }>('recover only continues a rollback that failed (UPDATE_ROLLBACK_FAILED).'),
   'skip-not-found': e.user<{ skip: string; stack: string; logicalId: string }>('A `recover --skip` logical-id path names no nested stack of the live deployment.'),
-  'stack-busy': e.aws('An operation pantherctl did not start is running on the stack.'),
+  'stack-busy': e.locked<StackBusyMeta>('An operation pantherctl did not start (in this state directory) is running on the stack: wait for it (exit 6).'),
   'stack-not-stable': e.aws('The stack is not in a state an operation can start from.'),
   'template-url-invalid': e.user<{ url: string }>('A template URL is not an S3 object URL.'),
 
@@ -162,6 +174,8 @@ export const ERRORS = {
   'role-stack-failed': e.deployment<DeploymentFailureMeta>('Creating or updating the deployment role stack failed.'),
   'delete-failed': e.deployment('Deleting a failed first deploy did not complete.'),
   'recover-failed': e.deployment('The continued rollback failed again.'),
+  // Failure paths (issue 9): a stack left where no update can start; the one command that continues.
+  'stack-stuck': e.deployment<{ stack: string; status: string; nextCommand: string }>('A stack of the deployment is UPDATE_ROLLBACK_FAILED, DELETE_FAILED or ROLLBACK_COMPLETE: nothing updates it until `nextCommand` has run.'),
 
   // AWS calls, classified once (src/deployments/aws/errors.ts)
   'stack-not-found': e.aws<AwsCallMeta>('The stack does not exist in this account and region.'),
@@ -218,6 +232,8 @@ export const ERRORS = {
 
   // Preflight (issue 11)
   'invalid-accept': e.usage<{ id: string }>('`--accept ID=REASON` names no required preflight check, or gives no reason.'),
+  // history and report (issue 13)
+  'run-not-found': e.user<{ run?: string; known: string[] }>('`report --run ID` names a run the deployment\'s journal does not have (or it has none yet).'),
 
   // Bugs
   internal: e.internal('Anything that is not a PantherctlError: a bug (--debug shows the trace).'),

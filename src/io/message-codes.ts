@@ -51,6 +51,25 @@ export interface HopData {
   version: string;
 }
 
+/** Data of `build.failed`: what a failed build says about itself (every text redacted). */
+export interface BuildFailureData {
+  buildId: string;
+  /** The journal hop (an upgrade's version, or a staged run's `build`). */
+  hop?: string;
+  /** FAILED, FAULT, TIMED_OUT, STOPPED. */
+  status: string;
+  /** The first phase that did not succeed. */
+  phase?: string;
+  /** That phase's context message (`COMMAND_EXECUTION_ERROR`'s "Error while executing command: ..."). */
+  message?: string;
+  /** The last lines of the build log (at most 50), oldest first. */
+  logTail: string[];
+  logGroup?: string;
+  logStream?: string;
+  /** The CloudWatch console link to the whole log. */
+  deepLink?: string;
+}
+
 /** Data of a stage's plan line (`deploy.stage-plan`, `configure.stage-plan`). */
 export type StagePlanData = { stage: number } & Omit<StageSummary, 'index'>;
 
@@ -96,7 +115,7 @@ export const MSG = declareMessages({
   'upgrade.done': make.result<{ from: string; to: string; hops: string[] }>('The deployment reached the target.'),
   'failure.root-cause': make.error<RootCauseSummary | undefined>('Why a stack operation or build of the run failed (no data when no failed event was found).'),
   'failure.state': make.error<{ state: string }>('The state a failed run left the deployment in.'),
-  'recover.done': make.result<{ stack: string; finalStatus: string }>('The stuck rollback finished.'),
+  'recover.done': make.result<{ stack: string; finalStatus: string; nextCommand?: string }>('The stuck rollback finished.'),
   'recover.root-stack': make.info<{ nested: string; rootStack: string }>('recover was given a nested stack: ContinueUpdateRollback goes to its root stack.'),
   'recover.skip-translated': make.info<{ given: string; sent: string }>('A `--skip` logical-id path (Web.WebFunction) was translated through the live nested stacks into the ResourcesToSkip form (NestedStackName.LogicalId).'),
 
@@ -136,7 +155,19 @@ export const MSG = declareMessages({
   'build.token-reused': make.info<{ project: string; hop: string }>('Resume repeats the StartBuild a stopped run made, with its journaled idempotency token (inside the token\'s window): CodeBuild answers with the build already started.'),
   'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
   'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
-  'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+  'resume.already-done': make.result<{ command: 'deploy' | 'configure' | 'upgrade' }>('The last upgrade, deploy or configure already finished; nothing to resume.'),
+
+  // Build logs (issue 13)
+  'build.log': make.info<{ buildId: string; hop?: string; line: string; time: string }>('One line of the panther-pulumi build log (redacted): the live view shows the last ones under the build, CI prints each, prefixed.'),
+  'build.log-unavailable': make.warn<{ buildId: string; reason: string }>('The build log cannot be read (permissions, throttling); the build is still waited for.'),
+  'build.failed': make.error<BuildFailureData>('A panther-pulumi build failed: its failing phase, that phase\'s context message and the last lines of its log.'),
+
+  // Notifications (issue 13)
+  'notify.undelivered': make.warn<{ target: string; event: string; outcome: 'failed' | 'dropped'; attempts: number; reason?: string }>('A notification could not be delivered (after its retries, or at the exit bound); the run itself is unaffected.'),
+
+  // Failure paths (issue 9): a journal belongs to one stack; the whole deployment's state and what to run next
+  'journal.migrated': make.info<{ from: string; to: string; entries: number }>('The journal kept under the deployment\'s name (a first deploy, or a pantherctl that keyed journals by name) belongs to the live root stack: moved into that stack\'s journal.'),
+  'journal.archived': make.warn<{ from: string; to: string; reason: 'stack-gone' | 'superseded' }>('A journal of a root stack that no longer exists (deleted, or created again under the same name) was moved aside, never applied.'),
 });
 
 /** Counts of a `params diff`. */

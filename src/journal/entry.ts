@@ -62,6 +62,8 @@ const upgradeRunStart = z.object({
   planDigest: z.string().optional(),
   /** The `--param` changes the digest was computed from: keys and keyed value hashes, never values. */
   parameterChanges: z.array(z.object({ key: z.string(), valueSha256: z.string() })).optional(),
+  /** Who ran it: the caller's ARN from GetCallerIdentity, for `history`. */
+  principal: z.string().optional(),
 });
 
 const stagedRunStart = z.object({
@@ -165,6 +167,8 @@ const stepFailed = z.object({
   state: z.string().optional(),
   found: z.string().optional(),
   stack: z.string().optional(),
+  /** A failed build: the last lines of its log (at most 50, redacted), for `diagnose` and reports. */
+  logTail: keys.optional(),
 });
 
 /**

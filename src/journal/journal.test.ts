@@ -63,13 +63,16 @@ describe('Journal on the local store', () => {
     expect(() => readJournal(path)).toThrow(/corrupt at line 1/);
   });
 
-  it('names journal and lock after the deployment', () => {
+  it('names the lock after the deployment and the journal after its root stack (its id, once it exists)', () => {
     expect(journalPath(key, '/s')).toBe('/s/journal/123456789012-us-east-2-panther-root.ndjson');
     expect(lockPath(key, '/s')).toBe('/s/journal/123456789012-us-east-2-panther-root.lock');
-    expect(new LocalStateStore({ stateDir: '/s' }).locate({ ...key, stackId: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/1' })).toEqual({
-      journal: '/s/journal/123456789012-us-east-2-panther-root.ndjson',
+    // The same name, another stack (deleted and created again): another journal, the same lock.
+    const store = new LocalStateStore({ stateDir: '/s' });
+    expect(store.locate({ ...key, stackId: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/1' })).toEqual({
+      journal: '/s/journal/123456789012-us-east-2-panther-root.1.ndjson',
       lock: '/s/journal/123456789012-us-east-2-panther-root.lock',
     });
+    expect(store.locate({ ...key, stackId: 'arn:aws:cloudformation:us-east-2:123456789012:stack/panther-root/2' }).journal).toBe('/s/journal/123456789012-us-east-2-panther-root.2.ndjson');
   });
 
   it('fences out a run whose lock was taken over: lock-lost, and nothing more is written', async () => {

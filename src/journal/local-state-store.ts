@@ -1,22 +1,26 @@
 /**
- * The state store in a local directory (`--state-dir`, default `.pantherctl`):
- * `journal/<account>-<region>-<rootstack>.ndjson` (append-only NDJSON, each entry written
- * with one `write` and fsync'ed) and the `.lock` beside it (created with O_EXCL; a lock left
- * by a dead process on this host is taken over, see lock.ts). The fence of a lease is the
- * lock file's `fence`; an append first checks that the lock file still holds this lease, so
- * a run whose lock was removed and taken over stops writing (`lock-lost`).
+ * The state store in a local directory (`--state-dir`, default the user's state home,
+ * `$XDG_STATE_HOME/pantherctl` else `~/.local/state/pantherctl`, paths.ts): per deployment
+ * (account, region, root stack name) one lock, `journal/<stem>.lock` (created complete and
+ * exclusively; a lock left by a dead process on this host, or left empty, is taken over, see
+ * lock.ts), and journals, `journal/<stem>.<stack uuid>.ndjson` per root stack (and
+ * `<stem>.ndjson` before the stack exists), append-only NDJSON, each entry written with one
+ * `write` and fsync'ed. The fence of a lease is the lock file's `fence`; an append first
+ * checks that the lock file still holds this lease, so a run whose lock was removed and taken
+ * over stops writing (`lock-lost`). Journals of stacks that no longer exist are moved to
+ * `journal/archive/`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { PantherctlError } from '../errors/pantherctl-error.js';
 import type { JournalEntry } from './entry.js';
 import { dropTornTail, readJournal } from './journal.js';
-import { acquireLock, lockHolder, type AcquireLockOptions, type DeploymentLock } from './lock.js';
-import { DEFAULT_STATE_DIR, journalPath, lockPath } from './paths.js';
+import { acquireLock, inspectLock, lockHolder, type AcquireLockOptions, type DeploymentLock, type LockState } from './lock.js';
+import { archiveDir, defaultStateDir, deploymentStem, journalPath, lockPath } from './paths.js';
 import type { DeploymentKey, Lease, LockClaim, StateStore } from './state-store.js';
 
 export interface LocalStateStoreOptions extends Pick<AcquireLockOptions, 'isAlive' | 'host' | 'pid' | 'now' | 'onStale'> {
-  /** Default `.pantherctl`, relative to the working directory. */
+  /** Default: the user's state home (`defaultStateDir()`), the same from every working directory. */
   stateDir?: string;
 }
 
@@ -33,7 +37,50 @@ export class LocalStateStore implements StateStore {
   private readonly held = new Map<string, Held>();
 
   constructor(private readonly options: LocalStateStoreOptions = {}) {
-    this.stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+    this.stateDir = options.stateDir ?? defaultStateDir();
+  }
+
+  /** What the lock of `key` says now, as the next run would judge it (for status and diagnose; reads only). */
+  async inspectLock(key: DeploymentKey): Promise<LockState> {
+    return inspectLock(this.locate(key).lock, this.options);
+  }
+
+  async journals(key: Pick<DeploymentKey, 'account' | 'region' | 'rootStack'>): Promise<DeploymentKey[]> {
+    const dir = dirname(journalPath({ ...key }, this.stateDir));
+    const stem = deploymentStem(key);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const out: DeploymentKey[] = [];
+    for (const name of names.sort()) {
+      if (name === `${stem}.ndjson`) out.push({ account: key.account, region: key.region, rootStack: key.rootStack });
+      const id = name.startsWith(`${stem}.`) && name.endsWith('.ndjson') ? name.slice(stem.length + 1, -'.ndjson'.length) : '';
+      // The stack part as the file name keeps it; journalPath names the same file with it.
+      if (id && !id.includes('.')) out.push({ account: key.account, region: key.region, rootStack: key.rootStack, stackId: id });
+    }
+    return out;
+  }
+
+  async archive(key: DeploymentKey): Promise<string | undefined> {
+    const from = this.locate(key).journal;
+    if (!existsSync(from)) return undefined;
+    const dir = archiveDir(this.stateDir);
+    mkdirSync(dir, { recursive: true });
+    // The time it was last written tells archived journals of one name apart.
+    const stamp = statSync(from).mtime.toISOString().replace(/[:.]/g, '-');
+    let to = join(dir, `${basename(from, '.ndjson')}.${stamp}.ndjson`);
+    for (let n = 2; existsSync(to); n++) to = join(dir, `${basename(from, '.ndjson')}.${stamp}-${n}.ndjson`);
+    try {
+      renameSync(from, to);
+    } catch (err) {
+      throw new PantherctlError('journal-unwritable', `cannot move the journal ${from} to ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+        hint: 'Check that the state directory (--state-dir) is writable.',
+      });
+    }
+    return to;
   }
 
   locate(key: DeploymentKey): { journal: string; lock: string } {

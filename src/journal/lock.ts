@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { PantherctlError, isPantherctlError } from '../errors/pantherctl-error.js';
@@ -43,6 +43,15 @@ export interface AcquireLockOptions {
 }
 
 /**
+ * How long an empty or unreadable lock file is left alone before it is taken over. A lock is
+ * created complete (written to a file of its own, then linked into place), so pantherctl never
+ * leaves one empty; one written by a pantherctl of before that (open, then write) may be empty
+ * for the instant between the two, or for good when that process died there. Ten seconds is
+ * far beyond that instant and short beside a run.
+ */
+export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+/**
  * Takes the deployment's lock: a file created with O_EXCL, so that of two runs racing for it
  * exactly one wins, even across processes. A lock left by a dead process on this host is
  * stale and taken over; one held on another host cannot be checked and is refused.
@@ -65,14 +74,36 @@ export function acquireLock(path: string, options: AcquireLockOptions): Deployme
     fence: options.fence ?? randomUUID(),
   };
   mkdirSync(dirname(path), { recursive: true });
-  return acquire(path, owner, `${JSON.stringify(owner)}\n`, { host, pid, isAlive: options.isAlive ?? processAlive, ...(options.onStale ? { onStale: options.onStale } : {}) });
+  const now = options.now ?? (() => new Date());
+  return acquire(path, owner, `${JSON.stringify(owner)}\n`, { host, pid, isAlive: options.isAlive ?? processAlive, now, ...(options.onStale ? { onStale: options.onStale } : {}) });
 }
 
 interface Acquirer {
   host: string;
   pid: number;
   isAlive: (pid: number) => boolean;
+  now: () => Date;
   onStale?: (path: string) => void;
+}
+
+/**
+ * Whether the lock as read (`raw`) is left by a run that is gone: a holder on this host whose
+ * process is dead, or a file that stayed empty or unreadable past the grace (a writer that
+ * died between creating and writing it). A lock held on another host cannot be checked.
+ */
+function isStale(path: string, holder: LockOwner | undefined, a: Acquirer): boolean {
+  if (holder) return holder.hostname === a.host && holder.pid !== a.pid && !a.isAlive(holder.pid);
+  const age = unreadableAge(path, a.now);
+  return age !== undefined && age >= UNREADABLE_LOCK_GRACE_MS;
+}
+
+/** How long ago an unreadable lock file was last written; undefined when it is gone. */
+function unreadableAge(path: string, now: () => Date): number | undefined {
+  try {
+    return now().getTime() - statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): DeploymentLock {
@@ -82,7 +113,7 @@ function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): 
     const raw = readRaw(path);
     if (raw === 'gone') continue;
     const holder = parseOwner(raw);
-    if (!(holder && holder.hostname === a.host && holder.pid !== a.pid && !a.isAlive(holder.pid))) throw lockedError(path, holder);
+    if (!isStale(path, holder, a)) throw lockedError(path, holder, holder ? undefined : unreadableAge(path, a.now));
     a.onStale?.(path);
     let claim: DeploymentLock;
     try {
@@ -93,8 +124,9 @@ function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): 
       throw err;
     }
     try {
-      // Still the stale lock we examined? Then no one else removed it, and no one can now.
-      if (readRaw(path) === raw) rmSync(path, { force: true });
+      // Still the stale lock we examined? Then no one else removed it, and no one can now. An
+      // empty or torn one is judged again: the same bytes may be a new run's, just created.
+      if (readRaw(path) === raw && (holder !== undefined || isStale(path, undefined, a))) rmSync(path, { force: true });
     } finally {
       claim.release();
     }
@@ -103,9 +135,25 @@ function acquire(path: string, owner: LockOwner, content: string, a: Acquirer): 
   throw lockedError(path, last === 'gone' ? undefined : parseOwner(last));
 }
 
-/** Creates the file with O_EXCL; false when it exists. */
+/**
+ * Creates the lock file with its whole content, only if it does not exist; false when it does.
+ * The content goes to a file of our own first (fsync'ed), which is then hard-linked to the
+ * lock's name: link(2) fails with EEXIST when the name exists, like O_EXCL, and the lock
+ * appears complete or not at all, so a crash can never leave it empty. Where the file system
+ * cannot link (some network and FUSE file systems), O_EXCL then write, as before.
+ */
 function createExclusive(path: string, content: string): boolean {
+  const staging = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.new`;
   try {
+    writeComplete(staging, content);
+    try {
+      linkSync(staging, path);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw err;
+    }
     const fd = openSync(path, 'wx', 0o600);
     try {
       writeSync(fd, content);
@@ -118,6 +166,18 @@ function createExclusive(path: string, content: string): boolean {
     throw new PantherctlError('lock-unwritable', `cannot create the lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       hint: 'Check that the state directory (--state-dir) is writable.',
     });
+  } finally {
+    rmSync(staging, { force: true });
+  }
+}
+
+function writeComplete(path: string, content: string): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -137,8 +197,12 @@ function held(path: string, owner: LockOwner, content: string): DeploymentLock {
   };
 }
 
-function lockedError(path: string, holder: LockOwner | undefined): PantherctlError {
-  const who = holder ? `${holder.command} (pid ${holder.pid} on ${holder.hostname}, since ${holder.since})` : 'another run';
+function lockedError(path: string, holder: LockOwner | undefined, unreadableForMs?: number): PantherctlError {
+  const who = holder
+    ? `${holder.command} (pid ${holder.pid} on ${holder.hostname}, since ${holder.since}${holder.run ? `, run ${holder.run}` : ''})`
+    : unreadableForMs !== undefined
+      ? `a run whose lock file is still being written (empty or unreadable for ${Math.max(0, Math.round(unreadableForMs / 1000))} s; taken over after ${UNREADABLE_LOCK_GRACE_MS / 1000} s)`
+      : 'another run';
   return new PantherctlError('locked', `the deployment is locked by ${who}`, {
     source: 'locked',
     hint: `Wait for it to finish. If that process is gone for good (another host, for example), delete ${path} and run \`pantherctl resume\`.`,
@@ -155,13 +219,35 @@ function readRaw(path: string): string | 'gone' {
   }
 }
 
-/** The lock's owner; undefined when unreadable (being written). */
+/** The lock's owner; undefined when empty, torn or not a lock (being written, or its writer died). */
 function parseOwner(raw: string): LockOwner | undefined {
+  let value: unknown;
   try {
-    return JSON.parse(raw) as LockOwner;
+    value = JSON.parse(raw);
   } catch {
     return undefined;
   }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const o = value as Partial<LockOwner>;
+  return typeof o.pid === 'number' && typeof o.hostname === 'string' && typeof o.command === 'string' && typeof o.since === 'string' ? (o as LockOwner) : undefined;
+}
+
+/** What a lock file says, for `status` and `diagnose`: free, held, left by a dead run, or empty/unreadable. */
+export type LockState =
+  | { state: 'free' }
+  | { state: 'held'; holder?: LockOwner }
+  | { state: 'stale'; holder: LockOwner }
+  | { state: 'unreadable'; ageMs: number; takenOver: boolean };
+
+/** Reads the lock at `path` as the next run would judge it (reads only). */
+export function inspectLock(path: string, options: Pick<AcquireLockOptions, 'isAlive' | 'host' | 'pid' | 'now'> = {}): LockState {
+  const raw = readRaw(path);
+  if (raw === 'gone') return { state: 'free' };
+  const a: Acquirer = { host: options.host ?? hostname(), pid: options.pid ?? process.pid, isAlive: options.isAlive ?? processAlive, now: options.now ?? (() => new Date()) };
+  const holder = parseOwner(raw);
+  if (holder) return isStale(path, holder, a) ? { state: 'stale', holder } : { state: 'held', holder };
+  const ageMs = unreadableAge(path, a.now) ?? 0;
+  return { state: 'unreadable', ageMs, takenOver: ageMs >= UNREADABLE_LOCK_GRACE_MS };
 }
 
 function processAlive(pid: number): boolean {

@@ -17,7 +17,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PantherctlError, isPantherctlError } from '../errors/pantherctl-error.js';
+import { MSG, type IoHost } from '../io/messages.js';
 import { Journal } from './journal.js';
+import { reconcileJournals, type LiveStack } from './ownership.js';
 import { summarizeJournal, type JournalSummary } from './progress.js';
 import type { DeploymentKey, Lease, StateStore } from './state-store.js';
 
@@ -25,8 +27,17 @@ import type { DeploymentKey, Lease, StateStore } from './state-store.js';
 export type RunKind = 'upgrade' | 'resume' | 'deploy' | 'configure' | 'recover';
 
 export interface JournaledDeployment {
+  /** The lock is the name's; the journal is `key.stackId`'s (the live root stack), else the name's (a first deploy). */
   key: DeploymentKey;
   store: StateStore;
+  /**
+   * The live root stack the run acts on (its id is `key.stackId`): before the journal is
+   * opened, the journal that belongs to it is moved into its own, and journals of stacks that
+   * no longer exist are archived (ownership.ts). Absent (a first deploy): nothing is moved.
+   */
+  live?: LiveStack;
+  /** Where `journal.migrated` / `journal.archived` go. Default: nowhere. */
+  io?: IoHost;
   /** Ctrl-C: stops waiting, never the AWS operation. Default: never fires. */
   signal?: AbortSignal;
   /** The command that continues a stopped run, for the hint. The body may refine it (`run.resumeCommand`). */
@@ -65,6 +76,14 @@ export async function runJournaled<T>(kind: RunKind, deployment: JournaledDeploy
   });
   let journal: Journal | undefined;
   try {
+    if (deployment.live) {
+      const done = await reconcileJournals(store, lease, deployment.live);
+      const to = store.locate(key).journal;
+      if (done.migrated) deployment.io?.notify(MSG['journal.migrated'].msg(`the journal ${done.migrated.from} belongs to ${key.rootStack} (${deployment.live.stackId}): moved into ${to}`, { from: done.migrated.from, to, entries: done.migrated.entries }));
+      for (const a of done.archived.filter((x) => x.reason === 'stack-gone')) {
+        deployment.io?.notify(MSG['journal.archived'].msg(`the journal ${a.from} is of a stack ${key.rootStack} that no longer exists (the live one is ${deployment.live.stackId}): moved to ${a.to}, not applied`, { ...a }));
+      }
+    }
     journal = await Journal.open(store, lease, { run: runId, ...(deployment.now ? { now: deployment.now } : {}) });
     const run: JournaledRun = { journal, before: summarizeJournal(journal.all()), location: store.locate(key).journal, signal, resumeCommand: deployment.resumeCommand };
     try {
@@ -83,8 +102,9 @@ export async function runJournaled<T>(kind: RunKind, deployment: JournaledDeploy
 async function stopped(err: unknown, run: JournaledRun): Promise<unknown> {
   const { journal } = run;
   const record = async (write: () => Promise<unknown>): Promise<void> => {
-    // Nothing of this run in the journal: a refusal leaves it as it was.
-    if (!journal.wrote) return;
+    // Nothing of this run in the journal: a refusal leaves it as it was. A run that journaled
+    // its own end (`run.done`: a declined confirmation) is not reopened by its error.
+    if (!journal.wrote || journal.all().at(-1)?.type === 'run.done') return;
     try {
       await write();
     } catch {

@@ -16,17 +16,22 @@
  * (exit 6), `journal-unreadable` / `journal-corrupt` / `journal-unwritable` (exit 1).
  */
 import type { JournalEntry } from './entry.js';
-import type { LockOwner } from './lock.js';
+import type { LockOwner, LockState } from './lock.js';
 
 /**
- * Which deployment a journal belongs to: today the account, the region and the root stack's
- * name. `stackId` is for later (journals keyed by the root stack's id, which survives a
- * rename-free re-creation); stores do not use it for naming yet.
+ * Which deployment a lock and a journal belong to. The lock is per deployment: the account,
+ * the region and the root stack's name, whichever stack holds that name. A journal belongs to
+ * one stack: a key with `stackId` (the root stack's id, its ARN) names that stack's journal,
+ * so a stack deleted and created again under the same name starts a journal of its own; a key
+ * without it names the journal of a deployment whose root stack does not exist yet (a first
+ * deploy), which is also where pantherctl kept every journal before it keyed them by stack id.
+ * Stores name journals after both, locks after the name only.
  */
 export interface DeploymentKey {
   readonly account: string;
   readonly region: string;
   readonly rootStack: string;
+  /** The root stack's id (ARN). Absent: the root stack does not exist yet (or an older journal). */
   readonly stackId?: string;
 }
 
@@ -49,14 +54,17 @@ export interface Lease {
 }
 
 export interface StateStore {
-  /** Where the journal and the lock of a deployment are, for messages (file paths, or URLs). */
+  /** Where the journal (of `key.stackId`, or of the name) and the lock (of the name) are, for messages (file paths, or URLs). */
   locate(key: DeploymentKey): { journal: string; lock: string };
   /**
    * Every entry in sequence order; none when the deployment has no journal. A torn last entry
    * (a write cut by a crash) is ignored; anything unreadable elsewhere is `journal-corrupt`.
    */
   read(key: DeploymentKey): Promise<JournalEntry[]>;
-  /** Takes the deployment's lock; `locked` when another run holds it. */
+  /**
+   * Takes the deployment's lock (the name's: `key.stackId` does not change which lock) for
+   * writing the journal of `key`; `locked` when another run holds it.
+   */
   acquire(key: DeploymentKey, claim: LockClaim): Promise<Lease>;
   /** Extends the lease; `lock-lost` when the lock is no longer this lease's. */
   renew(lease: Lease): Promise<Lease>;
@@ -68,4 +76,25 @@ export interface StateStore {
    * the sequence number is taken.
    */
   append(lease: Lease, entry: JournalEntry): Promise<void>;
+  /**
+   * Added with journals keyed by stack id; optional, so that a store written before keeps
+   * working (its journals are then never moved aside, which is safe: a journal is only applied
+   * to the stack it belongs to, src/journal/ownership.ts).
+   *
+   * The keys of every journal kept for the deployment's name: the name's own (no `stackId`)
+   * and one per stack id, with `stackId` as the store can read and archive it by.
+   */
+  journals?(key: Pick<DeploymentKey, 'account' | 'region' | 'rootStack'>): Promise<DeploymentKey[]>;
+  /**
+   * Moves the journal of `key` aside (kept, never read for a run again): a journal whose stack
+   * no longer exists. Called under the deployment's lock. Returns where it went; undefined when
+   * there was no journal.
+   */
+  archive?(key: DeploymentKey): Promise<string | undefined>;
+  /**
+   * Added with `diagnose` of the whole deployment; optional (a store without it: the lock is
+   * not reported). What the deployment's lock says now, as the next run would judge it
+   * (free, held, left by a dead run, empty or torn); reads only, never takes it.
+   */
+  inspectLock?(key: DeploymentKey): Promise<LockState>;
 }

@@ -5,7 +5,7 @@ import type { Random } from './random.js';
 
 const probability = z.number().min(0).max(1);
 const times = z.number().int().positive();
-const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda']);
+const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda', 'logs', 'sns']);
 
 /**
  * The fault file format (`--faults FILE`, `PUT /_sandbox/faults`). Other tests and tools
@@ -52,6 +52,9 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z
     .strictObject({ kind: z.literal('drift'), stack: z.string(), logicalId: z.string(), property: z.string().optional(), value: z.unknown().optional(), deleted: z.boolean().optional(), times: times.default(1) })
     .refine((f) => f.deleted === true || f.property !== undefined, { message: 'a drift fault gives `property` (and `value`) or `deleted: true`' }),
+  // The next delete of such a root stack fails on one resource (`logicalId`, else its first
+  // resource with a physical id): the stack ends DELETE_FAILED, as when a bucket is not empty.
+  z.strictObject({ kind: z.literal('fail-delete'), stack: z.string().optional(), logicalId: z.string().optional(), reason: z.string().optional(), times: times.default(1) }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -106,6 +109,7 @@ export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
 export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
 export type DriftFault = Extract<Fault, { kind: 'drift' }>;
+export type FailDeleteFault = Extract<Fault, { kind: 'fail-delete' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined) return true;
@@ -187,6 +191,13 @@ export class FaultBook {
   /** The drift faults installed; each is applied once, when installed (Sandbox.installFaults). */
   drifts(): DriftFault[] {
     return this.active.filter((a) => a.spec.kind === 'drift').map((a) => a.spec as DriftFault);
+  }
+
+  takeFailDelete(rootStack: string): FailDeleteFault | undefined {
+    const a = this.live().find((x) => x.spec.kind === 'fail-delete' && (!x.spec.stack || x.spec.stack === rootStack));
+    if (!a) return undefined;
+    this.fire(a);
+    return a.spec as FailDeleteFault;
   }
 
   takeFailBuild(project: string): FailBuildFault | undefined {

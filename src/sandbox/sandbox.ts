@@ -4,6 +4,8 @@ import type { StackResource } from './cloudformation/model.js';
 import { CodeBuildEngine } from './codebuild/engine.js';
 import { FaultBook, type Fault } from './faults.js';
 import { SandboxError } from './sandbox-error.js';
+import { LogsEngine } from './logs/logs-engine.js';
+import { SnsEngine } from './sns/sns-engine.js';
 import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
 import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
@@ -44,6 +46,8 @@ export class Sandbox {
   readonly codebuild: CodeBuildEngine;
   readonly sts: StsEngine;
   readonly lambda: LambdaAccount;
+  readonly logs: LogsEngine;
+  readonly sns: SnsEngine;
   /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
   readonly taskErrors: string[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +70,11 @@ export class Sandbox {
       onCommitted: (_stack, resources) => this.provisionProjects(resources),
       refuseResource: (resource, props) => this.refuseResource(resource, props),
     });
-    this.codebuild = new CodeBuildEngine(common);
+    // Log lines carry the build's own clock (seeding runs on a manual one), so the engine
+    // takes timestamps from the build, and its own only for groups and streams.
+    this.logs = new LogsEngine(() => this.scheduler.now());
+    this.codebuild = new CodeBuildEngine({ ...common, logs: this.logs });
+    this.sns = new SnsEngine({ region: options.region, accountId: options.accountId, random: this.random, now: () => this.scheduler.now() });
     this.sts = new StsEngine({ accountId: options.accountId, random: this.random, now: () => this.scheduler.now(), roles: () => this.roles() });
   }
 
@@ -162,6 +170,8 @@ export class Sandbox {
   reset(): void {
     this.cfn.clear();
     this.codebuild.clear();
+    this.logs.clear();
+    this.sns.clear();
     this.s3.clear();
     this.sts.clear();
     this.faults.clear();
@@ -196,6 +206,8 @@ export class Sandbox {
       changeSets: [...this.cfn.changeSets.values()],
       projects: [...this.codebuild.projects.values()],
       builds: [...this.codebuild.builds.values()],
+      logs: this.logs.snapshot(),
+      sns: this.sns.snapshot(),
       // Published templates are rebuilt at every start; only what clients stored is kept.
       buckets: [...this.s3.buckets.values()].map((b) => ({
         name: b.name,
@@ -239,6 +251,8 @@ export class Sandbox {
       }
       this.cfn.changeSets.set(cs.changeSetId, cs);
     }
+    this.logs.restore(state.logs);
+    this.sns.restore(state.sns);
     for (const p of state.projects) this.codebuild.projects.set(p.name, p);
     for (const b of state.builds) {
       this.codebuild.builds.set(b.id, b);

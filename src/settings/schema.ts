@@ -34,7 +34,7 @@ export const pantherctlConfigSchema = z
       .boolean()
       .optional()
       .describe('Pass the role stack output DeploymentRoleArn to CloudFormation as the root stack service role (RoleARN). Default: true when the output exists.'),
-    stateDir: z.string().min(1).optional().describe('Where journals and locks are kept. Default: .pantherctl under the working directory (as --state-dir).'),
+    stateDir: z.string().min(1).optional().describe('Where journals and locks are kept. Default: the user state home, $XDG_STATE_HOME/pantherctl else ~/.local/state/pantherctl (as --state-dir).'),
     catalog: z.string().min(1).optional().describe('Release catalog file instead of the embedded one (as --catalog).'),
     account: z
       .string()
@@ -55,6 +55,11 @@ export const pantherctlConfigSchema = z
       .max(3600)
       .optional()
       .describe('How long the S3 lock lease lasts unless renewed (renewed at two thirds). Default: 120: a crashed run blocks others that long at most.'),
+    notify: z
+      .array(z.string().min(1))
+      .max(20)
+      .optional()
+      .describe('Where upgrade, resume, deploy and configure send notifications: http(s) URLs and sns:TOPIC_ARN (added to --notify). Default: none.'),
   })
   .strict();
 

@@ -34,8 +34,17 @@ describe('pantherctl.yml', () => {
 describe('resolveSettings', () => {
   it('puts flags over the file over the environment', () => {
     const s = resolveSettings({ region: 'eu-west-1', timeout: 5 }, { region: 'us-east-2', roleStack: 'r', useDeploymentRole: false }, { AWS_REGION: 'us-west-2' });
-    expect(s).toMatchObject({ region: 'eu-west-1', roleStack: 'r', useDeploymentRole: false, timeoutMs: 300_000, stateDir: '.pantherctl' });
+    expect(s).toMatchObject({ region: 'eu-west-1', roleStack: 'r', useDeploymentRole: false, timeoutMs: 300_000 });
     expect(resolveSettings({}, {}, { AWS_REGION: 'us-west-2' }).region).toBe('us-west-2');
+  });
+
+  it('keeps journals and locks in the user state home, whatever the working directory (XDG_STATE_HOME, else ~/.local/state)', () => {
+    expect(resolveSettings({ region: 'us-east-2' }, {}, { XDG_STATE_HOME: '/x/state', HOME: '/home/o' }).stateDir).toBe('/x/state/pantherctl');
+    // A relative XDG_STATE_HOME is invalid by the XDG Base Directory spec and ignored.
+    expect(resolveSettings({ region: 'us-east-2' }, {}, { XDG_STATE_HOME: 'state', HOME: '/home/o' }).stateDir).toBe('/home/o/.local/state/pantherctl');
+    expect(resolveSettings({ region: 'us-east-2' }, {}, { HOME: '/home/o' }).stateDir).toBe('/home/o/.local/state/pantherctl');
+    expect(resolveSettings({ region: 'us-east-2' }, { stateDir: 'cfg' }, { HOME: '/home/o' }).stateDir).toBe('cfg');
+    expect(resolveSettings({ region: 'us-east-2', stateDir: 'flag' }, { stateDir: 'cfg' }, { HOME: '/home/o' }).stateDir).toBe('flag');
   });
 
   it('asks for a region when none is known', () => {

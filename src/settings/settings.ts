@@ -3,7 +3,7 @@ import { usageError } from '../errors/pantherctl-error.js';
 import { DEFAULT_TIMEOUT_MINUTES, type DeploymentOptions } from '../deployments/deployment.js';
 import type { PantherctlConfig } from './schema.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
-import { DEFAULT_STATE_DIR } from '../journal/paths.js';
+import { defaultStateDir } from '../journal/paths.js';
 import { parseStateUrl } from '../journal/state-url.js';
 
 /** Options every deployment command accepts (src/cli/commands/connection-options.ts). */
@@ -67,7 +67,7 @@ export function resolveSettings(flags: ConnectionFlags, config: PantherctlConfig
     ...(flags.allowUnsupportedRegion ? { allowUnsupportedRegion: true } : {}),
     ...(rootStack ? { rootStack } : {}),
     roleStack: flags.roleStack ?? config.roleStack ?? DEFAULT_ROLE_STACK,
-    stateDir: flags.stateDir ?? config.stateDir ?? DEFAULT_STATE_DIR,
+    stateDir: flags.stateDir ?? config.stateDir ?? defaultStateDir(env),
     ...(account ? { account } : {}),
     useDeploymentRole: flags.skipDeploymentRole ? false : (config.useDeploymentRole ?? true),
     timeoutMs: (flags.timeout ?? config.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,

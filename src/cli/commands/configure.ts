@@ -1,6 +1,6 @@
 import { ExitCode } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
-import { confirmingHost, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
+import { confirmingHost, overrideValues, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
 import { acceptOption, preflightValues, type PreflightFlags } from './preflight-options.js';
 
 /**
@@ -17,7 +17,10 @@ export function registerConfigureCommand(b: ProgramBuilder): void {
     const { deploymentOptions, withInterrupt } = await import('../deployment-options.js');
     const { configure } = await import('../../deployments/configure/configure.js');
     const deployment = await deploymentOptions(ctx, o);
-    await withInterrupt((signal) => configure({ ...deployment, signal, paramsFile: o.params, overrides: o.param ?? [], ...stagedChoices(o), accepts }, io));
+    const { withNotifications } = await import('../notify-run.js');
+    await withNotifications(ctx, o, { command: 'configure', deployment, values: overrideValues(o.param) }, io, (host) =>
+      withInterrupt((signal) => configure({ ...deployment, signal, paramsFile: o.params, overrides: o.param ?? [], ...stagedChoices(o), accepts }, host)),
+    );
     return ExitCode.ok;
   });
 }

@@ -30,10 +30,17 @@ export function stateOptions(cmd: Command): Command {
     .option('--state-kms-key <key>', 'SSE-KMS key for the S3 state objects (default: the bucket encryption)');
 }
 
+/** Where journals and locks are kept: per deployment, in the user's state home, whatever the working directory. */
+export const STATE_DIR_HELP = 'where journals and locks are kept (default $XDG_STATE_HOME/pantherctl, else ~/.local/state/pantherctl)';
+
+/** `--state-dir`, for the commands that read the journal and lock without changing stacks (status, diagnose). */
+export function stateDirOption(cmd: Command): Command {
+  return cmd.option('--state-dir <dir>', STATE_DIR_HELP);
+}
+
 /** Where a command that changes stacks keeps its journal and lock, and how long one wait may take. */
 export function journalOptions(cmd: Command): Command {
-  return stateOptions(cmd)
-    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
+  return stateOptions(stateDirOption(cmd))
     .addOption(new Option('--timeout <minutes>', 'longest wait for one stack operation or build (default 120)').argParser(intOption('--timeout', 1, 1440)));
 }
 

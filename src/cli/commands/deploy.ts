@@ -1,7 +1,7 @@
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
 import { acceptOption, preflightValues, type PreflightFlags } from './preflight-options.js';
-import { catalogOption, confirmingHost, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
+import { catalogOption, confirmingHost, overrideValues, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
 
 interface DeployFlags extends StagedFlags, PreflightFlags {
   version: string;
@@ -37,7 +37,8 @@ export function registerDeployCommand(b: ProgramBuilder): void {
     const deployment = await deploymentOptions(ctx, o);
     const rootStack = deployment.rootStack;
     if (!rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
-    await withInterrupt((signal) =>
+    const { withNotifications } = await import('../notify-run.js');
+    await withNotifications(ctx, o, { command: 'deploy', deployment, values: overrideValues(o.param) }, io, (host) => withInterrupt((signal) =>
       deploy(
         {
           ...deployment,
@@ -51,9 +52,9 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           allowUnlisted: Boolean(o.allowUnlisted),
           accepts,
         },
-        io,
+        host,
       ),
-    );
+    ));
     return ExitCode.ok;
   });
 }

@@ -1,34 +1,51 @@
 import { rootCauseSummary } from '../../deployments/deps/executor-deps.js';
 import type { Diagnosis } from '../../deployments/diagnose/diagnose.js';
-import { ExitCode } from '../../errors/pantherctl-error.js';
+import type { DeploymentDiagnosis } from '../../deployments/diagnose/deployment-diagnosis.js';
 import { createStyle } from '../../io/style.js';
 import type { ConnectionFlags } from '../../settings/settings.js';
 import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, connectionOptions } from './connection-options.js';
+import { catalogOption, connectionOptions, stateDirOption } from './connection-options.js';
 
 interface DiagnoseFlags extends ConnectionFlags {
   /** Any stack; default the root stack. */
   stack?: string;
 }
 
-/** `pantherctl diagnose`: state, root cause and next command of a stack. Exit 0 when stable, 4 when failed or stuck. */
+/**
+ * `pantherctl diagnose`: the whole deployment (root, nested and role stacks, last build, lock,
+ * journal): what needs attention and the one command that continues. Exit 0 when nothing
+ * needs attention, 4 when something failed or stopped, 6 when an operation runs (wait).
+ */
 export function registerDiagnoseCommand(b: ProgramBuilder): void {
-  const cmd = catalogOption(connectionOptions(b.command('diagnose', 'why did the last operation of a stack fail: state, root cause, next command'))).option(
+  const cmd = stateDirOption(catalogOption(connectionOptions(b.command('diagnose', 'why did the last operation of a stack fail: state, root cause, next command')))).option(
     '--stack <name>',
-    'the stack to look at (default: the root stack)',
+    'the stack to show in detail (default: the first that needs attention, else the root stack); the whole deployment is looked at',
   );
   b.action<DiagnoseFlags>(cmd, async (ctx, o) => {
     const { deploymentOptions } = await import('../deployment-options.js');
-    const { diagnose, isFailedStatus } = await import('../../deployments/diagnose/diagnose.js');
+    const { diagnose, diagnoseExitCode } = await import('../../deployments/diagnose/diagnose.js');
     const d = await diagnose({ ...(await deploymentOptions(ctx, o)), ...(o.stack ? { stack: o.stack } : {}) }, ctx.io);
     if (ctx.json) ctx.outJson(d);
-    else renderDiagnosis(ctx, d);
-    return isFailedStatus(d.status) ? ExitCode.deploymentFailed : ExitCode.ok;
+    else renderDeploymentDiagnosis(ctx, d);
+    return diagnoseExitCode(d);
   });
 }
 
-/** The text form of a diagnosis (`--json` prints the Diagnosis itself). */
+/** The text form of a deployment's diagnosis (`--json` prints the DeploymentDiagnosis itself). */
+export function renderDeploymentDiagnosis(ctx: Pick<CliContext, 'color' | 'out'>, d: DeploymentDiagnosis): void {
+  const s = createStyle(ctx.color);
+  // The stack shown first, without a next line of its own: the deployment's comes last.
+  const { nextCommand: _next, ...shown } = d;
+  renderDiagnosis(ctx, shown);
+  for (const f of d.findings) {
+    const mark = f.level === 'busy' ? s.yellow('busy') : f.level === 'action' ? s.red('needs attention') : s.dim('note');
+    ctx.out(`${mark}: ${f.subject} ${f.name} ${f.status}: ${f.state}${f.nextCommand ? `\n  next: ${f.nextCommand}` : ''}`);
+  }
+  ctx.out(d.attention === 'none' ? s.green('nothing needs attention') : `next: ${d.nextCommand ?? 'see above'}`);
+}
+
+/** The text form of one stack's diagnosis. */
 export function renderDiagnosis(ctx: Pick<CliContext, 'color' | 'out'>, d: Diagnosis): void {
   const s = createStyle(ctx.color);
   ctx.out(`${s.bold(d.stack)}  ${d.status}${d.statusReason ? s.dim(` (${d.statusReason})`) : ''}`);

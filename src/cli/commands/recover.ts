@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { ExitCode } from '../../errors/pantherctl-error.js';
 import type { ConnectionFlags } from '../../settings/settings.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, connectionOptions, stateOptions } from './connection-options.js';
+import { catalogOption, connectionOptions, stateDirOption, stateOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
 
 interface RecoverFlags extends ConnectionFlags {
@@ -16,14 +16,13 @@ interface RecoverFlags extends ConnectionFlags {
  * the rollback failed again, 1 when there is nothing to recover, 5 interrupted, 6 locked.
  */
 export function registerRecoverCommand(b: ProgramBuilder): void {
-  const cmd = stateOptions(catalogOption(connectionOptions(b.command('recover', 'finish a rollback that failed (UPDATE_ROLLBACK_FAILED) with ContinueUpdateRollback'))))
-    .option('--stack <name>', 'the stuck stack (default: the root stack)')
+  const cmd = stateOptions(stateDirOption(catalogOption(connectionOptions(b.command('recover', 'finish a rollback that failed (UPDATE_ROLLBACK_FAILED) with ContinueUpdateRollback')))))
+    .option('--stack <name>', 'the stuck stack (default: the one stack of the deployment in UPDATE_ROLLBACK_FAILED, root or role)')
     .option(
       '--skip <resource>',
       'a resource whose rollback failed, to skip: LogicalId in the root stack, NestedStackName.LogicalId as `pantherctl diagnose` prints it, or the logical-id path Web.WebFunction (translated and shown); repeatable',
       collect,
     )
-    .option('--state-dir <dir>', 'where journals and locks are kept (default .pantherctl)')
     .addOption(new Option('--timeout <minutes>', 'longest wait for the rollback').argParser(intOption('--timeout', 1, 1440)));
   b.action<RecoverFlags>(cmd, async (ctx, o) => {
     const { deploymentOptions, withInterrupt } = await import('../deployment-options.js');

@@ -4,7 +4,7 @@ import { createStyle } from '../../io/style.js';
 import type { ConnectionFlags } from '../../settings/settings.js';
 import type { CliContext } from '../context.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, connectionOptions } from './connection-options.js';
+import { catalogOption, connectionOptions, stateDirOption } from './connection-options.js';
 
 interface StatusFlags extends ConnectionFlags {
   current?: string;
@@ -12,7 +12,7 @@ interface StatusFlags extends ConnectionFlags {
 
 /** `pantherctl status`: exit 0 when up to date, 10 when behind the latest recommended release. */
 export function registerStatusCommand(b: ProgramBuilder): void {
-  const cmd = catalogOption(connectionOptions(b.command('status', 'show the deployment: versions, stacks, last build; exit 10 when behind'))).option(
+  const cmd = stateDirOption(catalogOption(connectionOptions(b.command('status', 'show the deployment: versions, stacks, last build; exit 10 when behind')))).option(
     '--current <version>',
     'the version deployed, when the stacks do not say',
   );

@@ -107,9 +107,10 @@ describe('no phantom changes', () => {
     const again = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
     expect(again.code).toBe(0);
     expect(again.events.at(-1)).toMatchObject({ code: 'upgrade.already-at', data: { version: 'v1.26.9' } });
+    // resume of a finished upgrade continues nothing and starts nothing new.
     const resumed = await runJson(['resume', ...conn(endpoint, state)]);
     expect(resumed.code).toBe(0);
-    expect(resumed.events.at(-1)).toMatchObject({ code: 'upgrade.already-at', data: { version: 'v1.26.9' } });
+    expect(resumed.events.at(-1)).toMatchObject({ code: 'resume.already-done', data: { command: 'upgrade' } });
     expect(mutations((await sandboxCalls(endpoint)).slice(before))).toEqual([]);
   });
 
@@ -171,7 +172,7 @@ describe('a rollback stuck in UPDATE_ROLLBACK_FAILED inside a nested stack', () 
     expect(rec.code).toBe(0);
     expect(rec.of('step.start').at(0)?.data).toMatchObject({ step: 'continue-rollback', stack: 'panther-root', resourcesToSkip: skips });
     expect(rec.of('recover.skip-translated')).toEqual([]);
-    expect(rec.of('recover.done').map((e) => e.data)).toEqual([{ stack: 'panther-root', finalStatus: 'UPDATE_ROLLBACK_COMPLETE' }]);
+    expect(rec.of('recover.done').map((e) => e.data)).toMatchObject([{ stack: 'panther-root', finalStatus: 'UPDATE_ROLLBACK_COMPLETE' }]);
     const calls = await sandboxCalls(endpoint);
     expect(calls.filter((c) => c.action === 'ContinueUpdateRollback').map((c) => c.outcome)).toEqual(['ok']);
     expect((await runJson(['status', ...conn(endpoint, state).slice(0, 4)])).document).toMatchObject({ rootStack: { status: 'UPDATE_ROLLBACK_COMPLETE' } });

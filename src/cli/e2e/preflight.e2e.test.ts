@@ -61,7 +61,10 @@ function deniedBy(calls: SandboxCall[]): string[] {
           ? `arn:aws:codebuild:us-east-2:123456789012:project/${c.project ?? 'panther-pulumi'}`
           : c.service === 's3'
             ? 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml'
-            : '*';
+            : c.service === 'logs'
+              ? // The build's log stream (the policy grants logs:GetLogEvents on the pulumi build's group only).
+                'arn:aws:logs:us-east-2:123456789012:log-group:/aws/codebuild/panther-pulumi:log-stream:a-build'
+              : '*';
     if (allowingStatements(policy, action, resource).length === 0) denied.add(`${action} on ${resource}`);
   }
   return [...denied];

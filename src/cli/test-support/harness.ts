@@ -13,9 +13,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Environment of every run: dummy credentials (the sandbox takes any), fast polling. */
+/** This test process's state home: journals and locks of runs without --state-dir go here, never into the real home. */
+let stateHome: string | undefined;
+export function testStateHome(): string {
+  stateHome ??= mkdtempSync(join(tmpdir(), 'pantherctl-state-home-'));
+  return stateHome;
+}
+
+/** Environment of every run: dummy credentials (the sandbox takes any), fast polling, a state home of the test's own. */
 export function e2eEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    XDG_STATE_HOME: testStateHome(),
     AWS_ACCESS_KEY_ID: 'AKIDSANDBOX',
     AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -68,9 +76,9 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Starts the built CLI (`node bin/pantherctl.js`) as a child process: for SIGKILL tests. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess & { out: () => string } {
+export function spawnCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): ChildProcess & { out: () => string } {
   const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'pantherctl.js');
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...e2eEnv(), ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...e2eEnv(), ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));

@@ -22,12 +22,20 @@ const loadCredentials = (): Promise<typeof import('./sdk/credentials.js')> => (c
  * chain is resolved once per command, not once per client.
  */
 export function credentialsFor(conn: ConnectionOptions): AwsCredentialIdentityProvider {
+  // One provider per connection object: the clients made outside createAwsClients for the
+  // same connection (the CloudWatch Logs one) share its role session too.
+  const known = providers.get(conn);
+  if (known) return known;
   let provider: Promise<AwsCredentialIdentityProvider> | undefined;
-  return async (): Promise<AwsCredentialIdentity> => {
+  const shared = async (): Promise<AwsCredentialIdentity> => {
     provider ??= loadCredentials().then((m) => m.credentialProvider(conn));
     return (await provider)();
   };
+  providers.set(conn, shared);
+  return shared;
 }
+
+const providers = new WeakMap<ConnectionOptions, AwsCredentialIdentityProvider>();
 
 /** Builds a client at most once, on first use; `destroy` releases it if it was built. */
 class LazyClient<T extends { destroy(): void }> {

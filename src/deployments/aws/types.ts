@@ -401,6 +401,20 @@ export interface BuildInfo {
   phases: BuildPhase[];
   startTime?: Date;
   endTime?: Date;
+  /**
+   * Where the build logs (BatchGetBuilds `logs`): group and stream once the stream exists
+   * (CodeBuild creates it in PROVISIONING; before, only a link with nulls in it).
+   */
+  logs?: BuildLogs;
+}
+
+export interface BuildLogs {
+  /** `/aws/codebuild/<project>` by default. */
+  groupName?: string;
+  /** A UUID: the build id's second part. */
+  streamName?: string;
+  /** The CloudWatch console link to the stream. */
+  deepLink?: string;
 }
 
 export interface CodeBuildGateway {

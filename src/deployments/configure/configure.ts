@@ -222,6 +222,10 @@ export async function executeConfigure(
       const question = REQ['configure.confirm'].req(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`, { rootStack: o.rootStack, stages: stages.length }, false);
       if (!(await io.requestResponse(question))) {
         await deps.cloudFormation.deleteChangeSet({ stackName: o.rootStack, changeSetName: preview.changeSetName }).catch(() => undefined);
+        await c.journal.append({ type: 'step.done', step: 'create-change-set', hop: HOP.stage(stages[0]!.index), changeSetName: preview.changeSetName, deleted: true });
+        // The run started (its plan is journaled for the preview) and ends here: declined is
+        // finished, so `pantherctl resume` never applies what was not confirmed.
+        await c.journal.append({ type: 'run.done', note: 'declined' });
         throw new PantherctlError('not-confirmed', 'configure cancelled: nothing was changed', { hint: 'Pass --yes to apply without the question.' });
       }
     }
@@ -239,7 +243,7 @@ export async function executeConfigure(
         : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `configure`: what changes, and how it is staged. */

@@ -20,7 +20,7 @@ import { isInProgress, isStableStatus } from '../wait/stack-status.js';
 import type { StackWaitResult } from '../wait/types.js';
 import type { OperationContext } from '../operations/context.js';
 import { requestToken } from '../operations/request-token.js';
-import { describeOrFail, recordStackOutcome, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
+import { describeOrFail, recordStackOutcome, stackBusyError, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import { checkDeployVersion } from './deploy-version.js';
 import { everReachedCreateComplete } from './ever-created.js';
 import { readParameterSource, valuesOf, type ParameterSource } from './inputs.js';
@@ -210,7 +210,7 @@ export async function executeDeploy(
     io.notify(MSG['deploy.done'].msg(`${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `deploy`: a first deploy of `version` as `rootStack`. */
@@ -279,7 +279,7 @@ async function ensureRoleStack(c: OperationContext, o: DeployRunOptions, version
       .filter((e) => e.type === 'step.requested' && e.hop === HOP.role)
       .flatMap((e) => (e.type === 'step.requested' && (e.step === 'update-role' || e.step === 'create-role') ? [e] : []))
       .at(-1);
-    if (!rec) throw new PantherctlError('stack-busy', `role stack ${o.roleStack} is ${role.status}`, { source: 'aws', hint: 'Wait for it to finish, then deploy again.' });
+    if (!rec) throw await stackBusyError(c.deps.cloudFormation, role, `role stack ${o.roleStack}`, c.resumeCommand);
     const after = rec.step === 'update-role' ? rec.beforeEventId : undefined;
     await settleRole(c, await waitStack(c, role.stackId, after, rec.clientRequestToken, 'role', new Date(rec.time)), new Date(rec.time), rec.step);
     role = await describeOrFail(c, o.roleStack);

@@ -2,7 +2,8 @@ import { rootTemplateUrl } from '../../catalog/urls.js';
 import { PantherctlError } from '../../errors/pantherctl-error.js';
 import { MSG, type IoHost } from '../../io/messages.js';
 import type { StateStore } from '../../journal/state-store.js';
-import { deploymentKey } from '../deployment.js';
+import { liveDeploymentKey } from '../deployment.js';
+import { readReconciled } from '../../journal/ownership.js';
 import type { Stage, StagedParameter } from '../staging/types.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { executeConfigure, type ConfigureResult } from './configure.js';
@@ -22,9 +23,10 @@ export interface ResumeStagedOptions {
   resumeCommand?: string;
 }
 
-/** The latest staged run of the deployment's journal (see `latestStagedRun`). */
-async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; store: StateStore }): Promise<ReturnType<typeof latestStagedRun>> {
-  return latestStagedRun(await o.store.read(await deploymentKey(deps, o.region, o.rootStack)));
+/** The latest staged run of the deployment's journal (see `latestStagedRun`), as a run will find it once its journals are reconciled. */
+export async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity' | 'cloudFormation'>, o: { rootStack: string; region: string; store: StateStore }): Promise<ReturnType<typeof latestStagedRun>> {
+  const { key, live } = await liveDeploymentKey(deps, o.region, o.rootStack);
+  return latestStagedRun((await readReconciled(o.store, key, live)).entries);
 }
 
 /**
@@ -32,7 +34,7 @@ async function readLatestStagedRun(deps: Pick<ExecutorDeps, 'identity'>, o: { ro
  * `pantherctl resume` hands it to `resumeStagedRun` (which continues it, or says it finished)
  * instead of the upgrade executor.
  */
-export async function latestStagedCommand(deps: Pick<ExecutorDeps, 'identity'>, o: { rootStack: string; region: string; store: StateStore }): Promise<'deploy' | 'configure' | undefined> {
+export async function latestStagedCommand(deps: Pick<ExecutorDeps, 'identity' | 'cloudFormation'>, o: { rootStack: string; region: string; store: StateStore }): Promise<'deploy' | 'configure' | undefined> {
   return (await readLatestStagedRun(deps, o))?.start.command;
 }
 

@@ -2,12 +2,13 @@
  * `pantherctl diagnose`: what state a stack is in, what that means for the operator, why the
  * last operation failed, and the command that continues from here.
  */
-import { PantherctlError } from '../../errors/pantherctl-error.js';
+import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
+import { diagnoseDeployment, type CommandLines, type DeploymentDiagnosis } from './deployment-diagnosis.js';
 import type { CloudFormationGateway } from '../aws/types.js';
 import { isInProgress, isStableStatus } from '../wait/stack-status.js';
 import { findFailures, type RootCause, type RootCauseOptions } from './root-cause.js';
 import type { IoHost } from '../../io/messages.js';
-import { withDeployment, type DeploymentOptions } from '../deployment.js';
+import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
 
 export interface Diagnosis {
@@ -128,14 +129,69 @@ export function isFailedStatus(status: string): boolean {
 }
 
 export interface DiagnoseOptions extends DeploymentOptions {
-  /** Any stack. Default: the root stack. */
+  /** The stack whose details go at the top level. Default: the first stack that needs attention, else the root stack. */
   stack?: string;
 }
 
-/** `pantherctl diagnose`: the state a stack is in, the root cause of its last failure, the next command. Reads only. */
-export function diagnose(options: DiagnoseOptions, io: IoHost): Promise<Diagnosis> {
-  return withDeployment(options, io, async ({ deps, settings }) => {
-    const name = options.stack ?? (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
-    return diagnoseStack(deps.cloudFormation, name, { rootStack: options.stack === undefined || options.stack === settings.rootStack });
+/**
+ * `pantherctl diagnose`: the whole deployment (root, nested and role stacks, the last build,
+ * the lock, the journal), each thing that needs attention with the command that continues
+ * from it, and the root cause of the last failure. Reads only.
+ */
+export function diagnose(options: DiagnoseOptions, io: IoHost): Promise<DeploymentDiagnosis> {
+  return withDeployment(options, io, async (d) => {
+    const { deps, settings } = d;
+    const rootStack = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
+    return diagnoseDeployment({
+      deps,
+      store: d.store,
+      region: settings.connection.region,
+      rootStack,
+      roleStack: settings.roleStack,
+      ...(options.stack ? { stack: options.stack } : {}),
+      commands: commandLines(d, rootStack),
+    });
   });
+}
+
+/** Statuses no update can start from: the stack needs another command first (recover, replace, delete). */
+const STUCK = new Set(['UPDATE_ROLLBACK_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'DELETE_FAILED']);
+
+/**
+ * Refuses a run (upgrade, resume) on a deployment with a stack no update can start from
+ * (`stack-stuck`, exit 4), naming the same next command `diagnose` names, before anything is
+ * locked or changed. `allow` lets a status through (a `deploy --replace-failed` that stopped
+ * before it deleted the failed stack continues from ROLLBACK_COMPLETE).
+ */
+export async function refuseIfStuck(d: OpenedDeployment, rootStack: string, allow: ReadonlySet<string> = new Set()): Promise<void> {
+  const { deps, settings } = d;
+  const stacks = [await deps.cloudFormation.describeStack(rootStack), await deps.cloudFormation.describeStack(settings.roleStack)];
+  const stuck = stacks.find((s) => s && STUCK.has(s.status) && !allow.has(s.status));
+  if (!stuck) return;
+  const diagnosis = await diagnoseDeployment({
+    deps,
+    store: d.store,
+    region: settings.connection.region,
+    rootStack,
+    roleStack: settings.roleStack,
+    commands: commandLines(d, rootStack),
+  });
+  const finding = diagnosis.findings.find((f) => f.name === stuck.name && f.nextCommand);
+  const next = finding?.nextCommand ?? diagnosis.nextCommand ?? d.commandLine('diagnose', [], { rootStack });
+  const resume = d.resumeCommand({ rootStack });
+  throw new PantherctlError('stack-stuck', `${stuck.name === rootStack ? 'root' : 'role'} stack ${stuck.name} is ${stuck.status}: no update can start on it`, {
+    source: 'deployment',
+    hint: stuck.status === 'UPDATE_ROLLBACK_FAILED' ? `Run \`${next}\` first (it continues the rollback), then \`${resume}\`.` : `Run \`${next}\`.`,
+    meta: { stack: stuck.name, status: stuck.status, nextCommand: next },
+  });
+}
+
+/** The command lines a diagnosis names, with this run's flags. */
+function commandLines(d: OpenedDeployment, rootStack: string): CommandLines {
+  return { pantherctl: (command, args, paramKeys) => d.commandLine(command, args, { rootStack, ...(paramKeys ? { paramKeys } : {}) }), aws: (args) => d.awsCommand(args) };
+}
+
+/** diagnose's exit code: 0 nothing needs attention, 4 something failed or stopped (run `nextCommand`), 6 an operation runs (wait). */
+export function diagnoseExitCode(d: Pick<DeploymentDiagnosis, 'attention'>): number {
+  return d.attention === 'busy' ? ExitCode.locked : d.attention === 'action' ? ExitCode.deploymentFailed : ExitCode.ok;
 }

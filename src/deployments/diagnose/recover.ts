@@ -12,8 +12,11 @@ import { describeState } from './diagnose.js';
 import { randomUUID } from 'node:crypto';
 import { MSG, type IoHost } from '../../io/messages.js';
 import { runJournaled } from '../../journal/run-journaled.js';
-import { deploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
+import { liveDeploymentKey, withDeployment, type DeploymentOptions } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
+import { readReconciled, type LiveStack } from '../../journal/ownership.js';
+import { summarizeJournal } from '../../journal/progress.js';
+import type { DeploymentKey, StateStore } from '../../journal/state-store.js';
 
 export interface RecoverStackOptions extends WaitDeps {
   gateway: CloudFormationGateway;
@@ -29,6 +32,8 @@ export interface RecoverStackOptions extends WaitDeps {
   roleArn?: string;
   /** Idempotency token of the ContinueUpdateRollback call (journal it before the call). */
   clientRequestToken: string;
+  /** The hint of `recover-not-needed`. Default: what the stack's status means. */
+  notNeededHint?: string;
   /** Called right before the mutating call, e.g. to write the journal entry; `resourcesToSkip` is what will be sent. */
   beforeCall?: (info: { stackId: string; stackName: string; marker: Date | { afterEventId: string }; resourcesToSkip: string[] }) => Promise<void> | void;
 }
@@ -117,7 +122,7 @@ export async function recoverStack(options: RecoverStackOptions): Promise<Recove
     throw new PantherctlError(
       'recover-not-needed',
       `Stack ${summary.name} is ${summary.status}; recover only continues a rollback that failed (UPDATE_ROLLBACK_FAILED).`,
-      { source: 'user', hint: describeState(summary.status).state, meta: { stack: summary.name, status: summary.status } },
+      { source: 'user', hint: options.notNeededHint ? `${describeState(summary.status).state} ${options.notNeededHint}` : describeState(summary.status).state, meta: { stack: summary.name, status: summary.status } },
     );
   }
   const resolved = await resolveSkips(gateway, summary, skipGiven);
@@ -189,17 +194,21 @@ export interface RecoverOutcome {
  * again, `recover-not-needed` from any other status.
  */
 export function recover(options: RecoverOptions, io: IoHost): Promise<RecoverOutcome> {
-  return withDeployment(options, io, async ({ deps, settings, store }) => {
+  return withDeployment(options, io, async (d) => {
+    const { deps, settings, store } = d;
     const root = (await chooseRootStack(deps.cloudFormation, { ...(settings.rootStack ? { named: settings.rootStack } : {}), roleStack: settings.roleStack })).name;
-    const stack = options.stack ?? root;
+    const stack = options.stack ?? (await stuckStack(deps.cloudFormation, root, settings.roleStack));
     const skip = [...(options.skip ?? [])];
-    const key = await deploymentKey(deps, settings.connection.region, root);
-    return runJournaled('recover', { key, store, resumeCommand: 'pantherctl resume', ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
-      run.resumeHint = 'The rollback continues in AWS: `pantherctl status` shows when it ends; then `pantherctl resume` continues the upgrade.';
+    const { key, live } = await liveDeploymentKey(deps, settings.connection.region, root);
+    const resumeCommand = d.resumeCommand({ rootStack: root, paramKeys: await unfinishedParamKeys(store, key, live) });
+    const diagnoseCommand = d.commandLine('diagnose', [], { rootStack: root });
+    return runJournaled('recover', { key, store, ...(live ? { live } : {}), io, resumeCommand, ...(options.signal ? { signal: options.signal } : {}) }, async (run) => {
+      run.resumeHint = `The rollback continues in AWS: \`${diagnoseCommand}\` shows when it ends; then \`${resumeCommand}\` continues the upgrade.`;
       const clientRequestToken = `pantherctl-recover-${randomUUID().slice(0, 8)}`;
       // The stack ContinueUpdateRollback is sent to: the root stack when `stack` is a nested one.
       let acted = stack;
       const result = await recoverStack({
+        notNeededHint: `Run \`${diagnoseCommand}\`: it looks at the whole deployment and names the command that continues.`,
         gateway: deps.cloudFormation,
         stack,
         ...(skip.length ? { skip } : {}),
@@ -235,11 +244,29 @@ export function recover(options: RecoverOptions, io: IoHost): Promise<RecoverOut
       if (!result.recovered) {
         throw new PantherctlError('recover-failed', `the rollback of ${acted} ended in ${result.finalStatus}`, {
           source: 'deployment',
-          hint: 'Run `pantherctl diagnose` for the resources that failed, then `pantherctl recover --skip RESOURCE`.',
+          hint: `Run \`${diagnoseCommand}\` for the resources that failed, then \`${d.commandLine('recover', ['--stack', acted, '--skip', 'RESOURCE'], { rootStack: root })}\`.`,
         });
       }
-      io.notify(MSG['recover.done'].msg(`${acted} is ${result.finalStatus}; run \`pantherctl resume\` to continue the upgrade.`, { stack: acted, finalStatus: result.finalStatus }));
+      io.notify(MSG['recover.done'].msg(`${acted} is ${result.finalStatus}; run \`${resumeCommand}\` to continue the upgrade.`, { stack: acted, finalStatus: result.finalStatus, nextCommand: resumeCommand }));
       return { stack: acted, finalStatus: result.finalStatus, recovered: true };
     });
   });
+}
+
+/**
+ * The stack `recover` continues when none is named: the one of the deployment in
+ * UPDATE_ROLLBACK_FAILED (the root stack, also for a nested one, or the role stack), the root
+ * stack first; the root stack when none is (recover then says it is not needed).
+ */
+async function stuckStack(cfn: CloudFormationGateway, root: string, roleStack: string): Promise<string> {
+  const rootSummary = await cfn.describeStack(root);
+  if (rootSummary?.status === 'UPDATE_ROLLBACK_FAILED') return root;
+  const role = await cfn.describeStack(roleStack);
+  return role?.status === 'UPDATE_ROLLBACK_FAILED' ? roleStack : root;
+}
+
+/** The `--param` keys of the journal's unfinished upgrade: resume needs their values again. */
+async function unfinishedParamKeys(store: StateStore, key: DeploymentKey, live: LiveStack | undefined): Promise<string[]> {
+  const summary = summarizeJournal((await readReconciled(store, key, live)).entries);
+  return summary.start && !summary.finished ? [...summary.start.overrideKeys] : [];
 }

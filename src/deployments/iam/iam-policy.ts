@@ -39,6 +39,11 @@ export interface IamPolicyOptions {
   state?: string;
   /** SSE-KMS key of the state objects (`--state-kms-key`): adds its KMS statement. Default: none. */
   stateKmsKey?: string;
+  /**
+   * SNS topics runs notify (`--notify sns:ARN`): `sns:Publish` on exactly these. Default none:
+   * without `--notify sns:` nothing publishes, so the policy grants no SNS action.
+   */
+  notifyTopics?: readonly string[];
 }
 
 interface Statement {
@@ -169,6 +174,18 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Action: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:BatchGetProjects', 'codebuild:ListBuildsForProject'],
         Resource: `arn:${p}:codebuild:${region}:${account}:project/${PULUMI_PROJECT}`,
       },
+      {
+        // The build's log, tailed while it runs and read for a failure's last lines: CodeBuild
+        // writes it to /aws/codebuild/<project>, one stream per build (LogsLocation
+        // cloudWatchLogsArn: arn:...:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:STREAM).
+        Sid: 'ReadPulumiBuildLogs',
+        Effect: 'Allow',
+        Action: ['logs:GetLogEvents'],
+        Resource: `arn:${p}:logs:${region}:${account}:log-group:/aws/codebuild/${PULUMI_PROJECT}:log-stream:*`,
+      },
+      ...(options.notifyTopics && options.notifyTopics.length > 0
+        ? [{ Sid: 'PublishNotifications', Effect: 'Allow' as const, Action: ['sns:Publish'], Resource: [...new Set(options.notifyTopics)] }]
+        : []),
       {
         Sid: 'CheckAccount',
         Effect: 'Allow',

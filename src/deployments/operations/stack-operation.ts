@@ -18,11 +18,35 @@ export async function newestEventId(c: OperationContext, stack: string): Promise
   return events[0]?.eventId;
 }
 
-/** Refuses to start on a stack someone else's operation is running on. */
-export function refuseIfBusy(stack: Pick<StackSummary, 'status'>, what: string): void {
-  if (isInProgress(stack.status)) {
-    throw new PantherctlError('stack-busy', `${what} is ${stack.status} with an operation pantherctl did not start`, { source: 'aws', hint: 'Wait for it to finish, then resume.' });
-  }
+/**
+ * Refuses to start on a stack someone else's operation is running on: `stack-busy` (exit 6),
+ * naming the operation, when it started (its stack event), and who started it when the
+ * ClientRequestToken says (pantherctl's tokens start `pantherctl-`: another run, from another
+ * state directory or machine, whose lock this run could not see).
+ */
+export async function refuseIfBusy(c: Pick<OperationContext, 'deps' | 'resumeCommand'>, stack: Pick<StackSummary, 'status' | 'name'> & { stackId?: string }, what: string, next?: string): Promise<void> {
+  if (!isInProgress(stack.status)) return;
+  throw await stackBusyError(c.deps.cloudFormation, stack, what, next ?? c.resumeCommand);
+}
+
+/** The `stack-busy` error of a stack whose operation runs: what, since when, and by whom as far as AWS says. */
+export async function stackBusyError(cfn: OperationContext['deps']['cloudFormation'], stack: Pick<StackSummary, 'status' | 'name'> & { stackId?: string }, what: string, next: string): Promise<PantherctlError> {
+  const started = await operationStart(cfn, stack.stackId ?? stack.name, stack.status);
+  const token = started?.clientRequestToken;
+  const holder = token?.startsWith('pantherctl-') ? `another pantherctl run (ClientRequestToken ${token})` : undefined;
+  const since = started ? `, since ${started.time.toISOString()}` : '';
+  return new PantherctlError('stack-busy', `${what} is ${stack.status}${since}, an operation ${holder ?? 'pantherctl did not start'}`, {
+    source: 'locked',
+    hint: `Wait for it to finish, then run \`${next}\`.`,
+    meta: { stack: stack.name, status: stack.status, ...(started ? { startedAt: started.time.toISOString() } : {}), ...(token ? { clientRequestToken: token } : {}), ...(holder ? { holder } : {}) },
+  });
+}
+
+/** The stack-level event that began the running operation (its status, on the stack itself), newest first among the recent ones. */
+async function operationStart(cfn: OperationContext['deps']['cloudFormation'], stack: string, status: string): Promise<{ time: Date; clientRequestToken?: string } | undefined> {
+  const events = await cfn.describeEvents(stack, { limit: 100 }).catch(() => []);
+  const start = events.find((e) => e.resourceType === 'AWS::CloudFormation::Stack' && e.logicalId === e.stackName && e.status === status.replace(/_CLEANUP_IN_PROGRESS$/, '_IN_PROGRESS'));
+  return start ? { time: start.time, ...(start.clientRequestToken ? { clientRequestToken: start.clientRequestToken } : {}) } : undefined;
 }
 
 /**

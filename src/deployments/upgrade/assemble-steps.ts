@@ -16,12 +16,17 @@
  *   come before the build, the version check and the hop's end;
  * - a step the journal records done (and the live stacks agree) is never planned again: at
  *   most said to be done (`skip-*`, when an earlier run did it);
+ * - the journal alone never skips anything: a hop it calls done is skipped only while the
+ *   live root stack runs that version or a later one, and a build it calls done only when
+ *   CodeBuild confirms it (the snapshot's `confirmed`: that build exists, SUCCEEDED, and
+ *   started after the root stack's last update); otherwise the hop, or the build, runs again;
  * - a request a stopped run made is waited for (`await-*`) or its change set executed, never
  *   made a second time, unless AWS shows it never landed; a StartBuild whose build id was never
  *   heard is repeated with its own idempotency token while CodeBuild holds it (`repeat-build`);
  * - a change set journaled as a no-op (nothing changes anywhere in the tree, the live template,
  *   parameters and tags) is deleted (`discard-change-set`), never executed.
  */
+import { compareVersions, tryParseVersion } from '../../catalog/version.js';
 import type { HopRecord } from '../../journal/progress.js';
 import type { StackSummary } from '../aws/types.js';
 import { VERSION_TAG } from '../status/discover-root.js';
@@ -58,6 +63,17 @@ export interface Observations {
   requestedBuildToken?: string;
 }
 
+/** What the live state confirms of what the journal calls done, for the first hop not done (read only where the journal says done). */
+export interface Confirmations {
+  /**
+   * The build the journal records as succeeded for that hop: CodeBuild knows its id, it
+   * SUCCEEDED, and it started after the root stack's last update. False or absent: it is not
+   * trusted (a journal of another stack of the same name, a build someone else's update made
+   * stale), and the build runs again.
+   */
+  build?: boolean;
+}
+
 export interface UpgradeSnapshot {
   role: StackState;
   root: StackState;
@@ -65,6 +81,8 @@ export interface UpgradeSnapshot {
   hops: ReadonlyMap<string, HopRecord>;
   /** About the first hop not done, the only one steps can be under way in. */
   observed: Observations;
+  /** What the live state confirms of the journal's done steps. */
+  confirmed: Confirmations;
 }
 
 /** The parts of a hop, in order. */
@@ -158,6 +176,18 @@ export const atVersion = (s: StackState, version: string): boolean => s.tags[VER
 const inFlight = (status: string | undefined): boolean => status === 'requested' || status === 'accepted';
 
 /**
+ * A hop is done when the journal says so and the live root stack agrees: it runs that version
+ * or a later one (its PantherVersion tag; tags roll back with the stack). A journal that says
+ * done of a stack below the hop (another stack's journal, a downgrade by hand) is not trusted.
+ */
+export function hopDone(record: HopRecord | undefined, root: StackState, version: string): boolean {
+  if (!record?.done) return false;
+  const live = tryParseVersion(root.tags[VERSION_TAG] ?? '');
+  const hop = tryParseVersion(version);
+  return live !== undefined && hop !== undefined && compareVersions(live, hop) >= 0;
+}
+
+/**
  * Every step left, hop after hop, from `snapshot`. Pure: the same snapshot gives the same
  * steps. Only the first hop not done can have work under way; later hops start from scratch
  * (their stacks are not at their version yet, and nothing of them is in flight).
@@ -167,7 +197,7 @@ export function assembleSteps(snapshot: UpgradeSnapshot, plan: readonly Assembly
   let current = true;
   for (const hop of plan) {
     const record = snapshot.hops.get(hop.version);
-    if (record?.done) continue;
+    if (hopDone(record, snapshot.root, hop.version)) continue;
     steps.push(...hopSteps(hop, record, current ? snapshot : undefined, options));
     current = false;
   }
@@ -211,7 +241,8 @@ function hopSteps(hop: AssemblyHop, record: HopRecord | undefined, snapshot: Upg
   // 3. The build, 4. the version check, 5. the hop's end.
   if (hop.needsBuild && !finished('build')) {
     const buildRec = record?.steps['start-build'];
-    if (buildRec?.status === 'done') steps.push({ kind: 'skip-build', hop: v });
+    // Done, by the journal of an earlier run, and confirmed by CodeBuild; unconfirmed, it runs again.
+    if (buildRec?.status === 'done' && snapshot?.confirmed.build === true) steps.push({ kind: 'skip-build', hop: v });
     // Asked, never told the build id, and CodeBuild still holds the token: ask again with it.
     else if (buildRec?.status === 'requested' && observed.requestedBuildToken) steps.push({ kind: 'repeat-build', hop: v, token: observed.requestedBuildToken });
     else if (inFlight(buildRec?.status) && observed.requestedBuild) steps.push({ kind: 'await-build', hop: v, buildId: observed.requestedBuild.buildId });

@@ -16,8 +16,12 @@ import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from '../preflight/upgrade-checks.js';
 import { refuseFailed } from '../preflight/collector.js';
 import type { Acceptance } from '../preflight/types.js';
-import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
+import { stackBusyError } from '../operations/stack-operation.js';
+import { isInProgress } from '../wait/stack-status.js';
+import { atVersion, assembleSteps, COMPLETES, hopDone } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
+import { runRedactor } from '../../support/run-redaction.js';
+import { REDACTED } from '../../parameters/redact.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -56,6 +60,8 @@ export interface RunUpgradeInput {
    * for `paramKeys` (values are never stored).
    */
   resumeCommandWith: (paramKeys: readonly string[], rootStack: string) => string;
+  /** Builds the command line of another pantherctl command to run next (`recover --stack X`), with this run's connection flags. Default: the bare command. */
+  commandLine?: (command: string, args: readonly string[], rootStack: string) => string;
   now?: () => Date;
 }
 
@@ -87,12 +93,39 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   const live = await readDeploymentVersion(cfn, root, o.current ? { current: o.current } : {});
   io.notify(MSG['deployment.version'].msg(`${root.name} runs ${live.version} (read from ${live.source})`, { ...live }));
 
-  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name };
+  refuseStuck(o, root, role);
+
+  // The lock is the deployment's; the journal is this root stack's (a stack of the same name created again has its own).
+  const key = { account: identity.account, region: settings.connection.region, rootStack: root.name, stackId: root.stackId };
   return runJournaled(
     o.resume ? 'resume' : 'upgrade',
-    { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
-    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
+    { key, store: o.store, live: { stackId: root.stackId, creationTime: root.creationTime }, io, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account, principal: identity.arn }),
   );
+}
+
+/**
+ * A stack left where no update can start is refused before anything else, upgrade and resume
+ * alike, with the one command that gets it out: `recover` for a stuck rollback (of the root, a
+ * nested, or the role stack), `deploy --replace-failed` for a failed first deploy, a second
+ * DeleteStack for a failed delete. (Without this, resume met AWS's raw ValidationError.)
+ */
+function refuseStuck(o: RunUpgradeInput, root: StackSummary, role: StackSummary | undefined): void {
+  const line = (command: string, args: readonly string[]): string => o.commandLine?.(command, args, root.name) ?? ['pantherctl', command, ...args].join(' ');
+  const resume = o.resumeCommandWith([], root.name);
+  for (const [s, kind] of [[root, 'root'], [role, 'role']] as const) {
+    if (!s) continue;
+    let next: string | undefined;
+    if (s.status === 'UPDATE_ROLLBACK_FAILED') next = line('recover', ['--stack', s.name]);
+    else if (kind === 'root' && (s.status === 'ROLLBACK_COMPLETE' || s.status === 'ROLLBACK_FAILED')) next = line('diagnose', []);
+    else if (s.status === 'DELETE_FAILED') next = line('diagnose', []);
+    if (!next) continue;
+    throw new PantherctlError('stack-stuck', `${kind} stack ${s.name} is ${s.status}: no update can start on it`, {
+      source: 'deployment',
+      hint: s.status === 'UPDATE_ROLLBACK_FAILED' ? `Run \`${next}\` first (it continues the rollback), then \`${resume}\`.` : `Run \`${next}\`: it names what gets the stack out of ${s.status}.`,
+      meta: { stack: s.name, status: s.status, nextCommand: next },
+    });
+  }
 }
 
 interface Held {
@@ -104,22 +137,39 @@ interface Held {
   summary: JournalSummary;
   jPath: string;
   account: string;
+  /** The caller's ARN, journaled in run.start for `history`. */
+  principal: string;
 }
 
 async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const { deps, io, settings } = o;
   const { journal, root, summary } = h;
   const base = { rootStack: root.name, from: h.live, journal: h.jPath };
-  const unfinished = summary.plan && !summary.finished ? summary.plan : undefined;
+  // The latest run may be a deploy or configure: theirs to continue (resume hands them over
+  // before this), never read as an upgrade plan (its hops are `role`, `stage-1`, ...).
+  const stagedStart = summary.start && (summary.start.command === 'deploy' || summary.start.command === 'configure') ? summary.start : undefined;
+  if (stagedStart && !summary.finished) {
+    throw new PantherctlError('unfinished-run', `a ${stagedStart.command} of ${root.name} did not finish`, {
+      hint: `Run \`${o.resumeCommandWith([], root.name)}\` to finish it first.`,
+      meta: { journal: h.jPath, target: stagedStart.to },
+    });
+  }
+  const upgradePlan = stagedStart ? undefined : summary.plan;
+  const unfinished = upgradePlan && !summary.finished ? upgradePlan : undefined;
 
   // Which hops to run: the journal's unfinished ones (resume, or upgrade to the same target), else a fresh plan.
   let target: string;
   let hopVersions: string[] | undefined;
   if (o.resume) {
-    if (!summary.plan) {
+    if (!upgradePlan) {
       throw new PantherctlError('nothing-to-resume', `the journal of ${root.name} has no upgrade to resume`, { hint: 'Start one with `pantherctl upgrade --to VERSION`.', meta: { journal: h.jPath } });
     }
-    target = recordedTarget(summary.plan);
+    if (summary.finished) {
+      // Finished: nothing is continued, and nothing new is started without a confirmation.
+      io.notify(MSG['resume.already-done'].msg(`the last upgrade of ${root.name} (to ${recordedTarget(upgradePlan)}) already finished; nothing to resume`, { command: 'upgrade' }));
+      return { ...base, outcome: 'already-at', to: h.live, hops: [] };
+    }
+    target = recordedTarget(upgradePlan);
   } else {
     target = o.to ?? o.savedPlan?.to ?? 'latest';
   }
@@ -137,7 +187,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const continuing = Boolean(unfinished && (o.resume || recordedTarget(unfinished) === target));
   if (unfinished && !continuing) {
     throw new PantherctlError('unfinished-run', `an upgrade of ${root.name} to ${recordedTarget(unfinished)} did not finish`, {
-      hint: 'Run `pantherctl resume` to finish it first, or move the journal aside to start over.',
+      hint: `Run \`${o.resumeCommandWith(latestOverrideKeys(h.journal), root.name)}\` to finish it first, or move the journal aside to start over.`,
       meta: { journal: h.jPath, target: recordedTarget(unfinished) },
     });
   }
@@ -155,7 +205,8 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     }
     const liveV = parseVersion(h.live);
     // A hop at the live version may still owe its build; earlier ones are behind us.
-    hopVersions = unfinished.hops.filter((v) => !summary.hops.get(v)?.done && compareVersions(parseVersion(v), liveV) >= 0);
+    // A hop the journal calls done is left out only while the root stack runs it (hopDone).
+    hopVersions = unfinished.hops.filter((v) => !hopDone(summary.hops.get(v), root, v) && compareVersions(parseVersion(v), liveV) >= 0);
     target = recordedTarget(unfinished);
   }
   const remaining = hopVersions ?? fresh.hops.map((x) => x.version);
@@ -178,6 +229,14 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   plan.hops.forEach((hop, i) => {
     io.notify(MSG['plan.hop'].msg(`hop ${i + 1}/${plan.hops.length}: ${hop.version} (${hop.reason})`, { index: i + 1, total: plan.hops.length, version: hop.version, reason: hop.reason, postDeploy: hop.postDeploy }));
   });
+
+  // Someone else's operation on a stack, before a new run starts: exit 6, naming it (a
+  // continued run waits for its own operations: the assembler tells them apart).
+  if (!continuing) {
+    for (const [s, what] of [[root, 'root stack'], [h.role, 'role stack']] as const) {
+      if (s && isInProgress(s.status)) throw await stackBusyError(deps.cloudFormation, s, `${what} ${s.name}`, o.commandLine?.('diagnose', [], root.name) ?? 'pantherctl diagnose');
+    }
+  }
 
   const recorded = continuing ? latestDigests(journal) : undefined;
   const pre = await runPreflight({
@@ -207,7 +266,26 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const resumeCommand = commandWith(givenKeys);
   h.run.resumeCommand = resumeCommand;
   const signal = h.run.signal;
-  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  // Build logs and quoted reasons lose the --param values of secret parameters, and whatever
+  // is written next to a NoEcho key of the hops' templates (masked in their diffs).
+  const redact = runRedactor({
+    values: [...(o.overrides ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
+    secretKeys: pre.hops.flatMap((p) => p.diff.filter((d) => d.from === REDACTED || d.to === REDACTED).map((d) => d.key)),
+  });
+  const commandLine = o.commandLine;
+  const c: StepContext = {
+    deps,
+    io,
+    journal,
+    signal,
+    timeoutMs: settings.timeoutMs,
+    rootStack: root.name,
+    roleStack: settings.roleStack,
+    ...(roleArn ? { roleArn } : {}),
+    resumeCommand,
+    redact,
+    ...(commandLine ? { commandLine: (command: string, args: readonly string[]) => commandLine(command, args, root.name) } : {}),
+  };
   const first = pre.hops[0]!;
 
   // One confirmation: the plan, then the first hop's change set and parameter diff.
@@ -275,6 +353,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     // Keys only: values given with --param may be secrets.
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+    principal: h.principal,
   });
   if (protect) {
     await deps.cloudFormation.updateTerminationProtection({ stackName: root.name, enable: true });

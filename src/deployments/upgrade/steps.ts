@@ -6,11 +6,11 @@ import type { StackSummary } from '../aws/types.js';
 import type { StackWaitResult } from '../wait/types.js';
 import { isInProgress } from '../wait/stack-status.js';
 import { createChangeSetAndWait, discardChangeSet, executeChangeSetAndWait, findRequestedExecution, isExecutable, type MadeChangeSet } from '../operations/change-set.js';
-import type { OperationContext } from '../operations/context.js';
+import { commandLineOf, type OperationContext } from '../operations/context.js';
 import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulumiBuild, startPulumiBuild, waitBuild, type BuildRequest } from '../operations/pulumi-build.js';
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
-import { atVersion, reusableChangeSets, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
+import { atVersion, hopDone, reusableChangeSets, type Confirmations, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
 import type { PreparedHop } from '../preflight/upgrade-checks.js';
 import { CheckCollector } from '../preflight/collector.js';
 import { changeSetTargets, stackPolicyChecks } from '../preflight/stack-policy.js';
@@ -56,7 +56,7 @@ async function settle(c: StepContext, hop: PreparedHop, step: 'update-role' | 'e
   throw new StepFailure(rollbackFailed ? 'rollback-failed' : 'stack-rolled-back', `${step === 'update-role' ? 'role stack' : 'root stack'} update to ${hop.version} failed`, {
     source: 'deployment',
     hint: rollbackFailed
-      ? `Run \`pantherctl recover\` (optionally --skip RESOURCE), then \`${c.resumeCommand}\`.`
+      ? `Run \`${commandLineOf(c, 'recover', ['--stack', step === 'update-role' ? c.roleStack : c.rootStack])}\` (optionally --skip RESOURCE, as \`${commandLineOf(c, 'diagnose', [])}\` suggests), then \`${c.resumeCommand}\`.`
       : `Fix the cause, then run \`${c.resumeCommand}\`.`,
     meta: { hop: hop.version, step, stack: stackName, finalStatus: result.finalStatus, state, ...(cause ? { rootCause: cause } : {}) },
   });
@@ -72,9 +72,10 @@ export async function readUpgradeSnapshot(c: StepContext, plan: readonly Prepare
   const hops = summarizeJournal(c.journal.all()).hops;
   const role = await describeOrFail(c, c.roleStack);
   const root = await describeOrFail(c, c.rootStack);
-  const current = plan.find((h) => !hops.get(h.version)?.done);
+  const current = plan.find((h) => !hopDone(hops.get(h.version), root, h.version));
   const record = current ? hops.get(current.version) : undefined;
   const observed: Observations = {};
+  const confirmed: Confirmations = {};
   if (current && record) {
     const roleRec = record.steps['update-role'];
     if (roleRec && (roleRec.status === 'requested' || roleRec.status === 'accepted') && !atVersion(role, current.version) && !isInProgress(role.status)) {
@@ -96,9 +97,25 @@ export async function readUpgradeSnapshot(c: StepContext, plan: readonly Prepare
       const build = token ? undefined : await findRequestedBuild(c, record.steps['start-build']);
       if (token) observed.requestedBuildToken = token;
       if (build) observed.requestedBuild = { buildId: build.buildId };
+      const doneBuild = record.steps['start-build'];
+      if (doneBuild?.status === 'done') confirmed.build = await buildConfirmed(c, doneBuild, root);
     }
   }
-  return { role, root, hops, observed };
+  return { role, root, hops, observed, confirmed };
+}
+
+/**
+ * Whether CodeBuild confirms the build a journal calls done: it knows the build id, the build
+ * SUCCEEDED, and it started after the root stack's last update (a build before it applied an
+ * older stack). A journal entry alone is never enough: the journal may be another stack's.
+ */
+async function buildConfirmed(c: StepContext, rec: NonNullable<HopRecord['steps']['start-build']>, root: StackSummary): Promise<boolean> {
+  const buildId = rec.done?.buildId ?? rec.accepted?.buildId;
+  if (!buildId) return false;
+  const info = await c.deps.codeBuild.getBuild(buildId).catch(() => undefined);
+  if (!info || info.status !== 'SUCCEEDED') return false;
+  const since = root.lastUpdatedTime ?? root.creationTime;
+  return info.startTime !== undefined && info.startTime.getTime() >= since.getTime();
 }
 
 /**
@@ -183,7 +200,7 @@ export async function executeStep(c: StepContext, step: Step, hop: PreparedHop, 
       await c.journal.append({ type: 'hop.done', hop: hop.version });
       return;
     case 'stack-busy':
-      refuseIfBusy({ status: step.status }, `${step.stack} stack ${step.stack === 'role' ? c.roleStack : c.rootStack}`);
+      await refuseIfBusy(c, { status: step.status, name: step.stack === 'role' ? c.roleStack : c.rootStack }, `${step.stack} stack ${step.stack === 'role' ? c.roleStack : c.rootStack}`);
       return;
   }
 }
@@ -192,7 +209,7 @@ export async function executeStep(c: StepContext, step: Step, hop: PreparedHop, 
 async function updateRole(c: StepContext, hop: PreparedHop): Promise<void> {
   const step = 'update-role';
   const role = await describeOrFail(c, c.roleStack);
-  refuseIfBusy(role, `role stack ${c.roleStack}`);
+  await refuseIfBusy(c, role, `role stack ${c.roleStack}`);
   notifyStep(c, hop, step, 'start', { stack: c.roleStack });
   const updated = await updateStackAndWait(c, {
     hop: hop.version,
@@ -284,7 +301,7 @@ function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | unde
       done: (buildId, elapsedMs) => notifyStep(c, hop, step, 'done', { buildId, elapsedMs }),
       skip: () => notifyStep(c, hop, step, 'skip'),
     },
-    failure: (result, phase, buildId) =>
+    failure: (result, phase, buildId, log) =>
       new StepFailure('build-failed', `the ${PULUMI_PROJECT} build for ${hop.version} ${buildFailureText(result, phase)}`, {
         source: 'deployment',
         hint: `Both stacks are at ${hop.version}; only the build failed. Fix it, then run \`${c.resumeCommand}\` (it reruns only the build).`,
@@ -294,6 +311,11 @@ function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | unde
           buildId,
           state: 'stack done, build failed',
           status: result.status,
+          ...(phase ? { phase: phase.type } : {}),
+          ...(phase?.message ? { reason: phase.message } : {}),
+          // Where the whole log is; its last lines came just before, as `build.failed`.
+          ...(log.logGroup ? { logGroup: log.logGroup, logStream: log.logStream } : {}),
+          ...(log.deepLink ? { deepLink: log.deepLink } : {}),
           // The build's own failure is the root cause: no stack event failed.
           rootCause: {
             text: `${PULUMI_PROJECT} build ${buildId} ${phase ? buildFailureText(result, phase) : `${result.status.toLowerCase()} (no phase reported the failure)`}`,

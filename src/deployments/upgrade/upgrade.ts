@@ -6,12 +6,14 @@ import { parseVersion, parseVersionSpec } from '../../catalog/version.js';
 import { isPantherctlError } from '../../errors/pantherctl-error.js';
 import { MSG, type IoHost } from '../../io/messages.js';
 import type { Plan } from '../../planning/plan-artifact.js';
-import { resumeStagedRun, latestStagedCommand } from '../configure/resume.js';
+import { readLatestStagedRun, resumeStagedRun } from '../configure/resume.js';
 import type { ConfigureResult } from '../configure/configure.js';
 import type { DeployResult } from '../configure/deploy.js';
 import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
 import { runUpgrade, type UpgradeResult } from './run-upgrade.js';
 import type { Acceptance } from '../preflight/types.js';
+import { chooseRootStack } from '../status/discover-root.js';
+import { refuseIfStuck } from '../diagnose/diagnose.js';
 
 export type { UpgradeResult } from './run-upgrade.js';
 
@@ -46,7 +48,10 @@ export function upgrade(options: UpgradeOptions, io: IoHost): Promise<UpgradeRes
   // Bad input is refused before any AWS call.
   if (options.to !== undefined) parseVersionSpec(options.to);
   if (options.current !== undefined) parseVersion(options.current);
-  return withDeployment(options, io, (d) => run(d, options, io, false));
+  return withDeployment(options, io, async (d) => {
+    await refuseIfStuck(d, d.settings.rootStack ?? (await chooseRootStack(d.deps.cloudFormation, { roleStack: d.settings.roleStack })).name);
+    return run(d, options, io, false);
+  });
 }
 
 export interface ResumeOptions extends DeploymentOptions {
@@ -71,10 +76,17 @@ export function resume(options: ResumeOptions, io: IoHost): Promise<ResumeResult
   if (options.current !== undefined) parseVersion(options.current);
   return withDeployment(options, io, async (d) => {
     const { settings } = d;
-    const rootStack = settings.rootStack;
+    // The root stack as every command finds it (named, else discovered), so that a journal is
+    // read the same whether --root-stack was given or not.
+    const rootStack = settings.rootStack ?? (await chooseRootStack(d.deps.cloudFormation, { roleStack: settings.roleStack })).name;
     // A journal ending in a deploy or configure is theirs to continue.
-    const staged = rootStack ? await latestStagedCommand(d.deps, { rootStack, region: settings.connection.region, store: d.store }) : undefined;
-    if (rootStack && staged) {
+    const latest = await readLatestStagedRun(d.deps, { rootStack, region: settings.connection.region, store: d.store });
+    const staged = latest?.start.command;
+    // A stuck stack first: resume would meet AWS's refusal. A `deploy --replace-failed` that
+    // stopped before it deleted the failed stack continues from ROLLBACK_COMPLETE.
+    const replacing = latest?.start.command === 'deploy' && latest.start.options.replaceFailed === true;
+    await refuseIfStuck(d, rootStack, replacing ? new Set(['ROLLBACK_COMPLETE']) : new Set());
+    if (staged) {
       const result = await resumeStagedRun(d.deps, io, {
         rootStack,
         roleStack: settings.roleStack,
@@ -87,7 +99,7 @@ export function resume(options: ResumeOptions, io: IoHost): Promise<ResumeResult
       });
       return { command: staged, staged: result };
     }
-    return { command: 'upgrade', upgrade: await run(d, options, io, true) };
+    return { command: 'upgrade', upgrade: await run({ ...d, settings: { ...settings, rootStack } }, options, io, true) };
   });
 }
 
@@ -111,6 +123,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       dryRun: Boolean(o.dryRun) && !resuming,
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
+      commandLine: (command, args, rootStack) => d.commandLine(command, args, { rootStack }),
     });
   } catch (err) {
     reportStop(io, err);

@@ -171,3 +171,21 @@ describe('a failed create and deletion', () => {
     expect(live).toEqual(['panther-deployment-role']);
   });
 });
+
+describe('a failed delete', () => {
+  it('ends DELETE_FAILED naming the resource; DeleteStack with RetainResources then deletes the stack and keeps it', async () => {
+    const root = (await sandbox.cfn.send(new DescribeStacksCommand({ StackName: 'panther-root' }))).Stacks?.[0];
+    // RetainResources is for stacks in the DELETE_FAILED state only.
+    const early = await sandbox.cfn.send(new DeleteStackCommand({ StackName: 'panther-root', RetainResources: ['PantherFunctionRole'] })).catch((e: Error) => e);
+    expect((early as Error).name).toBe('ValidationError');
+    await admin(sandbox.endpoint, 'PUT', 'faults', { faults: [{ kind: 'fail-delete', stack: 'panther-root', logicalId: 'PantherFunctionRole', reason: 'injected: cannot delete' }] });
+    await sandbox.cfn.send(new DeleteStackCommand({ StackName: 'panther-root' }));
+    const failed = await waitForStack(sandbox.cfn, root?.StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_FAILED' || s.StackStatus === 'DELETE_COMPLETE' });
+    expect(failed.StackStatus).toBe('DELETE_FAILED');
+    expect(failed.StackStatusReason).toBe('The following resource(s) failed to delete: [PantherFunctionRole]. ');
+    expect((await events('panther-root')).find((e) => e.LogicalResourceId === 'PantherFunctionRole' && e.ResourceStatus === 'DELETE_FAILED')?.ResourceStatusReason).toBe('injected: cannot delete');
+    await sandbox.cfn.send(new DeleteStackCommand({ StackName: 'panther-root', RetainResources: ['PantherFunctionRole'] }));
+    await waitForStack(sandbox.cfn, root?.StackId ?? '', { until: (s) => s.StackStatus === 'DELETE_COMPLETE' });
+    expect((await events(root?.StackId ?? '')).find((e) => e.LogicalResourceId === 'PantherFunctionRole')?.ResourceStatus).toBe('DELETE_SKIPPED');
+  });
+});

@@ -159,7 +159,7 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
     case 'UpdateStack':
       return r(el('StackId', engine.updateStack(stackInput(p))));
     case 'DeleteStack':
-      engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'));
+      engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'), p.list('RetainResources') ?? []);
       return r(undefined);
     case 'DetectStackDrift':
       return r(el('StackDriftDetectionId', engine.detectStackDrift(p.get('StackName'), p.list('LogicalResourceIds'))));

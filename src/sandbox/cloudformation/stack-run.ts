@@ -607,17 +607,49 @@ export class StackRun {
   // --- delete ---------------------------------------------------------------------------
 
   /** DeleteStack, or the deletion of a nested stack its parent no longer has. */
-  startDelete(): void {
+  /**
+   * Deletes the stack's resources, then the stack. `retain`: DeleteStack's RetainResources, on
+   * a DELETE_FAILED stack ("During deletion, CloudFormation deletes the stack but doesn't delete
+   * the retained resources", API reference DeleteStack): each is left as it is, its event
+   * DELETE_SKIPPED (a ResourceStatus of botocore's cloudformation model). A fail-delete fault
+   * on this root stack fails one resource's delete: the stack ends DELETE_FAILED with the
+   * reason AWS gives, "The following resource(s) failed to delete: [X]. " (as quoted in
+   * eksctl's and others' logs of a real DELETE_FAILED).
+   */
+  startDelete(retain: ReadonlySet<string> = new Set()): void {
     this.state = 'deleting';
     this.settled = undefined;
     this.status('DELETE_IN_PROGRESS', this.root ? 'User Initiated' : undefined);
     const ids = Object.values(this.stack.resources)
-      .filter((r) => r.status !== 'DELETE_COMPLETE')
+      .filter((r) => r.status !== 'DELETE_COMPLETE' && r.status !== 'DELETE_SKIPPED')
       .map((r) => r.logicalId)
       .reverse();
+    const fault = this.root ? this.engine.faults.takeFailDelete(this.stack.stackName) : undefined;
+    const failing = fault ? (fault.logicalId ?? ids.find((id) => this.stack.resources[id]?.physicalId && this.stack.resources[id]?.type !== NESTED_STACK_TYPE && !retain.has(id))) : undefined;
+    const failed: string[] = [];
     all(
-      ids.map((id) => (cb: () => void) => this.deleteResource(id, false, cb)),
+      ids.map((id) => (cb: () => void) => {
+        const res = this.stack.resources[id];
+        if (res && retain.has(id)) {
+          this.event(res, 'DELETE_SKIPPED');
+          cb();
+        } else if (res && id === failing) {
+          this.event(res, 'DELETE_IN_PROGRESS');
+          this.after(DELETE_MS, () => {
+            this.event(res, 'DELETE_FAILED', fault?.reason ?? 'Resource handler returned message: "The resource cannot be deleted (sandbox fail-delete fault)"');
+            failed.push(id);
+            cb();
+          });
+        } else this.deleteResource(id, false, cb);
+      }),
       () => {
+        if (failed.length > 0) {
+          this.status('DELETE_FAILED', `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
+          this.state = 'done';
+          this.settle(false);
+          this.finish('failed');
+          return;
+        }
         this.status('DELETE_COMPLETE');
         this.engine.markDeleted(this.stack);
         this.state = 'deleted';
