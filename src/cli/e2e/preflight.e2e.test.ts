@@ -5,7 +5,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DeleteStackCommand, DescribeStackDriftDetectionStatusCommand, DescribeStacksCommand, DetectStackDriftCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStackDriftDetectionStatusCommand, DescribeStacksCommand, DetectStackDriftCommand, SetStackPolicyCommand } from '@aws-sdk/client-cloudformation';
 import { waitForStack } from '../../sandbox/test-support/clients.js';
 import { events, nested, updateRoot } from '../../sandbox/test-support/fidelity.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ afterEach(async () => {
   await Promise.all(sandboxes.map((s) => s.close()));
   sandboxes = [];
 });
+
+const cfnOf = (endpoint: string): CloudFormationClient => new CloudFormationClient({ region: 'us-east-2', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' } });
 
 /** Every call that changes something in the account. */
 const MUTATING = new Set(['CreateStack', 'UpdateStack', 'DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet', 'DeleteChangeSet', 'ContinueUpdateRollback', 'CancelUpdateStack', 'UpdateTerminationProtection', 'SetStackPolicy', 'StartBuild', 'PutObject']);
@@ -211,7 +213,6 @@ describe('termination-protection (advisory)', () => {
 });
 
 describe('drift (required) and drift-deleted (strict): root, every nested stack, the role stack', () => {
-  const cfnOf = (endpoint: string): CloudFormationClient => new CloudFormationClient({ region: 'us-east-2', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' } });
   const modified = { kind: 'drift', stack: 'panther-root', logicalId: 'WebFunction', property: 'MemorySize', value: 1024 };
 
   it('MODIFIED, without the check (accepted): the update silently reverts the change made by hand', async () => {
@@ -277,5 +278,54 @@ describe('drift (required) and drift-deleted (strict): root, every nested stack,
     const accept = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', '--accept', 'drift-deleted=please', ...conn(endpoint, state)]);
     expect(accept.code).toBe(2);
     expect(accept.error).toMatchObject({ code: 'invalid-accept', id: 'drift-deleted' });
+  });
+});
+
+describe('stack-policy (strict)', () => {
+  // Allow everything but the Core nested stack: a nested stack is updated with its parent on every hop.
+  const denyCore = JSON.stringify({
+    Statement: [
+      { Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' },
+      { Effect: 'Deny', Action: ['Update:Modify', 'Update:Replace'], Principal: '*', Resource: 'LogicalResourceId/Core' },
+    ],
+  });
+  async function withPolicy(endpoint: string): Promise<void> {
+    const cfn = cfnOf(endpoint);
+    try {
+      await cfn.send(new SetStackPolicyCommand({ StackName: 'panther-root', StackPolicyBody: denyCore }));
+    } finally {
+      cfn.destroy();
+    }
+  }
+
+  it('without the check, a raw update fails on the protected resource and rolls back; with it, the upgrade is refused before any mutating call', async () => {
+    const raw = await sandbox();
+    await withPolicy(raw);
+    const cfn = cfnOf(raw);
+    try {
+      await updateRoot(cfn, 'v1.26.9');
+      expect((await waitForStack(cfn, 'panther-root', { timeoutMs: 60_000 })).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+      const failed = (await events(cfn, 'panther-root')).find((e) => e.LogicalResourceId === 'Core' && e.ResourceStatus === 'UPDATE_FAILED');
+      expect(failed?.ResourceStatusReason).toBe('Action denied by stack policy: Statement [#2] does not allow [Update:Modify] for resource [LogicalResourceId/Core];');
+    } finally {
+      cfn.destroy();
+    }
+
+    const endpoint = await sandbox();
+    await withPolicy(endpoint);
+    const before = (await sandboxCalls(endpoint)).length;
+    const r = await runJson(['upgrade', '--to', 'v1.28.7', '--yes', ...conn(endpoint, tempDir())]);
+    expect(r.code).toBe(1);
+    const denied = [{ logicalId: 'Core', resourceType: 'AWS::CloudFormation::Stack', action: 'Update:Modify', statement: 2 }];
+    expect(r.error?.failures).toEqual(['v1.26.9', 'v1.27.8', 'v1.28.7'].map((hop) => expect.objectContaining({ id: 'stack-policy', class: 'strict', hop })));
+    expect(r.of('preflight.check').find((m) => (m.data as { id: string }).id === 'stack-policy')?.data).toMatchObject({ ok: false, data: { stack: 'panther-root', denied } });
+    const calls = (await sandboxCalls(endpoint)).slice(before);
+    expect(calls.some((c) => c.action === 'GetStackPolicy' && c.outcome === 'ok')).toBe(true);
+    expect(mutatingCalls(calls)).toEqual([]);
+    expect(deniedBy(calls)).toEqual([]);
+    // Strict: it cannot be accepted.
+    const accept = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', '--accept', 'stack-policy=please', ...conn(endpoint, tempDir())]);
+    expect(accept.code).toBe(2);
+    expect(accept.error).toMatchObject({ code: 'invalid-accept', id: 'stack-policy' });
   });
 });

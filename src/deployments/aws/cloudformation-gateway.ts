@@ -185,4 +185,8 @@ export class PagedCloudFormationGateway implements CloudFormationGateway {
   resourceDrifts(stackName: string, statuses: readonly string[]): Promise<ResourceDrift[]> {
     return this.all('DescribeStackResourceDrifts', stackName, (api, nextToken) => api.describeStackResourceDrifts({ stackName, statuses, ...(nextToken ? { nextToken } : {}) }));
   }
+
+  getStackPolicy(stackName: string): Promise<string | undefined> {
+    return this.call('GetStackPolicy', stackName, (api) => api.getStackPolicy({ stackName }));
+  }
 }

@@ -338,6 +338,8 @@ export interface CloudFormationCalls {
   describeStackDriftDetectionStatus(input: { detectionId: string }): Promise<DriftDetectionStatus>;
   /** DescribeStackResourceDrifts: one page, of the statuses asked for. */
   describeStackResourceDrifts(input: { stackName: string; statuses: readonly string[]; nextToken?: string }): Promise<Page<ResourceDrift>>;
+  /** GetStackPolicy: the policy body; undefined when the stack has none. */
+  getStackPolicy(input: { stackName: string }): Promise<string | undefined>;
 }
 
 export interface CloudFormationGateway {
@@ -373,6 +375,8 @@ export interface CloudFormationGateway {
   driftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
   /** Every page of the stack's latest detection results with these statuses (MODIFIED, DELETED, ...). */
   resourceDrifts(stackName: string, statuses: readonly string[]): Promise<ResourceDrift[]>;
+  /** The stack policy (GetStackPolicy); undefined when none was set. */
+  getStackPolicy(stackName: string): Promise<string | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           // Preflight's drift check (docs/preflight.md).
           'cloudformation:DetectStackDrift',
           'cloudformation:DescribeStackResourceDrifts',
+          // Preflight's stack-policy check (docs/preflight.md).
+          'cloudformation:GetStackPolicy',
         ],
         Resource: stacks,
       },

@@ -53,6 +53,12 @@ export const PREFLIGHT_CHECKS = {
     permissions: ['cloudformation:DetectStackDrift', 'cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:DescribeStackResourceDrifts'],
     fix: 'Recreate the resource with the same name, or import it back into its stack (resource import), then run again.',
   },
+  'stack-policy': {
+    class: 'strict',
+    reads: "GetStackPolicy of the root stack, ListStackResources of the root and each hop's template; DescribeChangeSet before each hop's change set is executed",
+    permissions: ['cloudformation:GetStackPolicy', 'cloudformation:ListStackResources', 's3:GetObject', 'cloudformation:DescribeChangeSet'],
+    fix: 'Allow the denied actions on those resources with `aws cloudformation set-stack-policy` (an Allow statement for them, no Deny), run again, and restore the policy afterwards.',
+  },
   'termination-protection': { class: 'advisory', reads: 'DescribeStacks (EnableTerminationProtection)', permissions: ['cloudformation:DescribeStacks'], fix: 'Pass --enable-termination-protection to turn it on as part of the run.' },
 } as const satisfies Record<string, CheckInfo>;
 

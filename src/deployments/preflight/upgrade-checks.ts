@@ -8,7 +8,7 @@ import type { IoHost } from '../../io/messages.js';
 import type { Plan, PlanHop } from '../../planning/plan-artifact.js';
 import { comparePlanInputs } from '../../planning/compare-plan.js';
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
-import type { ParameterValue, StackParameter, StackSummary } from '../aws/types.js';
+import type { CloudFormationGateway, ParameterValue, StackParameter, StackSummary } from '../aws/types.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { planHopParameters, type ParameterDiffRow } from '../upgrade/hop-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
@@ -17,6 +17,7 @@ import { parseTemplateParameters } from '../templates/template-parameters.js';
 import { CheckCollector, type CheckResult } from './collector.js';
 import { accountChecks } from './account-checks.js';
 import { driftChecks } from './drift-check.js';
+import { predictedTargets, stackPolicyChecks, templateResources } from './stack-policy.js';
 import type { Acceptance, PreflightCheck } from './types.js';
 
 export type { PreflightCheck } from './types.js';
@@ -215,13 +216,33 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   // The account's own limits and the stacks' guards, against the parameters each hop runs with.
   const stops = templatesRead ? hops.map((h) => ({ hop: h.version, values: new Map(h.after.map((p) => [p.key, p.value])) })) : [];
   // Independent reads at once: the account's limits and the drift of every stack of the tree.
-  const [account, drift] = await Promise.all([
+  const [account, drift, policy] = await Promise.all([
     accountChecks(deps, { root, live: new Map(root.parameters.map((p) => [p.key, p.value])), stops, ...(input.enableTerminationProtection ? { enableTerminationProtection: true } : {}) }),
     // A resumed run's stacks carry its own changes, possibly under way: no drift to look for.
     input.resuming ? Promise.resolve<CheckResult[]>([]) : driftChecks(deps.cloudFormation, { root, role, ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}) }),
+    templatesRead ? policyCheck(deps.cloudFormation, root, hops, fetched) : Promise.resolve<CheckResult[]>([]),
   ]);
-  for (const r of [...account, ...drift]) add(r);
+  for (const r of [...account, ...drift, ...policy]) add(r);
   return { checks, failures: collector.failures(), hops, accepted: collector.used() };
+}
+
+/** `stack-policy`: GetStackPolicy first; the root's resources are read only when a policy is set. */
+async function policyCheck(cfn: CloudFormationGateway, root: StackSummary, hops: readonly PreparedHop[], fetched: readonly { root: { body: string } | { error: unknown } }[]): Promise<CheckResult[]> {
+  try {
+    const policy = await cfn.getStackPolicy(root.name);
+    if (policy === undefined) return stackPolicyChecks({ rootStack: root.name, policy, hops: [] });
+    let before = new Map((await cfn.listStackResources(root.name)).filter((r) => !r.status.startsWith('DELETE_')).map((r) => [r.logicalId, r.resourceType]));
+    const perHop = hops.map((h, i) => {
+      const f = fetched[i]!.root;
+      const after = 'body' in f ? templateResources(f.body) : before;
+      const targets = predictedTargets(before, after);
+      before = after;
+      return { hop: h.version, targets };
+    });
+    return stackPolicyChecks({ rootStack: root.name, policy, hops: perHop });
+  } catch (err) {
+    return [{ id: 'stack-policy', ok: false, message: `cannot read the stack policy of ${root.name}: ${isPantherctlError(err) || err instanceof Error ? err.message : String(err)}` }];
+  }
 }
 
 function comparePlan(saved: Plan, now: Plan, catalog: Catalog, add: (c: CheckResult) => void): void {

@@ -12,6 +12,8 @@ import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import { atVersion, hopDone, reusableChangeSets, type Confirmations, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
 import type { PreparedHop } from '../preflight/upgrade-checks.js';
+import { CheckCollector } from '../preflight/collector.js';
+import { changeSetTargets, stackPolicyChecks } from '../preflight/stack-policy.js';
 import type { StepData } from '../../io/message-codes.js';
 import { VERSION_TAG } from '../status/discover-root.js';
 import { MSG } from '../../io/messages.js';
@@ -258,9 +260,30 @@ export async function createChangeSet(c: StepContext, hop: PreparedHop, root: St
 
 async function executeChangeSet(c: StepContext, hop: PreparedHop, root: StackSummary, changeSetName: string): Promise<void> {
   const step = 'execute-change-set';
+  await refuseDeniedByStackPolicy(c, hop, changeSetName);
   notifyStep(c, hop, step, 'start', { stack: c.rootStack, changeSetName });
   const { result, started } = await executeChangeSetAndWait(c, { hop: hop.version, stack: root, changeSetName, clientRequestToken: requestToken('exec', hop.version), journal: { stack: c.rootStack } });
   await settle(c, hop, step, result, started);
+}
+
+/**
+ * The `stack-policy` check again, on the change set itself, right before it is executed: it
+ * names what preflight could not predict from the templates (a root resource modified or
+ * replaced). Refused, nothing of this hop changed; the change set stays, to be executed by
+ * `resume` once the policy allows it.
+ */
+export async function refuseDeniedByStackPolicy(c: StepContext, hop: PreparedHop, changeSetName: string): Promise<void> {
+  const policy = await c.deps.cloudFormation.getStackPolicy(c.rootStack);
+  if (policy === undefined) return;
+  const cs = await c.deps.cloudFormation.describeChangeSet({ stackName: c.rootStack, changeSetName });
+  const [check] = stackPolicyChecks({ rootStack: c.rootStack, policy, hops: [{ hop: hop.version, targets: changeSetTargets(cs.changes) }] });
+  if (!check || check.ok) return;
+  const failed = new CheckCollector(c.io).add(check);
+  throw new PantherctlError('preflight-failed', `the stack policy of ${c.rootStack} denies what the change set for ${hop.version} does; it was not executed`, {
+    source: 'user',
+    hint: `Allow it with \`aws cloudformation set-stack-policy\`, then run \`${c.resumeCommand}\` (the change set ${changeSetName} is kept).`,
+    meta: { failures: [{ id: failed.id, class: failed.class, message: failed.message, hop: hop.version }] },
+  });
 }
 
 /** Step 4: the panther-pulumi build, when the hop's post-deploy steps call for it: how it is journaled, announced and fails. */

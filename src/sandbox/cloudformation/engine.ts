@@ -1,3 +1,4 @@
+import { parseStackPolicy } from './stack-policy.js';
 import { AwsError, isAwsError, validationError } from '../aws-error.js';
 import type { ActivityLog } from '../activity-log.js';
 import type { FaultBook } from '../faults.js';
@@ -682,6 +683,26 @@ export class CloudFormationEngine {
     for (const s of this.stacks) if (s === stack || s.rootId === stack.stackId) s.terminationProtection = enable;
     this.changed();
     return stack.stackId;
+  }
+
+  /**
+   * SetStackPolicy (botocore cloudformation service-2.json SetStackPolicyInput: StackName,
+   * StackPolicyBody or StackPolicyURL). The policy replaces any before it: "After you apply a
+   * stack policy, you can't remove it from the stack, but you can ... modify it" (User Guide,
+   * protect-stack-resources.md). It is checked when set (stack-policy.ts).
+   */
+  setStackPolicy(nameOrId: string | undefined, body: string | undefined, url: string | undefined): void {
+    const stack = this.liveStack(nameOrId);
+    const text = body ?? (url !== undefined ? this.s3.readTemplate(url) : undefined);
+    if (text === undefined) throw validationError('Error validating stack policy: Invalid stack policy');
+    parseStackPolicy(text);
+    stack.stackPolicy = text;
+    this.changed();
+  }
+
+  /** GetStackPolicy: the body as set; none (no StackPolicyBody in the answer) when none was. */
+  getStackPolicy(nameOrId: string | undefined): string | undefined {
+    return this.requireStack(nameOrId).stackPolicy;
   }
 
   cancelUpdateStack(nameOrId: string | undefined): void {

@@ -178,6 +178,11 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
     }
     case 'UpdateTerminationProtection':
       return r(el('StackId', engine.updateTerminationProtection(p.get('StackName'), p.bool('EnableTerminationProtection') === true)));
+    case 'SetStackPolicy':
+      engine.setStackPolicy(p.get('StackName'), p.get('StackPolicyBody'), p.get('StackPolicyURL'));
+      return r(undefined);
+    case 'GetStackPolicy':
+      return r(el('StackPolicyBody', engine.getStackPolicy(p.get('StackName'))));
     case 'CancelUpdateStack':
       engine.cancelUpdateStack(p.get('StackName'));
       return r(undefined);

@@ -92,6 +92,11 @@ export interface Stack {
    * a stack sets it for any nested stacks belonging to that stack as well").
    */
   terminationProtection?: boolean;
+  /**
+   * The stack policy (SetStackPolicy's StackPolicyBody), enforced on each resource an update
+   * modifies or replaces (stack-policy.ts). Nested stacks have policies of their own.
+   */
+  stackPolicy?: string;
 }
 
 export interface ChangeDetail {

@@ -1,3 +1,4 @@
+import { policyDenial } from './stack-policy.js';
 import { isAwsError } from '../aws-error.js';
 import type { OperationRecord } from '../activity-log.js';
 import type { Timer } from '../scheduler.js';
@@ -124,12 +125,22 @@ export class StackRun {
     this.kind = kind;
     this.status(kind === 'create' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', this.root ? 'User Initiated' : undefined);
     const plan = this.engine.planResources(this.stack, template);
+    for (const [id, d] of plan.details) if (d.replacement === 'True') this.replacing.add(id);
     for (const c of plan.changes) this.actions.set(c.decl.logicalId, { decl: c.decl, kind: c.kind, state: 'pending' });
     this.removed = plan.removed;
     this.after(STACK_START_MS, () => this.pump());
   }
 
   private kind: 'create' | 'update' = 'update';
+  /** Resources this update replaces (a new physical resource): Update:Replace under a stack policy. */
+  private readonly replacing = new Set<string>();
+
+  /** The stack policy's refusal of updating this resource (stack-policy.ts); a create is not an update action. */
+  private policyDenial(id: string, a: Action): string | undefined {
+    const policy = this.stack.stackPolicy;
+    if (!policy || a.kind !== 'update') return undefined;
+    return policyDenial(policy, this.replacing.has(id) ? 'Update:Replace' : 'Update:Modify', id, a.decl.type);
+  }
 
   private pump(): void {
     if (this.state !== 'applying') return;
@@ -175,7 +186,7 @@ export class StackRun {
       this.timers.delete(t);
       if (a.state !== 'running') return;
       const props = resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values;
-      const failure = this.failResourceReason(id) ?? this.engine.outOfBandFailure(target, a.kind) ?? this.engine.refuseResource?.(target, props);
+      const failure = this.policyDenial(id, a) ?? this.failResourceReason(id) ?? this.engine.outOfBandFailure(target, a.kind) ?? this.engine.refuseResource?.(target, props);
       if (failure) {
         a.state = 'failed';
         this.event(target, `${verb}_FAILED`, failure);
@@ -219,6 +230,8 @@ export class StackRun {
     let params: Record<string, string>;
     const resolved = resolveProperties(a.decl.properties, this.engine.resolveContext(stack));
     try {
+      const denied = this.policyDenial(id, a);
+      if (denied) throw new Error(denied);
       const url = resolved.values.TemplateURL;
       if (typeof url !== 'string') throw new Error('TemplateURL must be a supported URL.');
       template = parseTemplate(this.engine.s3.readTemplate(url));

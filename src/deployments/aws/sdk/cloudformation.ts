@@ -8,6 +8,7 @@ import {
   CancelUpdateStackCommand,
   UpdateTerminationProtectionCommand,
   DetectStackDriftCommand,
+  GetStackPolicyCommand,
   DescribeStackDriftDetectionStatusCommand,
   DescribeStackResourceDriftsCommand,
   type StackResourceDriftStatus,
@@ -322,6 +323,11 @@ export class SdkCloudFormationCalls implements CloudFormationCalls {
 
   async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
     await this.client.send(new UpdateTerminationProtectionCommand({ StackName: input.stackName, EnableTerminationProtection: input.enable }));
+  }
+
+  async getStackPolicy(input: { stackName: string }): Promise<string | undefined> {
+    const out = await this.client.send(new GetStackPolicyCommand({ StackName: input.stackName }));
+    return out.StackPolicyBody || undefined;
   }
 
   async detectStackDrift(input: { stackName: string }): Promise<string> {

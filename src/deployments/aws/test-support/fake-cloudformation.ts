@@ -292,6 +292,14 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
   /** Drift: every stack in sync unless a test scripts `drifts` (by stack name). */
   readonly drifts = new Map<string, ResourceDrift[]>();
 
+  /** Stack policies by stack name: none unless a test sets one. */
+  readonly policies = new Map<string, string>();
+
+  async getStackPolicy(input: { stackName: string }): Promise<string | undefined> {
+    this.record('getStackPolicy', input.stackName);
+    return this.policies.get(input.stackName);
+  }
+
   async detectStackDrift(input: { stackName: string }): Promise<string> {
     this.record('detectStackDrift', input.stackName);
     return `drift-${input.stackName}`;
