@@ -135,6 +135,13 @@ export const MSG = declareMessages({
   'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
   'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
   'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+
+  // Fleets (`pantherctl fleet plan|upgrade|resume`, docs/fleet.md). A deployment's own messages
+  // during a fleet run carry `data.deployment` (its name) and are otherwise those of `upgrade`.
+  'fleet.planned': make.info<{ deployment: string; wave: string; from: string; to: string; hops: string[]; digest: string }>('One deployment of the fleet was planned: its hops and plan digest.'),
+  'fleet.warning': make.warn<{ code: string; deployment?: string }>('The fleet plan and the fleet file differ in a way that does not stop the run.'),
+  'fleet.deployment': make.leveled(['info', 'warn', 'error'])<{ deployment: string; wave: string; phase: 'running' | 'done' | 'failed' | 'not-started' | 'refused'; reasonCode?: string; reason?: string; promotion?: { deployment: string; code: string; message: string }[]; earlierRun?: boolean }>('A deployment of the fleet run started or reached its final phase.'),
+  'fleet.done': make.result<{ target: string; done: string[]; failed: string[]; notStarted: string[]; refused: string[]; halted?: string }>('The fleet run ended: every deployment by its final phase.'),
 });
 
 /** Counts of a `params diff`. */
@@ -161,6 +168,7 @@ export const REQ = declareRequests({
   'upgrade.confirm': make.request<UpgradeConfirmation, boolean>('Confirm the upgrade shown (plan, first change set, parameter diff).'),
   'deploy.confirm': make.request<{ rootStack: string; version: string; region: string }, boolean>('Confirm the first deploy shown.'),
   'configure.confirm': make.request<{ rootStack: string; stages: number }, boolean>('Confirm the staged updates shown.'),
+  'fleet.confirm': make.request<{ target: string; deployments: string[] }, boolean>('Confirm a fleet upgrade: every deployment of the run, each upgraded without a question of its own.'),
 });
 
 /** Every message the core may send: a union discriminated on `code`. */

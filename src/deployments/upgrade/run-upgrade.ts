@@ -14,6 +14,7 @@ import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
 import { runPreflight, type PreparedHop } from './preflight.js';
+import { planDigest } from '../../fleet/promotion/plan-digest.js';
 import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 
@@ -45,6 +46,8 @@ export interface RunUpgradeInput {
   dryRun?: boolean;
   /** Ctrl-C: stops waiting, never the stack operation. */
   signal?: AbortSignal;
+  /** The fleet plan this run carries out (`fleet upgrade`): recorded in `run.start`, checked against the fetched templates. */
+  planDigest?: { digest: string; parameterChanges: readonly { key: string; valueSha256: string }[] };
   /**
    * Builds the command line that continues this run, with `--param KEY=<value>` placeholders
    * for `paramKeys` (values are never stored).
@@ -199,6 +202,16 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     });
   }
   io.notify(MSG['preflight.passed'].msg(`preflight passed (${pre.checks.length} checks)`));
+  if (o.planDigest && !continuing) {
+    // A template republished since the fleet plan was made: the plan staging ran is no longer this one.
+    const fetched = fetchedPlanDigest(target, pre.hops, o.planDigest.parameterChanges);
+    if (fetched !== undefined && fetched !== o.planDigest.digest) {
+      throw new PantherctlError('plan-digest-mismatch', `the templates fetched for ${root.name} do not digest to the planned ${o.planDigest.digest.slice(0, 12)} (now ${fetched.slice(0, 12)}); nothing was changed`, {
+        hint: 'Make the fleet plan again (`pantherctl fleet plan`), and run it on the required deployments first.',
+        meta: { planned: o.planDigest.digest, fetched },
+      });
+    }
+  }
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
   const resumeCommand = commandWith(givenKeys);
@@ -268,6 +281,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     // Keys only: values given with --param may be secrets.
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+    ...(o.planDigest ? { planDigest: o.planDigest.digest, parameterChanges: o.planDigest.parameterChanges.map((p) => ({ key: p.key, valueSha256: p.valueSha256 })) } : {}),
   });
 
   // Decide, then do: read the deployment, assemble what is left (assemble-steps.ts), run the
@@ -297,6 +311,16 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
   return { ...base, outcome: 'done', to: target, hops: remaining };
+}
+
+/** The plan digest of the hops as preflight fetched them; undefined when a template digest is missing. */
+function fetchedPlanDigest(target: string, hops: readonly PreparedHop[], parameterChanges: readonly { key: string; valueSha256: string }[]): string | undefined {
+  const digested = [];
+  for (const h of hops) {
+    if (!h.rootSha256 || !h.roleSha256) return undefined;
+    digested.push({ version: h.version, rootTemplateSha256: h.rootSha256, roleTemplateSha256: h.roleSha256 });
+  }
+  return planDigest({ target, hops: digested, parameterChanges });
 }
 
 function checkAbort(signal: AbortSignal): void {

@@ -29,6 +29,14 @@ export interface UpgradeOptions extends DeploymentOptions {
   allowUnlisted?: boolean;
   /** Preflight and preview the first change set, then delete it; change nothing. Default false. */
   dryRun?: boolean;
+  /**
+   * The fleet plan digest this run carries out (`fleet upgrade`), recorded in `run.start` so
+   * that promotion can read it from the journal. A fresh run refuses to start when the
+   * templates it fetched and `parameterChanges` digest to another plan. Default: none.
+   */
+  planDigest?: string;
+  /** The hashed `--param` changes `planDigest` covers (keys and keyed value hashes). Default: none. */
+  parameterChanges?: readonly { key: string; valueSha256: string }[];
 }
 
 /**
@@ -102,6 +110,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       allowUnlisted: Boolean(o.allowUnlisted),
       resume: resuming,
       dryRun: Boolean(o.dryRun) && !resuming,
+      ...(o.planDigest && !resuming ? { planDigest: { digest: o.planDigest, parameterChanges: o.parameterChanges ?? [] } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
     });
