@@ -68,6 +68,8 @@ export interface DeploymentOptions {
   stateKmsKey?: string;
   /** Lease of the S3 lock. Default 120 s (S3StateStoreOptions.leaseMs). */
   stateLeaseMs?: number;
+  /** Called with the CloudFormation SDK client when it is built (a fleet run's shared pacing). Default: none. */
+  onCloudFormationClient?: (client: object) => void;
 }
 
 /** The options with their defaults, in the shape the runs use. */
@@ -103,6 +105,7 @@ export function resolveDeployment(o: DeploymentOptions): ResolvedDeployment {
       ...(o.profile ? { profile: o.profile } : {}),
       ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
       ...(o.assumeRoleArn ? { assumeRoleArn: o.assumeRoleArn } : {}),
+      ...(o.onCloudFormationClient ? { onCloudFormationClient: o.onCloudFormationClient } : {}),
     },
     ...(o.rootStack ? { rootStack: o.rootStack } : {}),
     roleStack: o.roleStack ?? DEFAULT_ROLE_STACK,

@@ -24,6 +24,7 @@ interface FleetRunFlags extends FleetFlags {
   wave?: string;
   maxConcurrent?: number;
   failureTolerance?: number;
+  describeRate?: number;
   param?: string[];
   yes?: boolean;
 }
@@ -112,11 +113,12 @@ function runOptions(cmd: Command): Command {
     .option('--wave <wave>', 'run only this wave (requirements in other waves are read from their journals)')
     .addOption(new Option('--max-concurrent <n>', 'deployments running at once inside a wave (default 1)').argParser(intOption('--max-concurrent', 1, 1000)))
     .addOption(new Option('--failure-tolerance <k>', 'failures allowed before no new deployment starts (default 0)').argParser(intOption('--failure-tolerance', 0, 1000)))
-    .option('--param <key=value>', 'a parameter value for every deployment (repeatable); must be the planned one', collect);
+    .option('--param <key=value>', 'a parameter value for every deployment (repeatable); must be the planned one', collect)
+    .addOption(new Option('--describe-rate <n>', 'CloudFormation read calls per second per account and region, over the whole fleet (default 5)').argParser(intOption('--describe-rate', 1, 100)));
 }
 
-function runValues(o: FleetRunFlags): { wave?: string; maxConcurrent?: number; failureTolerance?: number } {
-  return { ...(o.wave !== undefined ? { wave: o.wave } : {}), ...(o.maxConcurrent !== undefined ? { maxConcurrent: o.maxConcurrent } : {}), ...(o.failureTolerance !== undefined ? { failureTolerance: o.failureTolerance } : {}) };
+function runValues(o: FleetRunFlags): { wave?: string; maxConcurrent?: number; failureTolerance?: number; describeRate?: number } {
+  return { ...(o.describeRate !== undefined ? { describeRate: o.describeRate } : {}), ...(o.wave !== undefined ? { wave: o.wave } : {}), ...(o.maxConcurrent !== undefined ? { maxConcurrent: o.maxConcurrent } : {}), ...(o.failureTolerance !== undefined ? { failureTolerance: o.failureTolerance } : {}) };
 }
 
 /** The command line that continues this fleet run (for each deployment's hints). */

@@ -48,6 +48,22 @@ function finalPhases(events: JsonEvent[]): Record<string, { phase: string; reaso
   return out;
 }
 
+async function cellCalls(endpoint: string, d: FleetDeployment): Promise<number[]> {
+  const r = (await (await fetch(`${endpoint}/_sandbox/calls?account=${d.account}&region=${d.region}`)).json()) as { calls: { service: string; action: string; time: string }[] };
+  return r.calls.filter((c) => c.service === 'cloudformation' && /^(Describe|List|Get)/.test(c.action)).map((c) => Date.parse(c.time));
+}
+
+/** The most calls inside any window of 1000 ms. */
+function busiestSecond(times: number[]): number {
+  const t = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i]! - t[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 async function journalOf(endpoint: string, state: string, d: FleetDeployment): Promise<JournalEntry[]> {
   const opened = openS3State({ region: 'us-east-2', endpointUrl: endpoint }, state);
   try {
@@ -117,6 +133,9 @@ it('two waves, one failure injected: stops per --failure-tolerance, and fleet re
   expect(after).toEqual(['v1.26.9/start-build', 'v1.26.9/verify']);
   expect(journal[starts2[1]!]).toMatchObject({ type: 'run.start', planDigest: planned[failing.name] });
   expect(journal.filter((e) => e.type === 'run.done')).toHaveLength(1);
+
+  // The pacing: in no second did one account-region get more than 5 CloudFormation reads.
+  for (const d of deployments) expect(busiestSecond(await cellCalls(endpoint, d)), d.name).toBeLessThanOrEqual(5);
 
   const status = await runJson(['fleet', 'status', '--fleet', file, '--state', state]);
   expect((status.document as { deployments: { version?: string }[] }).deployments.map((d) => d.version)).toEqual(deployments.map(() => 'v1.26.9'));

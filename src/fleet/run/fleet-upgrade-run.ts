@@ -35,6 +35,8 @@ import {
   type ScheduleSummary,
 } from '../schedule/wave-scheduler.js';
 import { deploymentOptionsOf } from './fleet-status-run.js';
+import { ApiPacer, pacingKey } from '../pacing/api-pacer.js';
+import { attachPacing, type PaceableClient } from '../pacing/sdk-pacing.js';
 
 export interface FleetConnectionOptions {
   fleet: Fleet;
@@ -49,6 +51,13 @@ export interface FleetConnectionOptions {
   pollIntervalMs?: number;
   /** Deployments read at once while planning. Default 4, as `fleet status`. */
   readConcurrency?: number;
+  /**
+   * CloudFormation read calls (Describe*, List*, Get*) per second per account and region, in
+   * total over every deployment of the run (`--describe-rate`). Default 5 (api-pacer.ts).
+   */
+  describeRate?: number;
+  /** The pacer the deployments share. Default: `fleet upgrade`/`resume` make one with `describeRate`; `planFleet` alone paces nothing. */
+  pacer?: ApiPacer;
 }
 
 export interface FleetPlanOptions extends FleetConnectionOptions {
@@ -72,7 +81,12 @@ export async function planFleet(o: FleetPlanOptions, io: IoHost = silentIoHost):
   const chosen = fleet.deployments.filter((d) => o.wave === undefined || d.wave === o.wave);
   const changes = hashChanges(o.parameters ?? {});
   const planned = await eachLimited(chosen, o.readConcurrency ?? 4, async (d) => {
-    const options = { ...deploymentOptionsOf(d, o), catalog, ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}) };
+    const options = {
+      ...deploymentOptionsOf(d, o),
+      catalog,
+      ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+      ...(o.pacer ? { onCloudFormationClient: (client: object) => attachPacing(client as PaceableClient, o.pacer!, { key: pacingKey(d.account, d.region) }) } : {}),
+    };
     const st = await status(options, silentIoHost);
     const result = planUpgrade({ from: st.rootStack.version, to: o.to, catalog });
     const plan = buildPlan(result, { region: d.region, catalog });
@@ -145,7 +159,8 @@ export interface FleetRunResult {
 }
 
 /** `fleet upgrade`: plan (or follow `plan`), ask once (`fleet.confirm`), then run the waves. */
-export async function fleetUpgrade(o: FleetUpgradeOptions, io: IoHost): Promise<FleetRunResult> {
+export async function fleetUpgrade(options: FleetUpgradeOptions, io: IoHost): Promise<FleetRunResult> {
+  const o = withPacer(options);
   let plan = o.plan;
   if (plan) {
     if (o.to !== undefined && o.to !== plan.target) {
@@ -173,7 +188,8 @@ export async function fleetUpgrade(o: FleetUpgradeOptions, io: IoHost): Promise<
  * run that recorded a plan digest); deployments that finished it count as done, the others
  * start again (each continuing its own journal), those never started are planned now.
  */
-export async function fleetResume(o: FleetRunOptions, io: IoHost): Promise<FleetRunResult> {
+export async function fleetResume(options: FleetRunOptions, io: IoHost): Promise<FleetRunResult> {
+  const o = withPacer(options);
   const catalog = o.catalog ?? embeddedCatalog();
   const chosen = o.fleet.deployments.filter((d) => o.wave === undefined || d.wave === o.wave);
   const journals = await eachLimited(chosen, o.readConcurrency ?? 4, async (d) => ({ d, runs: journalRuns(await readJournalOf(d, o)) }));
@@ -260,11 +276,12 @@ async function runFleet(o: FleetRunOptions, io: IoHost, target: string, planned:
     }
     reported = new Map(state.progress.map((p) => [p.name, p.phase]));
   };
+  const pacer = o.pacer ?? withPacer(o).pacer;
   const running = new Map<string, Promise<{ name: string; ok: boolean; reason?: string }>>();
   const start = (d: ScheduledDeployment): void => {
     const fd = fleet.deployments.find((x) => x.name === d.name)!;
     const p = byName.get(d.name)!;
-    running.set(d.name, runOne(fd, p, target, o, tagged(yes, d.name)));
+    running.set(d.name, runOne(fd, p, target, o, pacer, tagged(yes, d.name)));
   };
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<'abort'>((resolve) => {
@@ -311,7 +328,7 @@ async function runFleet(o: FleetRunOptions, io: IoHost, target: string, planned:
 }
 
 /** One deployment: the ordinary journaled upgrade to the plan's target, carrying the plan digest. */
-async function runOne(d: FleetDeployment, p: FleetPlanDeployment, target: string, o: FleetRunOptions, io: IoHost): Promise<{ name: string; ok: boolean; reason?: string }> {
+async function runOne(d: FleetDeployment, p: FleetPlanDeployment, target: string, o: FleetRunOptions, pacer: ApiPacer, io: IoHost): Promise<{ name: string; ok: boolean; reason?: string }> {
   try {
     const r = await upgrade(
       {
@@ -323,6 +340,7 @@ async function runOne(d: FleetDeployment, p: FleetPlanDeployment, target: string
         planDigest: p.digest,
         parameterChanges: p.parameterChanges,
         resumeCommand: () => o.resumeCommand ?? 'pantherctl fleet resume',
+        onCloudFormationClient: (client) => attachPacing(client as PaceableClient, pacer, { key: pacingKey(d.account, d.region), ...(o.signal ? { signal: o.signal } : {}) }),
       },
       io,
     );
@@ -332,6 +350,16 @@ async function runOne(d: FleetDeployment, p: FleetPlanDeployment, target: string
     io.notify(MSG['fleet.warning'].msg(`${d.name} failed: ${message}`, { code: isPantherctlError(err) ? err.code : 'internal', deployment: d.name }));
     return { name: d.name, ok: false, reason: message };
   }
+}
+
+/** The pacing window: a second and a margin for the network's jitter (see withPacer). */
+const PACING_WINDOW_MS = 1050;
+
+/** One pacer for the run (planning included): deployments sharing an account and region share its budget. */
+function withPacer<T extends FleetConnectionOptions>(o: T): T & { pacer: ApiPacer } {
+  // Grants are spaced evenly over a window 5% longer than a second: calls leave the pacer
+  // exactly spaced but reach AWS a few ms apart from that, and the limit is what AWS counts.
+  return { ...o, pacer: o.pacer ?? new ApiPacer({ windowMs: PACING_WINDOW_MS, ...(o.describeRate !== undefined ? { limit: o.describeRate } : {}) }) };
 }
 
 /** The deployment's journal from the state store (shared when `state` is given). */
