@@ -180,3 +180,23 @@ it('promotion: production refuses a plan staging did not run, and runs it once s
     expect(start).toMatchObject({ to: 'v1.26.9' });
   }
 });
+
+it('wrong input: one clear error and its exit code, before any AWS call', async () => {
+  const { file, state } = await fleetSandbox();
+  const cases: [string[], number, string][] = [
+    [['fleet', 'upgrade', '--fleet', file, '--yes'], 2, 'usage'],
+    [['fleet', 'upgrade', '--to', 'v1.26.9', '--fleet', file, '--max-concurrent', '0', '--yes'], 2, 'usage'],
+    [['fleet', 'upgrade', '--to', 'v1.26.9', '--fleet', file, '--failure-tolerance', '-1', '--yes'], 2, 'usage'],
+    [['fleet', 'upgrade', '--to', 'v1.26.9', '--fleet', file, '--wave', 'canary', '--yes'], 2, 'unknown-wave'],
+    // No terminal to ask on, and no --yes.
+    [['fleet', 'upgrade', '--to', 'v1.26.9', '--fleet', file], 1, 'confirmation-required'],
+    [['fleet', 'upgrade', '--plan', '/nonexistent/plan.json', '--fleet', file, '--yes'], 1, 'fleet-plan-unreadable'],
+    // Nothing was started yet.
+    [['fleet', 'resume', '--fleet', file, '--state', state], 1, 'nothing-to-resume'],
+  ];
+  for (const [args, code, error] of cases) {
+    const r = await runJson(args);
+    expect([args.join(' '), r.code, r.error?.code]).toEqual([args.join(' '), code, error]);
+    expect(r.of('hop.start')).toHaveLength(0);
+  }
+});
