@@ -15,7 +15,12 @@ import { loadFleetFile } from '../../fleet/file/load.js';
 import type { FleetDeployment } from '../../fleet/file/types.js';
 import { openS3State } from '../../deployments/state/open-s3-state.js';
 import type { JournalEntry } from '../../journal/entry.js';
-import { installCredentials, runJson, type JsonEvent } from '../test-support/harness.js';
+import { installCredentials, runJson, tempDir, type JsonEvent } from '../test-support/harness.js';
+import { upgrade } from '../../deployments/upgrade/upgrade.js';
+import { status } from '../../deployments/status/status.js';
+import { approving, MemoryIoHost } from '../../io/messages.js';
+import { isPantherctlError } from '../../errors/pantherctl-error.js';
+import { LocalStateStore } from '../../journal/local-state-store.js';
 
 vi.setConfig({ testTimeout: 240_000 });
 
@@ -199,4 +204,22 @@ it('wrong input: one clear error and its exit code, before any AWS call', async 
     expect([args.join(' '), r.code, r.error?.code]).toEqual([args.join(' '), code, error]);
     expect(r.of('hop.start')).toHaveLength(0);
   }
+});
+
+it('a deployment whose fetched templates digest to another plan than the planned one changes nothing', async () => {
+  server = await startSandbox({ port: 0, speed: 400, seed: 3, region: 'us-east-2', version: 'v1.25.18' });
+  const stateDir = tempDir();
+  const options = { region: 'us-east-2', endpointUrl: server.endpoint, rootStack: 'panther-root', stateDir, pollIntervalMs: 100 };
+  const io = new MemoryIoHost();
+  const err = await upgrade({ ...options, to: 'v1.26.9', planDigest: '0'.repeat(64), parameterChanges: [] }, approving(io)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isPantherctlError(err) && err.code).toBe('plan-digest-mismatch');
+  expect(io.of('preflight.passed')).toHaveLength(1);
+  expect((await status(options, io)).rootStack.version).toBe('v1.25.18');
+  const account = io.of('deployment.root-stack')[0]?.data?.account ?? '';
+  expect(account).toMatch(/^\d{12}$/);
+  const journal = await new LocalStateStore({ stateDir }).read({ account, region: 'us-east-2', rootStack: 'panther-root' });
+  expect(journal.filter((e) => e.type === 'run.start' || e.type === 'step.requested')).toHaveLength(0);
 });
