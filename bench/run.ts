@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 
   if (!only || only === 'params') await (await import('./params.js')).printParamsBench();
   if (!only || only === 'fleet') await (await import('./fleet.js')).printFleetBench();
+  if (!only || only === 'preflight') await (await import('./preflight.js')).printPreflightBench();
 }
 
 main().catch((err: unknown) => {

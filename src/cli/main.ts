@@ -16,6 +16,10 @@ import { registerDeployCommand } from './commands/deploy.js';
 import { registerConfigureCommand } from './commands/configure.js';
 import { registerLockCommand } from './commands/lock.js';
 import { registerFleetCommand } from './commands/fleet.js';
+import { registerPreflightCommand } from './commands/preflight.js';
+import { registerSupportBundleCommand } from './commands/support-bundle.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerReportCommand } from './commands/report.js';
 import { checkOptionValues } from './commands/option-parsers.js';
 
 /** Runs one command. Returns the exit code; never throws for anything a user can cause. */
@@ -81,6 +85,10 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; register: (b: Pr
   { names: ['configure'], register: registerConfigureCommand },
   { names: ['lock'], register: registerLockCommand },
   { names: ['fleet'], register: registerFleetCommand },
+  { names: ['preflight'], register: registerPreflightCommand },
+  { names: ['support-bundle'], register: registerSupportBundleCommand },
+  { names: ['history'], register: registerHistoryCommand },
+  { names: ['report'], register: registerReportCommand },
 ];
 
 function buildProgram(getCtx: (cmd: Command) => CliContext, streams: Streams, argv: readonly string[]): Command {

@@ -90,7 +90,7 @@ export const ERRORS = {
   // Command line and input files
   usage: e.usage('The command line is wrong: unknown command or option, missing or out-of-range value.'),
   'cannot-read-file': e.user<FileMeta>('A file named on the command line cannot be read.'),
-  'cannot-write-file': e.user('The plan file (--out) cannot be written.'),
+  'cannot-write-file': e.user('A file named with --out (a plan, a support bundle) cannot be written.'),
   'config-unreadable': e.user<FileMeta>('pantherctl.yml (or --config) cannot be read.'),
   'config-invalid': e.user('pantherctl.yml is not valid; the message points at file:line:col.'),
   'catalog-unreadable': e.user<FileMeta>('The --catalog file cannot be read.'),
@@ -137,7 +137,7 @@ export const ERRORS = {
   'root-stack-not-found': e.aws<{ looked: string[] }>('No Panther root stack was found to discover (name it with --root-stack).'),
   'root-stack-ambiguous': e.user<{ candidates: string[] }>('More than one candidate root stack (name one with --root-stack).'),
   'version-unknown': e.user('The deployment\'s version cannot be read from its stacks (give --current).'),
-  'preflight-failed': e.user<{ failures: { id: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
+  'preflight-failed': e.user<{ failures: { id: string; class?: string; message: string; hop?: string }[] }>('Preflight found problems; nothing was changed.'),
   'unfinished-run': e.user<{ journal: string; target: string }>('An upgrade to another target did not finish (run `pantherctl resume`).'),
   'nothing-to-resume': e.user<{ journal?: string }>('The journal holds no run to resume.'),
   'cannot-resume': e.user('The run used --param values, which are not stored; run the command again.'),
@@ -218,6 +218,11 @@ export const ERRORS = {
   'sandbox-state-unreadable': e.user('The sandbox state file cannot be read.'),
   'sandbox-state-invalid': e.user('The sandbox state file is not one the sandbox wrote.'),
   'fixtures-missing': e.user('The sandbox\'s fixture templates are not installed next to it (a broken install).'),
+
+  // Preflight (issue 11)
+  'invalid-accept': e.usage<{ id: string }>('`--accept ID=REASON` names no required preflight check, or gives no reason.'),
+  // history and report (issue 13)
+  'run-not-found': e.user<{ run?: string; known: string[] }>('`report --run ID` names a run the deployment\'s journal does not have (or it has none yet).'),
 
   // Bugs
   internal: e.internal('Anything that is not a PantherctlError: a bug (--debug shows the trace).'),

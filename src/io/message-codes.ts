@@ -11,7 +11,7 @@ import type { ParameterDiffEntry } from '../deployments/configure/parameter-diff
 import type { RootCauseSummary } from '../deployments/deps/executor-deps.js';
 import type { VersionSource } from '../deployments/status/read-version.js';
 import type { ParameterDiffRow } from '../deployments/upgrade/hop-parameters.js';
-import type { PreflightCheck } from '../deployments/upgrade/preflight.js';
+import type { PreflightCheck } from '../deployments/preflight/upgrade-checks.js';
 import type { StackEventMessage, StackProgressMessage } from '../deployments/wait/types.js';
 import type { IssueCode } from '../parameters/issue-codes.js';
 import type { StepName } from '../journal/entry.js';
@@ -51,6 +51,25 @@ export interface HopData {
   version: string;
 }
 
+/** Data of `build.failed`: what a failed build says about itself (every text redacted). */
+export interface BuildFailureData {
+  buildId: string;
+  /** The journal hop (an upgrade's version, or a staged run's `build`). */
+  hop?: string;
+  /** FAILED, FAULT, TIMED_OUT, STOPPED. */
+  status: string;
+  /** The first phase that did not succeed. */
+  phase?: string;
+  /** That phase's context message (`COMMAND_EXECUTION_ERROR`'s "Error while executing command: ..."). */
+  message?: string;
+  /** The last lines of the build log (at most 50), oldest first. */
+  logTail: string[];
+  logGroup?: string;
+  logStream?: string;
+  /** The CloudWatch console link to the whole log. */
+  deepLink?: string;
+}
+
 /** Data of a stage's plan line (`deploy.stage-plan`, `configure.stage-plan`). */
 export type StagePlanData = { stage: number } & Omit<StageSummary, 'index'>;
 
@@ -72,10 +91,12 @@ export const MSG = declareMessages({
   // Upgrade: plan, preflight, preview
   'plan.warning': make.warn('The planner warns about the target (unlisted, not recommended).'),
   'plan.hop': make.info<{ index: number; total: number; version: string; reason: string; postDeploy: string[] }>('One hop of the upgrade path, and why it is a stop.'),
-  'preflight.check': make.leveled(['info', 'warn', 'error'])<{ id: string; ok: boolean; severity: PreflightCheck['severity']; hop?: string }>('One preflight check: passed (info), a warning, or failed (error).',
+  'preflight.check': make.leveled(['info', 'warn', 'error'])<{ id: string; class: PreflightCheck['class']; ok: boolean; severity: PreflightCheck['severity']; hop?: string; accepted?: { reason: string }; data?: Record<string, unknown> }>('One preflight check: passed (info), a warning or an accepted failure (warn), or failed (error); `class` is strict, required or advisory (docs/preflight.md).',
   ),
   'preflight.failed': make.error<{ failures: PreflightCheck[] }>('Preflight found problems; nothing was changed.'),
   'preflight.passed': make.info('Every preflight check passed.'),
+  'preflight.termination-protection': make.info<{ stack: string }>('`--enable-termination-protection`: the run turned on the root stack\'s termination protection (journaled in run.start).'),
+  'preflight.result': make.result<{ passed: boolean; rootStack: string; from: string; to: string; hops: string[]; checks: PreflightCheck[]; accepted: { id: string; reason: string }[] }>('`pantherctl preflight`: every check of the path, and whether the upgrade would start (nothing was changed).'),
   'preview.change-set': make.info<{ hop: string; changes: number; changeSetName?: string }>('The first hop\'s change set, shown before the confirmation.'),
   'preview.resource': make.info<ResourceChange>('One resource change of the previewed change set.'),
   'preview.parameters': make.info<{ changed: number; kept: number }>('How many parameters the first hop changes and keeps.'),
@@ -135,6 +156,14 @@ export const MSG = declareMessages({
   'build.no-project': make.warn<{ project: string }>('The panther-pulumi project does not exist yet; no build was started.'),
   'resume.start': make.info<{ command: 'deploy' | 'configure' }>('resume continues a deploy or configure from its journal.'),
   'resume.already-done': make.result<{ command: 'deploy' | 'configure' }>('The last deploy or configure already finished; nothing to resume.'),
+
+  // Build logs (issue 13)
+  'build.log': make.info<{ buildId: string; hop?: string; line: string; time: string }>('One line of the panther-pulumi build log (redacted): the live view shows the last ones under the build, CI prints each, prefixed.'),
+  'build.log-unavailable': make.warn<{ buildId: string; reason: string }>('The build log cannot be read (permissions, throttling); the build is still waited for.'),
+  'build.failed': make.error<BuildFailureData>('A panther-pulumi build failed: its failing phase, that phase\'s context message and the last lines of its log.'),
+
+  // Notifications (issue 13)
+  'notify.undelivered': make.warn<{ target: string; event: string; outcome: 'failed' | 'dropped'; attempts: number; reason?: string }>('A notification could not be delivered (after its retries, or at the exit bound); the run itself is unaffected.'),
 
   // Fleets (`pantherctl fleet plan|upgrade|resume`, docs/fleet.md). A deployment's own messages
   // during a fleet run carry `data.deployment` (its name) and are otherwise those of `upgrade`.

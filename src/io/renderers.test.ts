@@ -35,6 +35,21 @@ describe('JsonLinesRenderer (--json)', () => {
 });
 
 describe('LineRenderer (--ci, no TTY)', () => {
+  it('prints each build log line, prefixed, and a failed build\'s tail under its line', () => {
+    const out = sink();
+    const r = new LineRenderer(out, false, at('2026-01-02T03:04:05.000Z'));
+    r.notify(MSG['build.log'].msg('[panther-pulumi] Updating (panther):', { buildId: 'b:1', line: 'Updating (panther):', time: '2026-01-02T03:04:05.000Z' }));
+    r.notify(MSG['build.failed'].msg('panther-pulumi build b:1 failed in phase BUILD: boom', { buildId: 'b:1', status: 'FAILED', phase: 'BUILD', logTail: ['a', 'b'], deepLink: 'https://console/x' }));
+    expect(out.text.split('\n')).toEqual([
+      '03:04:05 [panther-pulumi] Updating (panther):',
+      '03:04:05 error panther-pulumi build b:1 failed in phase BUILD: boom',
+      '03:04:05 error last 2 lines of the build log (all of it: https://console/x):',
+      '03:04:05 error   | a',
+      '03:04:05 error   | b',
+      '',
+    ]);
+  });
+
   it('prints the time and the text, warnings and errors tagged, nothing for debug', () => {
     const out = sink();
     const r = new LineRenderer(out, false, at('2026-01-02T03:04:05.000Z'));

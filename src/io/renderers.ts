@@ -69,6 +69,12 @@ export class LineRenderer implements Renderer {
     const clock = m.time.slice(11, 19);
     const tag = m.level === 'error' ? this.style.red('error ') : m.level === 'warn' ? this.style.yellow('warn  ') : '';
     this.stdout.write(`${this.style.dim(clock)} ${tag}${m.text}\n`);
+    // A failed build's last log lines follow its line, one per line, so a CI log shows them
+    // even when the live lines scrolled away (or a resumed run never saw them).
+    if (m.code === 'build.failed' && m.data && m.data.logTail.length > 0) {
+      this.stdout.write(`${this.style.dim(clock)} ${tag}last ${m.data.logTail.length} lines of the build log${m.data.deepLink ? ` (all of it: ${m.data.deepLink})` : ''}:\n`);
+      for (const line of m.data.logTail) this.stdout.write(`${this.style.dim(clock)} ${tag}  | ${line}\n`);
+    }
   }
   requestResponse = noAnswer;
   close(): void {}

@@ -45,7 +45,7 @@ describe('TtyRenderer', () => {
     const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
     r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.26.9', { index: 1, total: 1, version: 'v1.26.9' }));
     r.notify(MSG['step.done'].msg('update role stack panther-deployment-role to v1.26.9: done', { step: 'update-role', hop: 'v1.26.9', index: 1 }));
-    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', ok: true, severity: 'warning', hop: 'v1.26.9' }));
+    r.notify(MSG['preflight.check'].msg('warn', 'warning: v1.26.9: a note', { id: 'note', class: 'advisory', ok: true, severity: 'warning', hop: 'v1.26.9' }));
     r.notify(MSG['stack.event'].msg('warn', 'x', { ...event('UPDATE_FAILED'), reason: 'boom' }));
     r.notify(MSG['failure.root-cause'].msg('root cause: Core UPDATE_FAILED: boom', { text: 'Core UPDATE_FAILED: boom' }));
     // Without the cursor movements of the redraw.
@@ -59,6 +59,27 @@ describe('TtyRenderer', () => {
     // After the failure no live view is drawn again: the last line is the failure.
     expect(lines.filter((l) => l !== '').at(-1)).toBe('✖ root cause: Core UPDATE_FAILED: boom');
     r.close();
+  });
+
+  it('shows the build log\'s last lines under the build\'s line, and a failed build\'s tail when it fails', () => {
+    const out = sink();
+    const r = new TtyRenderer(out, false, () => new Date(0), { tickMs: 0 });
+    r.notify(MSG['hop.start'].msg('hop 1 of 1: v1.26.9', { index: 1, total: 1, version: 'v1.26.9' }));
+    r.notify(MSG['step.start'].msg('run panther-pulumi build…', { step: 'start-build', hop: 'v1.26.9', index: 1 }));
+    r.notify(MSG['build.phase'].msg('phase BUILD', { buildId: 'b:1', phase: 'BUILD', status: 'IN_PROGRESS' }));
+    for (let i = 1; i <= 7; i++) r.notify(MSG['build.log'].msg(`[panther-pulumi] line ${i}`, { buildId: 'b:1', line: `line ${i}`, time: '2026-01-01T00:00:00.000Z' }));
+    const live = out.text.slice(out.text.lastIndexOf('hop 1 of 1 →'));
+    // The last five, under the build's line; the older ones scrolled out of the live view.
+    expect(live).toContain('start-build · phase BUILD');
+    expect(live).toContain('│ line 7');
+    expect(live).toContain('│ line 3');
+    expect(live).not.toContain('│ line 2');
+    r.notify(MSG['build.failed'].msg('panther-pulumi build b:1 failed in phase BUILD: boom', { buildId: 'b:1', status: 'FAILED', phase: 'BUILD', message: 'boom', logTail: ['line 6', 'line 7'] }));
+    r.close();
+    const lines = out.text.split('\n').map((l) => l.replace(new RegExp(`\r|${String.fromCharCode(27)}\\[\\d*[AJ]`, 'g'), ''));
+    const at = lines.indexOf('✖ panther-pulumi build b:1 failed in phase BUILD: boom');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines.slice(at + 1, at + 4)).toEqual(['  last 2 lines of the build log:', '  │ line 6', '  │ line 7']);
   });
 
   it('formats elapsed time', () => {

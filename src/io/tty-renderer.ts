@@ -17,9 +17,16 @@ interface LiveState {
   stack?: string;
   inProgress: string[];
   buildPhase?: string;
+  /** The last lines of the build log, shown under the build's line. */
+  logLines: string[];
+  /** A deploy's or configure's build (no hop): the live view shows it alone. */
+  build?: { startedAt: number };
   hopStartedAt?: number;
   runStartedAt?: number;
 }
+
+/** Build log lines kept under the build's line. */
+const LOG_LINES_SHOWN = 5;
 
 export interface TtyRendererOptions {
   /** Redraw interval of the elapsed clock. Default 1000 ms; 0 turns the timer off (tests). */
@@ -35,7 +42,7 @@ export interface TtyRendererOptions {
  */
 export class TtyRenderer implements Renderer {
   private readonly style: Style;
-  private readonly state: LiveState = { inProgress: [] };
+  private readonly state: LiveState = { inProgress: [], logLines: [] };
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly tickMs: number;
@@ -81,6 +88,7 @@ export class TtyRenderer implements Renderer {
         this.state.hopStartedAt = t;
         this.state.runStartedAt ??= t;
         this.state.inProgress = [];
+        this.state.logLines = [];
         delete this.state.step;
         delete this.state.buildPhase;
         this.startTimer();
@@ -90,7 +98,23 @@ export class TtyRenderer implements Renderer {
         this.state.step = message.data?.step ?? '';
         if (message.data?.stack !== undefined) this.state.stack = message.data.stack;
         this.state.inProgress = [];
+        this.state.logLines = [];
         delete this.state.buildPhase;
+        break;
+      case 'build.start':
+        this.state.build = { startedAt: t };
+        this.state.logLines = [];
+        delete this.state.buildPhase;
+        this.startTimer();
+        break;
+      case 'build.done':
+      case 'build.failed':
+        delete this.state.build;
+        this.state.logLines = [];
+        break;
+      case 'build.log':
+        this.state.logLines.push(message.data?.line ?? message.text);
+        if (this.state.logLines.length > LOG_LINES_SHOWN) this.state.logLines.splice(0, this.state.logLines.length - LOG_LINES_SHOWN);
         break;
       case 'stack.progress':
         this.state.inProgress = message.data?.inProgress ?? [];
@@ -108,9 +132,14 @@ export class TtyRenderer implements Renderer {
 
   private lineFor(message: AnyMessage): string | undefined {
     // Only the live view shows these.
-    if (message.code === 'stack.progress' || message.code === 'build.phase') return undefined;
+    if (message.code === 'stack.progress' || message.code === 'build.phase' || message.code === 'build.log') return undefined;
     if (message.code === 'stack.event' && !isEndStatus(message.data?.status ?? '')) return undefined;
     const s = this.style;
+    if (message.code === 'build.failed') {
+      const d = message.data;
+      const tail = d && d.logTail.length > 0 ? [s.dim(`  last ${d.logTail.length} lines of the build log${d.deepLink ? ` (all of it: ${d.deepLink})` : ''}:`), ...d.logTail.map((l) => s.dim(`  │ ${l}`))] : [];
+      return [`${s.red('✖')} ${message.text}`, ...tail].join('\n');
+    }
     if (message.level === 'error') return `${s.red('✖')} ${message.text}`;
     if (message.level === 'warn') return `${s.yellow('!')} ${message.text}`;
     switch (message.code) {
@@ -133,16 +162,27 @@ export class TtyRenderer implements Renderer {
 
   private liveLines(): string[] {
     const st = this.state;
-    if (!st.hop) return [];
     const s = this.style;
     const t = this.now().getTime();
+    const logLines = st.logLines.map((l) => s.dim(`      │ ${l}`));
+    if (!st.hop) {
+      if (!st.build) return [];
+      const lines = [`${s.cyan('panther-pulumi build')}${st.buildPhase ? s.dim(` · phase ${st.buildPhase}`) : ''}  ${s.dim(formatElapsed(t - st.build.startedAt))}`, ...logLines];
+      return this.fit(lines);
+    }
     const elapsed = formatElapsed(t - (st.hopStartedAt ?? t));
     const total = formatElapsed(t - (st.runStartedAt ?? t));
     const lines = [`${s.cyan(`hop ${st.hop.index} of ${st.hop.total}`)} → ${s.bold(st.hop.version)}  ${s.dim(`${elapsed} (total ${total})`)}`];
     if (st.step) lines.push(`  ${st.step}${st.stack ? s.dim(` · ${st.stack}`) : ''}${st.buildPhase ? s.dim(` · phase ${st.buildPhase}`) : ''}`);
+    // The build's last log lines go under the build's line.
+    if (st.step === 'start-build') lines.push(...logLines);
     const shown = st.inProgress.slice(0, 5);
     for (const r of shown) lines.push(`    ${s.yellow('…')} ${r}`);
     if (st.inProgress.length > shown.length) lines.push(s.dim(`    and ${st.inProgress.length - shown.length} more in progress`));
+    return this.fit(lines);
+  }
+
+  private fit(lines: string[]): string[] {
     const width = Math.max(20, this.columns || this.stdout.columns || 100);
     // A line wider than the terminal wraps and would break the in-place redraw.
     return lines.map((l) => cut(l, width - 1));

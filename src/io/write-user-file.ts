@@ -16,7 +16,7 @@ export interface WriteUserFileOptions {
  * a reader forever, and checked with fstat before anything is written or truncated, so a
  * device or a FIFO with a reader is refused too. One line with the reason, never a trace.
  */
-export function writeUserText(path: string, text: string, o: WriteUserFileOptions): void {
+export function writeUserText(path: string, text: string | Uint8Array, o: WriteUserFileOptions): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | (constants.O_NONBLOCK ?? 0), 0o644);
@@ -27,7 +27,7 @@ export function writeUserText(path: string, text: string, o: WriteUserFileOption
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw unwritable(path, o, 'not-regular');
     ftruncateSync(fd, 0);
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
   } catch (err) {
     if (err instanceof PantherctlError) throw err;

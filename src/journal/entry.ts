@@ -47,6 +47,10 @@ const upgradeRunStart = z.object({
   rootStack: z.string(),
   roleStack: z.string(),
   acks: keys.default([]),
+  /** Required preflight checks that failed and were let pass with `--accept ID=REASON`, with the reason given. */
+  accepted: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
+  /** `--enable-termination-protection`: the run turns on the root stack's termination protection right after this entry. */
+  enableTerminationProtection: z.boolean().optional(),
   /** `--param` keys; their values are never stored. */
   overrideKeys: keys.default([]),
   /** SHA-256 of each hop's templates, to refuse a template changed since the start. */
@@ -58,6 +62,8 @@ const upgradeRunStart = z.object({
   planDigest: z.string().optional(),
   /** The `--param` changes the digest was computed from: keys and keyed value hashes, never values. */
   parameterChanges: z.array(z.object({ key: z.string(), valueSha256: z.string() })).optional(),
+  /** Who ran it: the caller's ARN from GetCallerIdentity, for `history`. */
+  principal: z.string().optional(),
 });
 
 const stagedRunStart = z.object({
@@ -71,6 +77,8 @@ const stagedRunStart = z.object({
   paramsFile: z.string(),
   paramsSha256: z.string(),
   overrideKeys: keys.default([]),
+  /** As the upgrade's: required preflight checks accepted with `--accept ID=REASON`. */
+  accepted: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
   version: z.string().optional(),
   /** Parameter keys of each stage, in order. */
   stages: z.array(keys),
@@ -159,6 +167,8 @@ const stepFailed = z.object({
   state: z.string().optional(),
   found: z.string().optional(),
   stack: z.string().optional(),
+  /** A failed build: the last lines of its log (at most 50, redacted), for `diagnose` and reports. */
+  logTail: keys.optional(),
 });
 
 /**

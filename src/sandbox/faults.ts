@@ -5,7 +5,7 @@ import type { Random } from './random.js';
 
 const probability = z.number().min(0).max(1);
 const times = z.number().int().positive();
-const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts']);
+const service = z.enum(['cloudformation', 'codebuild', 's3', 'sts', 'lambda', 'logs', 'sns']);
 
 /**
  * The fault file format (`--faults FILE`, `PUT /_sandbox/faults`). Other tests and tools
@@ -47,6 +47,11 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   // occurs during the upload" (API_PutObject.html, IfNoneMatch/IfMatch); the sandbox serialises
   // requests, so that race only happens when injected. Applies to S3 writes with a condition only.
   z.strictObject({ kind: z.literal('conditional-conflict'), probability: probability.default(1), action: z.string().optional(), times: times.optional() }),
+  // Out-of-band change of a resource (drift), applied when the fault is installed: a property
+  // set to `value`, or the resource deleted. `logicalId` is a leaf anywhere in `stack`'s tree.
+  z
+    .strictObject({ kind: z.literal('drift'), stack: z.string(), logicalId: z.string(), property: z.string().optional(), value: z.unknown().optional(), deleted: z.boolean().optional(), times: times.default(1) })
+    .refine((f) => f.deleted === true || f.property !== undefined, { message: 'a drift fault gives `property` (and `value`) or `deleted: true`' }),
 ]);
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
@@ -100,6 +105,7 @@ export interface RequestFault {
 export type FailResourceFault = Extract<Fault, { kind: 'fail-resource' }>;
 export type FailRollbackFault = Extract<Fault, { kind: 'fail-rollback' }>;
 export type FailBuildFault = Extract<Fault, { kind: 'fail-build' }>;
+export type DriftFault = Extract<Fault, { kind: 'drift' }>;
 
 function sameVersion(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined) return true;
@@ -176,6 +182,11 @@ export class FaultBook {
     if (!a) return undefined;
     this.fire(a);
     return a.spec as FailRollbackFault;
+  }
+
+  /** The drift faults installed; each is applied once, when installed (Sandbox.installFaults). */
+  drifts(): DriftFault[] {
+    return this.active.filter((a) => a.spec.kind === 'drift').map((a) => a.spec as DriftFault);
   }
 
   takeFailBuild(project: string): FailBuildFault | undefined {

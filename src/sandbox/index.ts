@@ -8,6 +8,7 @@ import { parseFaults, validateFaults, type Fault, type FaultSpec } from './fault
 import { Sandbox } from './sandbox.js';
 import { fleetFiles, fleetLayout, SandboxFleet, type FleetCell } from './fleet.js';
 export { accountOfAccessKey, fleetAccessKey, fleetLayout } from './fleet.js';
+import { DEFAULT_CONCURRENCY_LIMIT } from './lambda/lambda-account.js';
 import { createRequestListener } from './server.js';
 
 export type { FaultSpec } from './faults.js';
@@ -49,6 +50,11 @@ export interface SandboxOptions {
   fleet?: number;
   /** With `fleet`: write the fleet file describing the deployments here, and the AWS credentials file of its profiles beside it (`<file>.credentials`). */
   fleetFile?: string;
+  /**
+   * The account's Lambda concurrency quota (GetAccountSettings' ConcurrentExecutions). Default
+   * 1,000, Lambda's default; new accounts may have 10 or 50, which a low value reproduces.
+   */
+  lambdaConcurrencyLimit?: number;
 }
 
 export interface SandboxServer {
@@ -80,6 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(speed > 0) || !Number.isFinite(speed)) throw new SandboxError('usage', 'Expected `--speed` to be a positive number', { kind: 'usage' });
   const port = options.port ?? 4599;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxError('usage', 'Expected `--port` to be between 0 and 65535', { kind: 'usage' });
+  const limit = options.lambdaConcurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new SandboxError('usage', 'Expected `--lambda-concurrency-limit` to be a whole number of at least 1', { kind: 'usage' });
   const given = options.version ?? 'v1.25.18';
   const version = canonicalRelease(given);
   // Templates are published for the listed releases only (fixtures/versions.yml); a deployment
@@ -98,7 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // One process state file holds one account; a fleet lives in memory.
     if (options.stateFile) throw new SandboxError('usage', '`--fleet` and `--state-file` cannot be combined', { kind: 'usage' });
     cells = fleetLayout(options.fleet);
-    sandbox = new SandboxFleet(cells, { version, speed, faults: resolveFaults(options), now: options.now ?? Date.now, seed: options.seed ?? Date.now() });
+    sandbox = new SandboxFleet(cells, { version, speed, faults: resolveFaults(options), now: options.now ?? Date.now, seed: options.seed ?? Date.now(), lambdaConcurrencyLimit: limit });
   } else {
     if (options.fleetFile) throw new SandboxError('usage', '`--fleet-file` needs `--fleet N`', { kind: 'usage' });
     sandbox = new Sandbox({
@@ -110,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults: resolveFaults(options),
       now: options.now ?? Date.now,
       seed: options.seed ?? Date.now(),
+      lambdaConcurrencyLimit: limit,
       ...(options.stateFile ? { stateFile: options.stateFile } : {}),
     });
     sandbox.init();

@@ -4,6 +4,8 @@ import { SandboxError } from './sandbox-error.js';
 import type { Build, Project } from './codebuild/engine.js';
 import type { ChangeSet, Stack } from './cloudformation/model.js';
 import type { S3Encryption } from './s3/s3-store.js';
+import type { LogsState } from './logs/logs-engine.js';
+import type { SnsState } from './sns/sns-engine.js';
 
 /** The whole sandbox account as the state file holds it. NoEcho values are digests only. */
 export interface SandboxState {
@@ -17,6 +19,10 @@ export interface SandboxState {
   changeSets: ChangeSet[];
   projects: Project[];
   builds: Build[];
+  /** CloudWatch Logs groups, streams and events (absent in files written before the sandbox served Logs). */
+  logs?: LogsState;
+  /** SNS topics and the messages published to them (absent in older files). */
+  sns?: SnsState;
   buckets: { name: string; creationDate: number; region?: string; foreign?: boolean; objects: { key: string; body: string; contentType: string; etag: string; lastModified: number; sse?: S3Encryption }[] }[];
 }
 

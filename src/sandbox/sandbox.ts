@@ -3,11 +3,15 @@ import { CloudFormationEngine } from './cloudformation/engine.js';
 import type { StackResource } from './cloudformation/model.js';
 import { CodeBuildEngine } from './codebuild/engine.js';
 import { FaultBook, type Fault } from './faults.js';
+import { SandboxError } from './sandbox-error.js';
+import { LogsEngine } from './logs/logs-engine.js';
+import { SnsEngine } from './sns/sns-engine.js';
 import { readState, resourceSettledStatus, settledStatus, writeState, type SandboxState } from './persistence.js';
 import { Random } from './random.js';
 import { S3Store } from './s3/s3-store.js';
 import { RealScheduler } from './scheduler.js';
 import { publishTemplates, seedDeployment } from './seed.js';
+import { LambdaAccount, reservedOf } from './lambda/lambda-account.js';
 import { StsEngine, type RoleView } from './sts/sts-engine.js';
 
 export interface ResolvedSandboxOptions {
@@ -22,6 +26,8 @@ export interface ResolvedSandboxOptions {
   seed: number;
   /** S3 shared with the other cells of a fleet (fleet.ts): bucket names are global. Default: the cell's own. */
   s3?: S3Store;
+  /** Lambda's regional concurrency quota (index.ts: default 1,000). */
+  lambdaConcurrencyLimit: number;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -39,6 +45,9 @@ export class Sandbox {
   readonly cfn: CloudFormationEngine;
   readonly codebuild: CodeBuildEngine;
   readonly sts: StsEngine;
+  readonly lambda: LambdaAccount;
+  readonly logs: LogsEngine;
+  readonly sns: SnsEngine;
   /** Bugs inside scheduled operations, surfaced by /_sandbox/health instead of crashing. */
   readonly taskErrors: string[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -54,8 +63,18 @@ export class Sandbox {
     this.s3 = options.s3 ?? new S3Store(() => this.scheduler.now());
     const onChange = () => this.changed();
     const common = { scheduler: this.scheduler, region: options.region, accountId: options.accountId, random: this.random, faults: this.faults, activity: this.activity, onChange };
-    this.cfn = new CloudFormationEngine({ ...common, s3: this.s3, onCommitted: (_stack, resources) => this.provisionProjects(resources) });
-    this.codebuild = new CodeBuildEngine(common);
+    this.lambda = new LambdaAccount(options.lambdaConcurrencyLimit, () => this.cfn.liveStacks());
+    this.cfn = new CloudFormationEngine({
+      ...common,
+      s3: this.s3,
+      onCommitted: (_stack, resources) => this.provisionProjects(resources),
+      refuseResource: (resource, props) => this.refuseResource(resource, props),
+    });
+    // Log lines carry the build's own clock (seeding runs on a manual one), so the engine
+    // takes timestamps from the build, and its own only for groups and streams.
+    this.logs = new LogsEngine(() => this.scheduler.now());
+    this.codebuild = new CodeBuildEngine({ ...common, logs: this.logs });
+    this.sns = new SnsEngine({ region: options.region, accountId: options.accountId, random: this.random, now: () => this.scheduler.now() });
     this.sts = new StsEngine({ accountId: options.accountId, random: this.random, now: () => this.scheduler.now(), roles: () => this.roles() });
   }
 
@@ -93,13 +112,47 @@ export class Sandbox {
     }
   }
 
+  /**
+   * What Lambda refuses of a function CloudFormation creates or updates: a reserved concurrency
+   * that leaves less than the minimum unreserved. CloudFormation's Lambda handler reports it as
+   * quoted in aws-samples/siem-on-amazon-opensearch-service#175 and
+   * aws-samples/one-observability-demo#278: `Resource handler returned message: "<Lambda's
+   * message> (Service: Lambda, Status Code: 400, Request ID: <id>)" (RequestToken: <uuid>,
+   * HandlerErrorCode: InvalidRequest)`.
+   */
+  private refuseResource(resource: { type: string; physicalId: string }, props: Record<string, unknown>): string | undefined {
+    if (resource.type !== 'AWS::Lambda::Function') return undefined;
+    const reserved = reservedOf(props);
+    if (reserved === undefined) return undefined;
+    const name = typeof props.FunctionName === 'string' ? props.FunctionName : resource.physicalId;
+    const refused = this.lambda.reservationFailure(name, reserved);
+    if (!refused) return undefined;
+    return `Resource handler returned message: "${refused} (Service: Lambda, Status Code: 400, Request ID: ${this.random.uuid()})" (RequestToken: ${this.random.uuid()}, HandlerErrorCode: InvalidRequest)`;
+  }
+
   /** Loads the state file if there is one, else seeds the account; then installs the faults. */
   init(): void {
     const state = this.options.stateFile ? readState(this.options.stateFile) : undefined;
     if (state) this.restore(state);
     else this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
+  }
+
+  /**
+   * Replaces the fault list; a `drift` fault changes its resource out of band now (and stays
+   * listed, fired). Throws SandboxError when it names no resource.
+   */
+  installFaults(faults: readonly Fault[]): void {
+    for (const f of faults) {
+      if (f.kind !== 'drift') continue;
+      try {
+        this.cfn.applyDrift(f);
+      } catch (err) {
+        throw new SandboxError('invalid-faults', err instanceof Error ? err.message : String(err));
+      }
+    }
+    this.faults.replace(faults);
   }
 
   private seed(): void {
@@ -117,11 +170,13 @@ export class Sandbox {
   reset(): void {
     this.cfn.clear();
     this.codebuild.clear();
+    this.logs.clear();
+    this.sns.clear();
     this.s3.clear();
     this.sts.clear();
     this.faults.clear();
     this.seed();
-    this.faults.replace(this.options.faults);
+    this.installFaults(this.options.faults);
     this.saveNow();
   }
 
@@ -151,6 +206,8 @@ export class Sandbox {
       changeSets: [...this.cfn.changeSets.values()],
       projects: [...this.codebuild.projects.values()],
       builds: [...this.codebuild.builds.values()],
+      logs: this.logs.snapshot(),
+      sns: this.sns.snapshot(),
       // Published templates are rebuilt at every start; only what clients stored is kept.
       buckets: [...this.s3.buckets.values()].map((b) => ({
         name: b.name,
@@ -194,6 +251,8 @@ export class Sandbox {
       }
       this.cfn.changeSets.set(cs.changeSetId, cs);
     }
+    this.logs.restore(state.logs);
+    this.sns.restore(state.sns);
     for (const p of state.projects) this.codebuild.projects.set(p.name, p);
     for (const b of state.builds) {
       this.codebuild.builds.set(b.id, b);

@@ -3,8 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, isAwsError } from './aws-error.js';
 import { handleCloudFormation, stackOf } from './cloudformation/handler.js';
 import { handleCodeBuild, projectOf } from './codebuild/handler.js';
+import { handleLogs, logGroupOf, LOGS_TARGET_PREFIX } from './logs/handler.js';
+import { handleSns, SNS_ACTIONS, SNS_NS } from './sns/handler.js';
 import { parseFaults } from './faults.js';
 import { QueryParams } from './query-params.js';
+import { handleLambda, lambdaAction } from './lambda/handler.js';
 import { handleS3, s3Action, s3ErrorXml, s3Target } from './s3/handler.js';
 import type { Sandbox } from './sandbox.js';
 import { SandboxFleet } from './fleet.js';
@@ -24,7 +27,7 @@ const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const CODEBUILD_PREFIX = 'CodeBuild_20161006.';
 
-type Protocol = 'query' | 'json' | 's3';
+type Protocol = 'query' | 'json' | 's3' | 'rest-json';
 
 interface Body {
   bytes: Buffer;
@@ -76,13 +79,15 @@ const VIRTUAL_BUCKET_HOST = /^.+?\.(?:s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com|loca
 function protocolOf(req: IncomingMessage, path: string, service: string | undefined): Protocol {
   if (header(req, 'x-amz-target') !== undefined) return 'json';
   if (service === 's3') return 's3';
+  // Lambda speaks rest-json (botocore lambda/2015-03-31 metadata): signed for `lambda`, or its versioned paths.
+  if (service === 'lambda' || /^\/20\d\d-\d\d-\d\d\//.test(path)) return 'rest-json';
   const contentType = header(req, 'content-type') ?? '';
   const host = header(req, 'host') ?? '';
   if (req.method === 'POST' && path === '/' && !VIRTUAL_BUCKET_HOST.test(host)) {
-    if (contentType.startsWith('application/x-www-form-urlencoded') || service === 'cloudformation' || service === 'sts') return 'query';
+    if (contentType.startsWith('application/x-www-form-urlencoded') || service === 'cloudformation' || service === 'sts' || service === 'sns') return 'query';
   }
-  if (service === 'codebuild') return 'json';
-  if (service === 'cloudformation' || service === 'sts') return 'query';
+  if (service === 'codebuild' || service === 'logs') return 'json';
+  if (service === 'cloudformation' || service === 'sts' || service === 'sns') return 'query';
   return 's3';
 }
 
@@ -102,10 +107,29 @@ function internal(err: unknown): AwsError {
   return new AwsError('InternalFailure', `The sandbox failed to process the request: ${message}`, 500, 'Receiver');
 }
 
-const throttle = (svc: string) => new AwsError(svc === 'codebuild' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : 'Throttling', svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded', svc === 's3' ? 503 : 400);
+// CloudWatch Logs throttles GetLogEvents with ThrottlingException "Rate exceeded", HTTP 400
+// (PrefectHQ/prefect#17780, dbhowell/pino-cloudwatch#4 quote the answer); SNS with Throttled,
+// HTTP 429 (botocore sns/2010-03-31 ThrottledException: code "Throttled"); Lambda with
+// TooManyRequestsException, HTTP 429 (botocore lambda/2015-03-31 error shapes).
+const throttle = (svc: string) =>
+  svc === 'lambda'
+    ? new AwsError('TooManyRequestsException', 'Rate exceeded', 429)
+    : new AwsError(
+        svc === 'codebuild' || svc === 'logs' ? 'ThrottlingException' : svc === 's3' ? 'SlowDown' : svc === 'sns' ? 'Throttled' : 'Throttling',
+        svc === 's3' ? 'Please reduce your request rate.' : 'Rate exceeded',
+        svc === 's3' ? 503 : svc === 'sns' ? 429 : 400,
+      );
 const serverError = (svc: string, status: number) =>
   new AwsError(
-    status === 503 ? (svc === 's3' ? 'ServiceUnavailable' : svc === 'codebuild' ? 'ServiceUnavailableException' : 'ServiceUnavailable') : svc === 's3' ? 'InternalError' : 'InternalFailure',
+    status === 503
+      ? svc === 's3'
+        ? 'ServiceUnavailable'
+        : svc === 'codebuild' || svc === 'logs'
+          ? 'ServiceUnavailableException'
+          : 'ServiceUnavailable'
+      : svc === 's3' || svc === 'sns'
+        ? 'InternalError'
+        : 'InternalFailure',
     status === 503 ? 'Service is unavailable. Please try again later.' : 'We encountered an internal error. Please try again.',
     status,
     'Receiver',
@@ -174,16 +198,18 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
 
   if (protocol === 'json') {
     const target = header(req, 'x-amz-target') ?? '';
-    service = target.startsWith(CODEBUILD_PREFIX) ? 'codebuild' : (cred.service ?? 'unknown');
-    action = target.startsWith(CODEBUILD_PREFIX) ? target.slice(CODEBUILD_PREFIX.length) : target || 'Unknown';
+    const prefix = target.startsWith(CODEBUILD_PREFIX) ? CODEBUILD_PREFIX : target.startsWith(LOGS_TARGET_PREFIX) ? LOGS_TARGET_PREFIX : undefined;
+    service = prefix === CODEBUILD_PREFIX ? 'codebuild' : prefix === LOGS_TARGET_PREFIX ? 'logs' : (cred.service ?? 'unknown');
+    action = prefix ? target.slice(prefix.length) : target || 'Unknown';
     if (body.tooLarge) early = new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
-    else if (service !== 'codebuild') early = new AwsError('UnknownOperationException', `Unknown operation ${target}`);
+    else if (!prefix) early = new AwsError('UnknownOperationException', `Unknown operation ${target}`);
     else {
       try {
         const parsed: unknown = body.bytes.length === 0 ? {} : JSON.parse(body.bytes.toString('utf8'));
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
         json = parsed as Record<string, unknown>;
-        project = projectOf(json);
+        // The call log names the resource: a CodeBuild project, or a log group.
+        project = service === 'codebuild' ? projectOf(json) : logGroupOf(json);
       } catch {
         early = new AwsError('SerializationException', 'Start of structure or map found where not expected.');
       }
@@ -192,11 +218,21 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     const form = new URLSearchParams(body.tooLarge ? '' : body.bytes.toString('utf8'));
     action = form.get('Action') ?? 'Unknown';
     if (action === 'AssumeRole') assumeRoleArn = form.get('RoleArn') ?? undefined;
-    service = action === 'GetCallerIdentity' || action === 'AssumeRole' || cred.service === 'sts' ? 'sts' : 'cloudformation';
+    service =
+      action === 'GetCallerIdentity' || action === 'AssumeRole' || cred.service === 'sts'
+        ? 'sts'
+        : cred.service === 'sns' || (cred.service === undefined && SNS_ACTIONS.has(action))
+          ? 'sns'
+          : 'cloudformation';
     params = new QueryParams(form);
-    stack = stackOf(params);
+    // The call log names the resource: a stack, or (SNS) a topic.
+    stack = service === 'sns' ? (form.get('TopicArn') ?? undefined) : stackOf(params);
     if (body.tooLarge) early = new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
     else if (!form.get('Action')) early = new AwsError('MissingAction', 'Missing Action');
+  } else if (protocol === 'rest-json') {
+    service = 'lambda';
+    action = lambdaAction(req.method ?? 'GET', path);
+    if (body.tooLarge) early = new AwsError('RequestTooLargeException', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
   } else {
     service = 's3';
     let target: { bucket?: string; key?: string } = {};
@@ -238,8 +274,11 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     record(err.status, err.code);
     if (protocol === 'json') {
       send(res, err.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ __type: err.code, message: err.message }));
+    } else if (protocol === 'rest-json') {
+      // rest-json errors: the code in x-amzn-ErrorType, `Type` User/Service and `message` in the body (botocore lambda shapes).
+      send(res, err.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code }, JSON.stringify({ Type: err.type === 'Sender' ? 'User' : 'Service', message: err.message }));
     } else if (protocol === 'query') {
-      send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryError(err, requestId, service === 'sts' ? STS_NS : CFN_NS));
+      send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryError(err, requestId, service === 'sts' ? STS_NS : service === 'sns' ? SNS_NS : CFN_NS));
     } else {
       send(res, err.status, { 'content-type': 'application/xml', ...err.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }, s3ErrorXml(err, requestId), req.method === 'HEAD');
     }
@@ -247,15 +286,24 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
   if (early) return fail(early);
 
   try {
-    if (protocol === 'json') {
-      const out = handleCodeBuild(sandbox.codebuild, sandbox.options.region, action, json ?? {});
+    if (protocol === 'rest-json') {
+      const out = handleLambda(sandbox.lambda, action);
+      record(200);
+      send(res, 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, JSON.stringify(out));
+    } else if (protocol === 'json') {
+      const out =
+        service === 'logs'
+          ? handleLogs(sandbox.logs, { region: sandbox.options.region, accountId: sandbox.options.accountId }, action, json ?? {})
+          : handleCodeBuild(sandbox.codebuild, sandbox.options.region, action, json ?? {});
       record(200);
       send(res, 200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, JSON.stringify(out));
     } else if (protocol === 'query') {
       const xml =
         service === 'sts'
           ? handleSts(sandbox.sts, action, params as QueryParams, requestId, principal)
-          : handleCloudFormation(sandbox.cfn, action, params as QueryParams, requestId);
+          : service === 'sns'
+            ? handleSns(sandbox.sns, action, params as QueryParams, requestId)
+            : handleCloudFormation(sandbox.cfn, action, params as QueryParams, requestId);
       record(200);
       send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
     } else {
@@ -303,12 +351,15 @@ async function admin(router: Router, sandbox: Sandbox, req: IncomingMessage, res
         return sendJson(res, 200, { calls: sandbox.activity.listCalls() });
       case 'GET /_sandbox/operations':
         return sendJson(res, 200, { operations: sandbox.activity.publicOperations() });
+      case 'GET /_sandbox/sns':
+        // Every message published, oldest first: what a subscriber would have received.
+        return sendJson(res, 200, { topics: [...sandbox.sns.topics].sort(), messages: sandbox.sns.messages });
       case 'GET /_sandbox/faults':
         return sendJson(res, 200, { faults: sandbox.faults.list() });
       case 'PUT /_sandbox/faults':
       case 'POST /_sandbox/faults': {
         if (body.tooLarge) return sendJson(res, 413, { error: { code: 'too-large', message: 'Fault list too large' } });
-        sandbox.faults.replace(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
+        sandbox.installFaults(parseFaults(body.bytes.toString('utf8') || '{"faults":[]}', 'The request body'));
         return sendJson(res, 200, { faults: sandbox.faults.list() });
       }
       case 'DELETE /_sandbox/faults':

@@ -55,6 +55,11 @@ export const pantherctlConfigSchema = z
       .max(3600)
       .optional()
       .describe('How long the S3 lock lease lasts unless renewed (renewed at two thirds). Default: 120: a crashed run blocks others that long at most.'),
+    notify: z
+      .array(z.string().min(1))
+      .max(20)
+      .optional()
+      .describe('Where upgrade, resume, deploy and configure send notifications: http(s) URLs and sns:TOPIC_ARN (added to --notify). Default: none.'),
   })
   .strict();
 

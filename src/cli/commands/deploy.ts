@@ -1,8 +1,9 @@
 import { ExitCode, PantherctlError } from '../../errors/pantherctl-error.js';
 import type { ProgramBuilder } from '../main.js';
-import { catalogOption, confirmingHost, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
+import { acceptOption, preflightValues, type PreflightFlags } from './preflight-options.js';
+import { catalogOption, confirmingHost, overrideValues, paramsOptions, stagedChoices, stagedConnection, stagedOptions, type StagedFlags } from './staged-options.js';
 
-interface DeployFlags extends StagedFlags {
+interface DeployFlags extends StagedFlags, PreflightFlags {
   version: string;
   replaceFailed?: boolean;
   allowUnlisted?: boolean;
@@ -15,7 +16,7 @@ interface DeployFlags extends StagedFlags {
  * failed; 5 interrupted (run `pantherctl resume`); 6 locked.
  */
 export function registerDeployCommand(b: ProgramBuilder): void {
-  const cmd = stagedConnection(
+  const cmd = acceptOption(stagedConnection(
     stagedOptions(
       paramsOptions(
         catalogOption(
@@ -27,15 +28,17 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           .option('--replace-failed', 'delete a root stack left in ROLLBACK_COMPLETE by a failed first deploy, then create it again'),
       ),
     ),
-  );
+  ));
   b.action<DeployFlags>(cmd, async (ctx, o) => {
     const io = confirmingHost(ctx, o.yes);
+    const { accepts } = await preflightValues(o);
     const { deploymentOptions, withInterrupt } = await import('../deployment-options.js');
     const { deploy } = await import('../../deployments/configure/deploy.js');
     const deployment = await deploymentOptions(ctx, o);
     const rootStack = deployment.rootStack;
     if (!rootStack) throw new PantherctlError('usage', 'Expected `--root-stack NAME` (or rootStack in pantherctl.yml): a first deploy names its stack', { source: 'usage' });
-    await withInterrupt((signal) =>
+    const { withNotifications } = await import('../notify-run.js');
+    await withNotifications(ctx, o, { command: 'deploy', deployment, values: overrideValues(o.param) }, io, (host) => withInterrupt((signal) =>
       deploy(
         {
           ...deployment,
@@ -47,10 +50,11 @@ export function registerDeployCommand(b: ProgramBuilder): void {
           ...stagedChoices(o),
           replaceFailed: Boolean(o.replaceFailed),
           allowUnlisted: Boolean(o.allowUnlisted),
+          accepts,
         },
-        io,
+        host,
       ),
-    );
+    ));
     return ExitCode.ok;
   });
 }

@@ -13,6 +13,7 @@ interface SandboxStartOptions {
   faults?: string;
   fleet?: number;
   fleetFile?: string;
+  lambdaConcurrencyLimit: number;
 }
 
 export function registerSandboxCommand(b: ProgramBuilder): void {
@@ -28,7 +29,10 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
     .addOption(new Option('--state-file <file>', 'keep the whole state in this file across restarts'))
     .addOption(new Option('--faults <file>', 'JSON or YAML list of faults to inject'))
     .addOption(new Option('--fleet <n>', 'hold N deployments across accounts and regions (access key AKIA<account>SBOX routes to an account)').argParser(intOption('--fleet', 1, 200)))
-    .addOption(new Option('--fleet-file <file>', 'with --fleet: write the fleet file describing them (and FILE.credentials, the AWS credentials of its profiles)'));
+    .addOption(new Option('--fleet-file <file>', 'with --fleet: write the fleet file describing them (and FILE.credentials, the AWS credentials of its profiles)'))
+    .addOption(
+      new Option('--lambda-concurrency-limit <n>', "the account's Lambda concurrent executions quota (new accounts may have 10 or 50)").default(1000).argParser(intOption('--lambda-concurrency-limit', 1, 1_000_000)),
+    );
   b.action<SandboxStartOptions>(start, async (ctx, o) => {
     const { runSandboxCommand, isSandboxError } = await import('../../sandbox/index.js');
     const { normalizeVersion } = await import('../../catalog/version.js');
@@ -52,6 +56,7 @@ export function registerSandboxCommand(b: ProgramBuilder): void {
         version: normalizeVersion(o.version),
         empty: Boolean(o.empty),
         speed: o.speed,
+        lambdaConcurrencyLimit: o.lambdaConcurrencyLimit,
         ...(o.stateFile ? { stateFile: o.stateFile } : {}),
         ...(o.faults ? { faultsFile: o.faults } : {}),
         ...(o.fleet !== undefined ? { fleet: o.fleet } : {}),

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import type { IoHost } from '../../io/messages.js';
 import { catalogOption, connectionOptions, deploymentRoleOption, journalOptions } from './connection-options.js';
 import { collect, intOption } from './option-parsers.js';
+import { notifyOption } from './notify-option.js';
 
 /** Connection and journal options, as `deploy`, `configure` and `params diff` take them. */
 export function stagedConnection(cmd: Command): Command {
@@ -19,7 +20,7 @@ export function paramsOptions(cmd: Command): Command {
 
 export function stagedOptions(cmd: Command): Command {
   return deploymentRoleOption(
-    cmd
+    notifyOption(cmd)
       .option('--yes', 'confirm up front (needed without a terminal)')
       .addOption(new Option('--stage-size <n>', 'at most N parameters per staged update; small groups share one').argParser(intOption('--stage-size', 1, 1000)).conflicts('singleUpdate'))
       .option('--single-update', 'apply every change in one update instead of stages')
@@ -36,6 +37,8 @@ export interface ParamsFlags extends ConnectionFlags {
 
 export interface StagedFlags extends ParamsFlags {
   yes?: boolean;
+  /** `--notify TARGET` (repeatable). */
+  notify?: string[];
   stageSize?: number;
   singleUpdate?: boolean;
   /** `--no-build` sets it false. */
@@ -62,4 +65,12 @@ export function confirmingHost(ctx: CliContext, yes: boolean | undefined): IoHos
     });
   }
   return ctx.io;
+}
+
+/** `--param KEY=VALUE` flags as key/value pairs, for redaction (malformed ones are the core's to refuse). */
+export function overrideValues(flags: readonly string[] | undefined): { key: string; value: string }[] {
+  return (flags ?? []).flatMap((f) => {
+    const at = f.indexOf('=');
+    return at > 0 ? [{ key: f.slice(0, at), value: f.slice(at + 1) }] : [];
+  });
 }

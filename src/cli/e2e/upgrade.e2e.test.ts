@@ -102,13 +102,15 @@ describe('pantherctl upgrade against the sandbox', () => {
             ? [c.project ? `arn:aws:codebuild:us-east-2:123456789012:project/${c.project}` : '*']
             : c.service === 's3'
               ? [rootTemplateUrl('v1.28.7', 'us-east-2'), roleTemplateUrl('v1.28.7')].map((u) => `arn:aws:s3:::${new URL(u).hostname.split('.')[0]}${new URL(u).pathname}`)
-              : ['*'];
+              : c.service === 'logs'
+                ? ['arn:aws:logs:us-east-2:123456789012:log-group:/aws/codebuild/panther-pulumi:log-stream:a-build']
+                : ['*'];
       // '*': an action without resource-level permissions (ListStacks, GetCallerIdentity).
       for (const r of resources) if (allowingStatements(policy, action, r).length === 0) denied.add(`${action} on ${r}`);
     }
     expect([...denied]).toEqual([]);
     const actions = new Set(calls.filter(ok).map((c) => `${c.service}:${c.action}`));
-    for (const a of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'codebuild:StartBuild', 's3:GetObject', 'sts:GetCallerIdentity']) expect(actions).toContain(a);
+    for (const a of ['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'codebuild:StartBuild', 's3:GetObject', 'sts:GetCallerIdentity', 'logs:GetLogEvents']) expect(actions).toContain(a);
     // And it may pass the role stack's DeploymentRoleArn (the RoleARN of every change set).
     const roleArn = 'arn:aws:iam::123456789012:role/PantherDeploymentRole-us-east-2';
     expect(allowingStatements(policy, 'iam:PassRole', roleArn)).toHaveLength(1);
@@ -296,10 +298,29 @@ describe('pantherctl upgrade against the sandbox', () => {
   it('a failed build leaves the hop "stack done, build failed"; resume reruns only the build', async () => {
     const endpoint = await sandbox();
     const state = tempDir();
-    await setFaults(endpoint, [{ kind: 'fail-build', project: 'panther-pulumi' }]);
-    const r = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', ...conn(endpoint, state)]);
+    // The failing command quotes a secret value the run was given: every copy of it is redacted.
+    const canary = 'CANARYbuildlog0123456789abcdef';
+    await setFaults(endpoint, [{ kind: 'fail-build', project: 'panther-pulumi', reason: `Error while executing command: ./deploy.sh --dd-key ${canary}. Reason: exit status 1` }]);
+    const r = await runJson(['upgrade', '--to', 'v1.26.9', '--yes', '--param', `DatadogAPIKey=${canary}`, ...conn(endpoint, state)]);
     expect(r.code).toBe(4);
-    expect(r.error).toMatchObject({ code: 'build-failed', hop: 'v1.26.9', step: 'start-build', state: 'stack done, build failed', status: 'FAILED' });
+    expect(r.error).toMatchObject({ code: 'build-failed', hop: 'v1.26.9', step: 'start-build', state: 'stack done, build failed', status: 'FAILED', phase: 'BUILD' });
+    expect(r.stdout).not.toContain(canary);
+    // The log, live: each line as a build.log event, the phases as build.phase events.
+    const logLines = r.of('build.log').map((e) => (e.data as { line: string }).line);
+    expect(logLines.some((l) => l.startsWith('[Container] ') && l.endsWith('Entering phase BUILD'))).toBe(true);
+    expect(r.of('build.phase').map((e) => (e.data as { phase: string }).phase)).toContain('BUILD');
+    // The failure: phase, its context message, the end of the log (at most 50 lines), redacted.
+    const failed = r.of('build.failed')[0]?.data as { phase?: string; message?: string; logTail: string[]; logGroup?: string; logStream?: string } | undefined;
+    expect(failed).toMatchObject({ phase: 'BUILD', logGroup: '/aws/codebuild/panther-pulumi', logStream: expect.any(String) });
+    expect(failed?.message).toMatch(/^Error while executing command: .*\[REDACTED/);
+    expect(failed!.logTail.length).toBeGreaterThan(5);
+    expect(failed!.logTail.length).toBeLessThanOrEqual(50);
+    expect(failed!.logTail.some((l) => l.includes('Phase context status code: COMMAND_EXECUTION_ERROR'))).toBe(true);
+    expect(failed!.logTail.at(-1)).toBe(logLines.at(-1));
+    const journaled = journalOf(state).find((e) => e.type === 'step.failed' && e.step === 'start-build') as { logTail?: string[]; phase?: string; reason?: string } | undefined;
+    expect(journaled).toMatchObject({ phase: 'BUILD', logTail: failed!.logTail });
+    expect(journaled?.reason).toBe(failed?.message);
+    expect(JSON.stringify(journalOf(state))).not.toContain(canary);
     expect(r.of('failure.state').map((e) => e.data)).toEqual([{ state: 'stack done, build failed' }]);
     // The build's own failure is the root cause, not "no failed resource event".
     const cause = r.of('failure.root-cause')[0]?.data as { text: string; phase?: string; status?: string } | undefined;
@@ -308,7 +329,8 @@ describe('pantherctl upgrade against the sandbox', () => {
     expect(journalOf(state).find((e) => e.type === 'step.failed' && e.step === 'start-build')).toMatchObject({ state: 'stack done, build failed' });
     await clearFaults(endpoint);
     const before = (await sandboxCalls(endpoint)).length;
-    const resumed = await runCli(['resume', ...conn(endpoint, state)]);
+    // The run was given a --param: its resume needs it again.
+    const resumed = await runCli(['resume', '--param', `DatadogAPIKey=${canary}`, ...conn(endpoint, state)]);
     expect(resumed.code).toBe(0);
     const later = (await sandboxCalls(endpoint)).slice(before).filter(ok);
     expect(later.filter((c) => ['UpdateStack', 'CreateChangeSet', 'ExecuteChangeSet'].includes(c.action))).toEqual([]);

@@ -16,6 +16,8 @@ import type {
   CreateChangeSetInput,
   CreateStackInput,
   DescribeEventsOptions,
+  DriftDetectionStatus,
+  ResourceDrift,
   GatewayOptions,
   Page,
   SingleCallOptions,
@@ -166,5 +168,21 @@ export class PagedCloudFormationGateway implements CloudFormationGateway {
 
   async cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void> {
     await this.call('CancelUpdateStack', input.stackName, (api) => api.cancelUpdateStack(input));
+  }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    await this.call('UpdateTerminationProtection', input.stackName, (api) => api.updateTerminationProtection(input));
+  }
+
+  detectStackDrift(stackName: string): Promise<string> {
+    return this.call('DetectStackDrift', stackName, (api) => api.detectStackDrift({ stackName }));
+  }
+
+  driftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus> {
+    return this.call('DescribeStackDriftDetectionStatus', undefined, (api) => api.describeStackDriftDetectionStatus({ detectionId }));
+  }
+
+  resourceDrifts(stackName: string, statuses: readonly string[]): Promise<ResourceDrift[]> {
+    return this.all('DescribeStackResourceDrifts', stackName, (api, nextToken) => api.describeStackResourceDrifts({ stackName, statuses, ...(nextToken ? { nextToken } : {}) }));
   }
 }

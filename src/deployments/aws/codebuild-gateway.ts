@@ -31,6 +31,15 @@ export function toBuildInfo(b: Build): BuildInfo {
     })),
     ...(b.startTime ? { startTime: b.startTime } : {}),
     ...(b.endTime ? { endTime: b.endTime } : {}),
+    ...(b.logs && (b.logs.groupName || b.logs.streamName || b.logs.deepLink)
+      ? {
+          logs: {
+            ...(b.logs.groupName ? { groupName: b.logs.groupName } : {}),
+            ...(b.logs.streamName ? { streamName: b.logs.streamName } : {}),
+            ...(b.logs.deepLink ? { deepLink: b.logs.deepLink } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './sdk/credentials.js';
 import type { AwsClients, ConnectionOptions } from './types.js';
 
@@ -21,12 +22,20 @@ const loadCredentials = (): Promise<typeof import('./sdk/credentials.js')> => (c
  * chain is resolved once per command, not once per client.
  */
 export function credentialsFor(conn: ConnectionOptions): AwsCredentialIdentityProvider {
+  // One provider per connection object: the clients made outside createAwsClients for the
+  // same connection (the CloudWatch Logs one) share its role session too.
+  const known = providers.get(conn);
+  if (known) return known;
   let provider: Promise<AwsCredentialIdentityProvider> | undefined;
-  return async (): Promise<AwsCredentialIdentity> => {
+  const shared = async (): Promise<AwsCredentialIdentity> => {
     provider ??= loadCredentials().then((m) => m.credentialProvider(conn));
     return (await provider)();
   };
+  providers.set(conn, shared);
+  return shared;
 }
+
+const providers = new WeakMap<ConnectionOptions, AwsCredentialIdentityProvider>();
 
 /** Builds a client at most once, on first use; `destroy` releases it if it was built. */
 class LazyClient<T extends { destroy(): void }> {
@@ -74,13 +83,15 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
     async () => new (await withCredentials(import('./sdk/s3.js'))).S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }),
   );
   const sts = new LazyClient<STSClient>(async () => new (await withCredentials(import('./sdk/sts.js'))).STSClient(common));
+  const lambda = new LazyClient<LambdaClient>(async () => new (await withCredentials(import('./sdk/lambda.js'))).LambdaClient(common));
   return {
     cloudFormation: () => cloudFormation.get(),
     codeBuild: () => codeBuild.get(),
     s3: () => s3.get(),
     sts: () => sts.get(),
+    lambda: () => lambda.get(),
     destroy: () => {
-      for (const client of [cloudFormation, codeBuild, s3, sts]) client.destroy();
+      for (const client of [cloudFormation, codeBuild, s3, sts, lambda]) client.destroy();
     },
   };
 }

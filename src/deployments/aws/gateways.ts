@@ -14,6 +14,8 @@ import type {
   FetchedTemplate,
   GatewayOptions,
   IdentityGateway,
+  LambdaAccountSettings,
+  LambdaGateway,
   TemplateFetcher,
 } from './types.js';
 
@@ -66,6 +68,14 @@ class LazyTemplateFetcher implements TemplateFetcher {
   }
 }
 
+class LazyLambdaGateway implements LambdaGateway {
+  constructor(private readonly load: () => Promise<LambdaGateway>) {}
+
+  async getAccountSettings(): Promise<LambdaAccountSettings> {
+    return (await this.load()).getAccountSettings();
+  }
+}
+
 class LazyIdentityGateway implements IdentityGateway {
   constructor(private readonly load: () => Promise<IdentityGateway>) {}
 
@@ -97,6 +107,12 @@ export function createAwsGateways(conn: ConnectionOptions, options: GatewayOptio
       once(async () => {
         const [client, sdk] = await Promise.all([clients.sts(), import('./sdk/sts.js')]);
         return new sdk.SdkIdentityGateway(client, options);
+      }),
+    ),
+    lambda: new LazyLambdaGateway(
+      once(async () => {
+        const [client, sdk] = await Promise.all([clients.lambda(), import('./sdk/lambda.js')]);
+        return new sdk.SdkLambdaGateway(client, options);
       }),
     ),
     connection: conn,

@@ -9,6 +9,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { IoHost } from '../../io/messages.js';
 
 /** Panther's root template creates named IAM resources and uses nested stacks/macros. */
@@ -46,6 +47,7 @@ export interface AwsClients {
   codeBuild(): Promise<CodeBuildClient>;
   s3(): Promise<S3Client>;
   sts(): Promise<STSClient>;
+  lambda(): Promise<LambdaClient>;
   /** Releases the sockets of the clients built so far (keep-alive agents), so a command can exit. */
   destroy(): void;
 }
@@ -120,6 +122,8 @@ export interface StackSummary {
   lastUpdatedTime?: Date;
   deletionTime?: Date;
   description?: string;
+  /** DescribeStacks' EnableTerminationProtection (false when AWS leaves it out). */
+  terminationProtection?: boolean;
 }
 
 /** One row of ListStacks (includes deleted stacks when asked). */
@@ -332,6 +336,13 @@ export interface CloudFormationCalls {
   listStackResources(input: { stackName: string; nextToken?: string }): Promise<Page<StackResource>>;
   continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void>;
   cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
+  /** UpdateTerminationProtection on a root stack (its nested stacks follow). */
+  updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void>;
+  /** DetectStackDrift: the detection id. One stack's own resources (not its nested stacks). */
+  detectStackDrift(input: { stackName: string }): Promise<string>;
+  describeStackDriftDetectionStatus(input: { detectionId: string }): Promise<DriftDetectionStatus>;
+  /** DescribeStackResourceDrifts: one page, of the statuses asked for. */
+  describeStackResourceDrifts(input: { stackName: string; statuses: readonly string[]; nextToken?: string }): Promise<Page<ResourceDrift>>;
 }
 
 export interface CloudFormationGateway {
@@ -361,6 +372,12 @@ export interface CloudFormationGateway {
   listStackResources(stackIdOrName: string): Promise<StackResource[]>;
   continueUpdateRollback(input: ContinueUpdateRollbackInput): Promise<void>;
   cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void>;
+  /** UpdateTerminationProtection on a root stack (its nested stacks follow). */
+  updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void>;
+  detectStackDrift(stackName: string): Promise<string>;
+  driftDetectionStatus(detectionId: string): Promise<DriftDetectionStatus>;
+  /** Every page of the stack's latest detection results with these statuses (MODIFIED, DELETED, ...). */
+  resourceDrifts(stackName: string, statuses: readonly string[]): Promise<ResourceDrift[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +402,20 @@ export interface BuildInfo {
   phases: BuildPhase[];
   startTime?: Date;
   endTime?: Date;
+  /**
+   * Where the build logs (BatchGetBuilds `logs`): group and stream once the stream exists
+   * (CodeBuild creates it in PROVISIONING; before, only a link with nulls in it).
+   */
+  logs?: BuildLogs;
+}
+
+export interface BuildLogs {
+  /** `/aws/codebuild/<project>` by default. */
+  groupName?: string;
+  /** A UUID: the build id's second part. */
+  streamName?: string;
+  /** The CloudWatch console link to the stream. */
+  deepLink?: string;
 }
 
 export interface CodeBuildGateway {
@@ -428,5 +459,39 @@ export interface AwsGateways {
   codeBuild: CodeBuildGateway;
   templates: TemplateFetcher;
   identity: IdentityGateway;
+  lambda: LambdaGateway;
   connection: ConnectionOptions;
+}
+
+/** Lambda's concurrency figures of the account and region (GetAccountSettings' AccountLimit). */
+export interface LambdaAccountSettings {
+  /** The regional quota: ConcurrentExecutions. */
+  concurrentExecutions: number;
+  /** What no function reserves: UnreservedConcurrentExecutions. */
+  unreservedConcurrentExecutions: number;
+}
+
+export interface LambdaGateway {
+  getAccountSettings(): Promise<LambdaAccountSettings>;
+}
+
+/** DescribeStackDriftDetectionStatus, as the drift check reads it. */
+export interface DriftDetectionStatus {
+  /** DETECTION_IN_PROGRESS, DETECTION_FAILED or DETECTION_COMPLETE. */
+  status: string;
+  /** DRIFTED, IN_SYNC, UNKNOWN or NOT_CHECKED. */
+  driftStatus?: string;
+  reason?: string;
+  driftedCount?: number;
+}
+
+/** One StackResourceDrift: a resource's state against its template. */
+export interface ResourceDrift {
+  stackId: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  /** IN_SYNC, MODIFIED, DELETED, NOT_CHECKED, UNKNOWN, UNSUPPORTED. */
+  status: string;
+  differences: { path: string; expected: string; actual: string; type: string }[];
 }

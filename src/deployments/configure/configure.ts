@@ -24,6 +24,8 @@ import { checkRootStackName } from './stack-name.js';
 import { previewStage, runStagedBuild, runStages, type StagePreview } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
 import { reportIssues, type ReportedIssue } from './validation.js';
+import { runAccountPreflight } from '../preflight/account-checks.js';
+import type { Acceptance } from '../preflight/types.js';
 
 export interface LiveInspectOptions {
   /** Undefined: discover the one `panther-*` root stack. */
@@ -183,16 +185,21 @@ export async function runConfigure(deps: ExecutorDeps, io: IoHost, o: ConfigureR
       hint: root.status === 'UPDATE_ROLLBACK_FAILED' ? 'Run `pantherctl recover` first.' : 'Wait for it (`pantherctl status`), then try again.',
     });
   }
+  // The account's limits against the values the file asks for (preflight), before anything changes.
+  const live = new Map(root.parameters.map((p) => [p.key, p.value]));
+  const after = new Map(live);
+  for (const ch of diff.changes) after.set(ch.key, ch.value);
+  const accepted = await runAccountPreflight(deps, io, { root, live, stops: [{ values: after }], ...(o.accepts ? { accepts: o.accepts } : {}) });
   const stages = planStages(diff.changes, o.staging ?? {});
   const version = inspection.version ? tryParseVersion(inspection.version) : undefined;
   const build = o.build ?? (version ? pulumiBuildByDefault(version) : false);
-  return executeConfigure(deps, io, { ...o, rootStack: root.name }, source, stages, build, undefined);
+  return executeConfigure(deps, io, { ...o, rootStack: root.name, accepted }, source, stages, build, undefined);
 }
 
 export async function executeConfigure(
   deps: ExecutorDeps,
   io: IoHost,
-  o: ConfigureRunOptions & { rootStack: string },
+  o: ConfigureRunOptions & { rootStack: string; accepted?: readonly Acceptance[] },
   source: ParameterSource,
   stages: Stage[],
   build: boolean,
@@ -210,7 +217,7 @@ export async function executeConfigure(
     notifyStagePlan(io, 'configure', stages);
     let preview: StagePreview | undefined;
     if (!resume) {
-      await startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging } });
+      await startStagedRun(c.journal, { command: 'configure', source, stages, build, from: 'live', to: 'file', hops: stages.map((s) => HOP.stage(s.index)), options: { ...o.staging }, ...(o.accepted?.length ? { accepted: o.accepted } : {}) });
       preview = await previewStage(c, stages[0]!, stages.length);
       const question = REQ['configure.confirm'].req(`Apply ${stages.length} staged update${stages.length === 1 ? '' : 's'} to ${o.rootStack}?`, { rootStack: o.rootStack, stages: stages.length }, false);
       if (!(await io.requestResponse(question))) {
@@ -232,7 +239,7 @@ export async function executeConfigure(
         : `no changes: ${o.rootStack} already had every value of ${o.paramsFile} (CloudFormation found nothing to change); nothing was updated`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `configure`: what changes, and how it is staged. */
@@ -245,6 +252,8 @@ export interface ConfigureOptions extends DeploymentOptions {
   staging?: StagingOptions;
   /** Run `panther-pulumi` after the stages. Default: when the stack's version is v1.22 or later, as the docs say. */
   build?: boolean;
+  /** `--accept ID=REASON`: required preflight checks to let pass; the reasons are journaled. Default none. */
+  accepts?: readonly Acceptance[];
 }
 
 /**
@@ -272,6 +281,7 @@ export function stagedRunOptions(d: OpenedDeployment, o: ConfigureOptions): Stag
     overrides: o.overrides ?? [],
     ...(o.staging ? { staging: o.staging } : {}),
     ...(o.build !== undefined ? { build: o.build } : {}),
+    ...(o.accepts?.length ? { accepts: o.accepts } : {}),
     useDeploymentRole: settings.useDeploymentRole,
     store: d.store,
     timeoutMs: settings.timeoutMs,

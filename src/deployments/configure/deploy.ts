@@ -31,6 +31,8 @@ import { checkRootStackName, checkStackName } from './stack-name.js';
 import { runStagedBuild, runStages } from './stage-runner.js';
 import { HOP, type StagedRunOptions } from './types.js';
 import { reportIssues, type TemplateFinding } from './validation.js';
+import { runAccountPreflight } from '../preflight/account-checks.js';
+import type { Acceptance } from '../preflight/types.js';
 
 /** `build` runs `panther-pulumi` after the create and after the stages. */
 export interface DeployRunOptions extends StagedRunOptions {
@@ -87,6 +89,8 @@ export interface PreparedDeploy {
   plan: FirstDeployPlan;
   templateUrl: string;
   build: boolean;
+  /** Required preflight checks accepted with `--accept` (journaled with the run). */
+  accepted?: Acceptance[];
 }
 
 export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployRunOptions, version: string, source: ParameterSource): Promise<PreparedDeploy> {
@@ -105,7 +109,11 @@ export async function prepareDeploy(deps: ExecutorDeps, io: IoHost, o: DeployRun
   const defaults = new Map(template.filter((d) => d.default !== undefined).map((d) => [d.key, d.default as string]));
   const plan = planFirstDeploy(values.filter((v) => declared.has(v.key)), { ...o.staging, templateDefaults: defaults });
   const build = o.build ?? pulumiBuildByDefault(parseVersion(version));
-  return { plan, templateUrl, build };
+  // The account's limits against what the deployment will run with (the defaults, then the file), before anything is created.
+  const after = new Map<string, string>(defaults);
+  for (const v of values) if (declared.has(v.key)) after.set(v.key, v.value);
+  const accepted = await runAccountPreflight(deps, io, { root: undefined, live: new Map(), stops: [{ values: after }], ...(o.accepts ? { accepts: o.accepts } : {}) });
+  return { plan, templateUrl, build, accepted };
 }
 
 /** The file against the template being deployed: unknown keys, constraints, required values. */
@@ -173,6 +181,7 @@ export async function executeDeploy(
         to: version,
         hops: [HOP.role, HOP.create, ...plan.stages.map((s) => HOP.stage(s.index))],
         options: { ...o.staging, replaceFailed: Boolean(o.replaceFailed) },
+        ...(prepared.accepted?.length ? { accepted: prepared.accepted } : {}),
       });
     }
 
@@ -201,7 +210,7 @@ export async function executeDeploy(
     io.notify(MSG['deploy.done'].msg(`${o.rootStack} runs ${version} with every value of ${o.paramsFile}: created, then ${staged.applied.length} staged update${staged.applied.length === 1 ? '' : 's'}`, { ...result }));
     await c.journal.append({ type: 'run.done' });
     return result;
-  });
+  }, valuesOf(source.inputs));
 }
 
 /** `deploy`: a first deploy of `version` as `rootStack`. */

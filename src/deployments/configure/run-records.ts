@@ -43,6 +43,8 @@ export interface StagedRunPlan {
   hops: string[];
   /** The staging flags, for the record. */
   options: StagedRunStart['options'];
+  /** Required preflight checks accepted with `--accept ID=REASON`. */
+  accepted?: readonly { id: string; reason: string }[];
 }
 
 /**
@@ -64,5 +66,6 @@ export async function startStagedRun(journal: Journal, s: StagedRunPlan): Promis
     ...(s.create ? { create: [...s.create] } : {}),
     build: s.build,
     options: s.options,
+    ...(s.accepted?.length ? { accepted: [...s.accepted] } : {}),
   });
 }

@@ -170,11 +170,11 @@ export async function runStagedBuild(c: OperationContext, hop: string, record: H
           : c.io.notify(MSG['build.start'].msg(`starting the ${PULUMI_PROJECT} build…`, { project: PULUMI_PROJECT, hop })),
       done: (buildId, elapsedMs) => c.io.notify(MSG['build.done'].msg(`${PULUMI_PROJECT} build ${buildId} succeeded`, { buildId, elapsedMs })),
     },
-    failure: (result, phase, buildId) =>
+    failure: (result, phase, buildId, log) =>
       new PantherctlError('build-failed', `the ${PULUMI_PROJECT} build ${buildId} ${buildFailureText(result, phase)}`, {
         source: 'deployment',
         hint: `The stack operation itself succeeded. Fix the build, then run \`${c.resumeCommand}\` (it reruns only the build).`,
-        meta: { buildId, status: result.status, state: 'stack done, build failed' },
+        meta: { buildId, status: result.status, state: 'stack done, build failed', ...(phase ? { phase: phase.type } : {}), ...(phase?.message ? { reason: phase.message } : {}), ...(log.logGroup ? { logGroup: log.logGroup, logStream: log.logStream } : {}), ...(log.deepLink ? { deepLink: log.deepLink } : {}) },
       }),
   });
 }

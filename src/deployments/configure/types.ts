@@ -1,3 +1,4 @@
+import type { Acceptance } from '../preflight/types.js';
 import type { StagingOptions } from '../staging/types.js';
 import type { StateStore } from '../../journal/state-store.js';
 
@@ -19,6 +20,8 @@ export interface StagedRunOptions {
   /** Bound of each wait. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** `--accept ID=REASON`: required preflight checks to let pass; the reasons are journaled. Default none. */
+  accepts?: readonly Acceptance[];
   /** The command that continues the run, shown in hints. Default: `pantherctl resume --root-stack NAME --region REGION`. */
   resumeCommand?: string;
 }

@@ -1,5 +1,6 @@
 import type { RootCause } from '../diagnose/root-cause.js';
-import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, TemplateFetcher } from '../aws/types.js';
+import type { LogsGateway } from '../logs/logs-gateway.js';
+import type { Clock, CloudFormationGateway, CodeBuildGateway, IdentityGateway, LambdaGateway, TemplateFetcher } from '../aws/types.js';
 import type {
   BuildWaitOptions,
   BuildWaitResult,
@@ -46,6 +47,10 @@ export interface ExecutorDeps {
   codeBuild: CodeBuildGateway;
   templates: TemplateFetcher;
   identity: IdentityGateway;
+  /** Preflight's account checks (GetAccountSettings). Absent (test doubles): the Lambda check is not run. */
+  lambda?: LambdaGateway;
+  /** CloudWatch Logs, for the build's log. Optional: without it builds are waited for without their log. */
+  logs?: LogsGateway;
   waitForStack(options: StackWaitOptions): Promise<StackWaitResult>;
   waitForChangeSet(options: ChangeSetWaitOptions): Promise<ChangeSetWaitResult>;
   waitForBuild(options: BuildWaitOptions): Promise<BuildWaitResult>;

@@ -32,8 +32,10 @@ describe('buildIamPolicy', () => {
       codebuild: 'arn:aws:codebuild:us-east-2:123456789012:project/panther-pulumi',
       s3: 'arn:aws:s3:::panther-enterprise-us-east-2/v1.28.7/panther.yml',
       sts: '*',
+      lambda: '*',
+      logs: 'arn:aws:logs:us-east-2:123456789012:log-group:/aws/codebuild/panther-pulumi:log-stream:0b9f3c1e-5b1f-4c1e-9a0b-1234567890ab',
     };
-    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts' };
+    const files: Record<string, string> = { cloudformation: 'sdk/cloudformation.ts', codebuild: 'codebuild-gateway.ts', s3: 'templates.ts', sts: 'identity.ts', logs: 'sdk/logs.ts', lambda: 'lambda-gateway.ts' };
     const missing: string[] = [];
     let seen = 0;
     for (const [service, file] of Object.entries(files)) {
@@ -46,6 +48,15 @@ describe('buildIamPolicy', () => {
     }
     expect(seen).toBeGreaterThanOrEqual(20);
     expect(missing).toEqual([]);
+  });
+
+  it('reads only the pulumi build\'s log group, and publishes only to the topics runs notify', () => {
+    expect(allowingStatements(policy, 'logs:GetLogEvents', 'arn:aws:logs:us-east-2:123456789012:log-group:/aws/lambda/other:log-stream:x')).toEqual([]);
+    expect(allowingStatements(policy, 'sns:Publish', 'arn:aws:sns:us-east-2:123456789012:panther-upgrades')).toEqual([]);
+    const topic = 'arn:aws:sns:us-east-2:123456789012:panther-upgrades';
+    const withSns = buildIamPolicy({ account: '123456789012', region: 'us-east-2', notifyTopics: [topic, topic] });
+    expect(allowingStatements(withSns, 'sns:Publish', topic).map((s) => s.Resource)).toEqual([[topic]]);
+    expect(allowingStatements(withSns, 'sns:Publish', 'arn:aws:sns:us-east-2:123456789012:other')).toEqual([]);
   });
 
   it('adds a role stack outside panther-*', () => {

@@ -39,6 +39,11 @@ export interface IamPolicyOptions {
   state?: string;
   /** SSE-KMS key of the state objects (`--state-kms-key`): adds its KMS statement. Default: none. */
   stateKmsKey?: string;
+  /**
+   * SNS topics runs notify (`--notify sns:ARN`): `sns:Publish` on exactly these. Default none:
+   * without `--notify sns:` nothing publishes, so the policy grants no SNS action.
+   */
+  notifyTopics?: readonly string[];
 }
 
 interface Statement {
@@ -78,7 +83,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         // no resource-level permissions, so they need `*`.
         Sid: 'DiscoverStacksAndReadTemplates',
         Effect: 'Allow',
-        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'],
+        // DescribeStackDriftDetectionStatus names a detection id, not a stack: no resource-level permissions.
+        Action: ['cloudformation:ListStacks', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate', 'cloudformation:DescribeStackDriftDetectionStatus'],
         Resource: '*',
       },
       {
@@ -94,6 +100,9 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:GetTemplateSummary',
           'cloudformation:DescribeChangeSet',
           'cloudformation:ListChangeSets',
+          // Preflight's drift check (docs/preflight.md).
+          'cloudformation:DetectStackDrift',
+          'cloudformation:DescribeStackResourceDrifts',
         ],
         Resource: stacks,
       },
@@ -112,6 +121,8 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
           'cloudformation:ContinueUpdateRollback',
           'cloudformation:CancelUpdateStack',
           'cloudformation:TagResource',
+          // Preflight's --enable-termination-protection.
+          'cloudformation:UpdateTerminationProtection',
         ],
         Resource: stacks,
       },
@@ -162,12 +173,32 @@ export function buildIamPolicy(options: IamPolicyOptions = {}): IamPolicyDocumen
         Resource: `arn:${p}:codebuild:${region}:${account}:project/${PULUMI_PROJECT}`,
       },
       {
+        // The build's log, tailed while it runs and read for a failure's last lines: CodeBuild
+        // writes it to /aws/codebuild/<project>, one stream per build (LogsLocation
+        // cloudWatchLogsArn: arn:...:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:STREAM).
+        Sid: 'ReadPulumiBuildLogs',
+        Effect: 'Allow',
+        Action: ['logs:GetLogEvents'],
+        Resource: `arn:${p}:logs:${region}:${account}:log-group:/aws/codebuild/${PULUMI_PROJECT}:log-stream:*`,
+      },
+      ...(options.notifyTopics && options.notifyTopics.length > 0
+        ? [{ Sid: 'PublishNotifications', Effect: 'Allow' as const, Action: ['sns:Publish'], Resource: [...new Set(options.notifyTopics)] }]
+        : []),
+      {
         Sid: 'CheckAccount',
         Effect: 'Allow',
         Action: ['sts:GetCallerIdentity'],
         Resource: '*',
       },
       ...stateStatements(p, region, account, options),
+      {
+        // Preflight (docs/preflight.md): the account's Lambda concurrency. GetAccountSettings
+        // has no resource-level permissions (Service Authorization Reference, AWS Lambda).
+        Sid: 'PreflightAccountLimits',
+        Effect: 'Allow',
+        Action: ['lambda:GetAccountSettings'],
+        Resource: '*',
+      },
     ],
   };
 }

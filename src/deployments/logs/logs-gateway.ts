@@ -61,6 +61,30 @@ export function notYetFrom(err: unknown): Extract<LogEventsResult, { status: 'no
 
 /** The SDK gateway for a connection; loads @aws-sdk/client-cloudwatch-logs now, not before. */
 export async function loadSdkLogsGateway(conn: ConnectionOptions, options: GatewayOptions = {}): Promise<LogsGateway & { close(): void }> {
-  const { createSdkLogsGateway } = await import('./sdk-logs-gateway.js');
+  const { createSdkLogsGateway } = await import('../aws/sdk/logs.js');
   return createSdkLogsGateway(conn, options);
+}
+
+/**
+ * A gateway that loads the SDK client on its first call, once, so a command that never tails a
+ * build log never loads @aws-sdk/client-cloudwatch-logs. `close` releases it if it was loaded.
+ */
+export function lazySdkLogsGateway(conn: ConnectionOptions, options: GatewayOptions = {}): LogsGateway & { close(): void } {
+  let loaded: Promise<LogsGateway & { close(): void }> | undefined;
+  let closed = false;
+  const load = (): Promise<LogsGateway & { close(): void }> =>
+    (loaded ??= loadSdkLogsGateway(conn, options).then((g) => {
+      // Closed while loading: nothing may keep the process alive.
+      if (closed) g.close();
+      return g;
+    }));
+  return {
+    async getLogEvents(input, callOptions) {
+      return (await load()).getLogEvents(input, callOptions);
+    },
+    close() {
+      closed = true;
+      void loaded?.then((g) => g.close(), () => undefined);
+    },
+  };
 }

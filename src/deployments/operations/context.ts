@@ -17,6 +17,12 @@ export interface OperationContext {
   roleArn?: string;
   /** The command that continues this run, for hints (`pantherctl resume --root-stack ...`). */
   resumeCommand: string;
+  /**
+   * Applied to text the run did not write (build log lines, reasons AWS quotes) before it is
+   * shown or journaled: the run's known secret values and key shapes (support/run-redaction.ts).
+   * Default: the credential shapes only.
+   */
+  redact?: (text: string) => string;
 }
 
 /** What every waiter takes from the run: its signal and bound, the progress host, the injected clock and poll interval. */

@@ -5,6 +5,7 @@ import type { BuildPhase } from '../aws/types.js';
 import type { BuildWaitResult } from '../wait/types.js';
 import { waitDeps, type OperationContext } from './context.js';
 import { MSG } from '../../io/messages.js';
+import { FAILURE_TAIL_LINES, followBuildLog } from '../logs/build-log.js';
 
 /** How a command words the build's progress; the journal entries are the same for all. */
 export interface BuildAnnouncer {
@@ -28,8 +29,20 @@ export interface BuildRequest {
    */
   skipWithoutProject?: boolean;
   announce: BuildAnnouncer;
-  /** The error to throw (after journaling) when the build fails; `phase` is the first phase that did not succeed. */
-  failure(result: BuildWaitResult, phase: BuildPhase | undefined, buildId: string): PantherctlError;
+  /**
+   * The error to throw (after journaling) when the build fails; `phase` is the first phase that
+   * did not succeed, `log` the end of its log (redacted), for the error's meta.
+   */
+  failure(result: BuildWaitResult, phase: BuildPhase | undefined, buildId: string, log: BuildLogSummary): PantherctlError;
+}
+
+/** The end of a failed build's log, as failures carry it. */
+export interface BuildLogSummary {
+  /** The last lines (at most 50), oldest first; empty when the log could not be read. */
+  logTail: string[];
+  logGroup?: string;
+  logStream?: string;
+  deepLink?: string;
 }
 
 /** `failed in phase BUILD: message`, for the failure messages of every command. */
@@ -132,15 +145,65 @@ export async function startPulumiBuild(c: OperationContext, request: BuildReques
   await waitBuild(c, request, buildId);
 }
 
-/** Waits for build `buildId` and journals how it ended; a failure throws `request.failure(...)`. */
+/**
+ * Waits for build `buildId`, following its log (`build.log` lines, redacted), and journals how
+ * it ended. A failure is journaled with its phase, that phase's context message and the last
+ * 50 log lines, reported as `build.failed`, and thrown as `request.failure(...)`.
+ */
 export async function waitBuild(c: OperationContext, request: BuildRequest, buildId: string): Promise<void> {
-  const result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c) });
+  const log = followBuildLog({
+    ...(c.deps.logs ? { logs: c.deps.logs } : {}),
+    io: c.io,
+    buildId,
+    hop: request.hop,
+    ...(c.redact ? { redact: c.redact } : {}),
+    signal: c.signal,
+    ...(c.deps.clock ? { clock: c.deps.clock } : {}),
+    ...(c.deps.pollIntervalMs ? { intervalMs: c.deps.pollIntervalMs } : {}),
+  });
+  let result: BuildWaitResult;
+  try {
+    result = await c.deps.waitForBuild({ gateway: c.deps.codeBuild, buildId, ...waitDeps(c), onBuild: (b) => log.saw(b) });
+    // The build's final answer names the stream even when no poll saw it in progress.
+    log.saw(result.build);
+  } finally {
+    // The lines written since the last read, before the outcome is told.
+    await log.finish();
+  }
   if (result.status === 'SUCCEEDED') {
     await c.journal.append({ type: 'step.done', step: 'start-build', hop: request.hop, buildId, elapsedMs: result.elapsedMs });
     request.announce.done(buildId, result.elapsedMs);
     return;
   }
   const phase = result.build.phases.find((p) => p.status && p.status !== 'SUCCEEDED' && p.status !== 'IN_PROGRESS');
-  await c.journal.append({ type: 'step.failed', step: 'start-build', hop: request.hop, buildId, status: result.status, ...(phase ? { phase: phase.type } : {}), state: 'stack done, build failed' });
-  throw request.failure(result, phase, buildId);
+  const redact = c.redact ?? ((t: string) => t);
+  const message = phase?.message ? redact(phase.message) : undefined;
+  const logTail = log.lastLines(FAILURE_TAIL_LINES).map((l) => l.text);
+  const where = log.stream;
+  const summary: BuildLogSummary = {
+    logTail,
+    ...(where ? { logGroup: where.group, logStream: where.stream, ...(where.deepLink ? { deepLink: where.deepLink } : {}) } : {}),
+  };
+  await c.journal.append({
+    type: 'step.failed',
+    step: 'start-build',
+    hop: request.hop,
+    buildId,
+    status: result.status,
+    ...(phase ? { phase: phase.type } : {}),
+    ...(message ? { reason: message } : {}),
+    state: 'stack done, build failed',
+    logTail,
+  });
+  c.io.notify(
+    MSG['build.failed'].msg(`${PULUMI_PROJECT} build ${buildId} ${buildFailureText(result, phase ? { ...phase, ...(message ? { message } : {}) } : undefined)}`, {
+      buildId,
+      hop: request.hop,
+      status: result.status,
+      ...(phase ? { phase: phase.type } : {}),
+      ...(message ? { message } : {}),
+      ...summary,
+    }),
+  );
+  throw request.failure(result, phase && message ? { ...phase, message } : phase, buildId, summary);
 }

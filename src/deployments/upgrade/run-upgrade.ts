@@ -13,10 +13,14 @@ import type { ResolvedDeployment } from '../deployment.js';
 import { chooseRootStack } from '../status/discover-root.js';
 import { readDeploymentVersion } from '../status/read-version.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
-import { runPreflight, type PreparedHop } from './preflight.js';
+import { runPreflight, type PreparedHop } from '../preflight/upgrade-checks.js';
+import { refuseFailed } from '../preflight/collector.js';
+import type { Acceptance } from '../preflight/types.js';
 import { planDigest } from '../../fleet/promotion/plan-digest.js';
 import { atVersion, assembleSteps, COMPLETES } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
+import { runRedactor } from '../../support/run-redaction.js';
+import { REDACTED } from '../../parameters/redact.js';
 
 export interface RunUpgradeInput {
   deps: ExecutorDeps;
@@ -34,6 +38,10 @@ export interface RunUpgradeInput {
   current?: string;
   /** `--ack ID` for manual steps. */
   acks?: readonly string[];
+  /** `--accept ID=REASON`: required preflight checks to let pass; the reasons are journaled. */
+  accepts?: readonly Acceptance[];
+  /** `--enable-termination-protection`: turn on the root stack's termination protection before the first hop. */
+  enableTerminationProtection?: boolean;
   /** `--param KEY=VALUE`: values for new parameters or changes; values never reach the journal. */
   overrides?: ReadonlyMap<string, string>;
   /** `--plan FILE`, already read. */
@@ -88,7 +96,7 @@ export async function runUpgrade(o: RunUpgradeInput): Promise<UpgradeResult> {
   return runJournaled(
     o.resume ? 'resume' : 'upgrade',
     { key, store: o.store, resumeCommand: o.resumeCommandWith([], root.name), ...(o.signal ? { signal: o.signal } : {}), ...(o.now ? { now: o.now } : {}) },
-    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account }),
+    (run) => underLock(o, { run, journal: run.journal, root, role, live: live.version, summary: run.before, jPath: run.location, account: identity.account, principal: identity.arn }),
   );
 }
 
@@ -101,6 +109,8 @@ interface Held {
   summary: JournalSummary;
   jPath: string;
   account: string;
+  /** The caller's ARN, journaled in run.start for `history`. */
+  principal: string;
 }
 
 async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
@@ -192,15 +202,12 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     overrides: o.overrides ?? new Map(),
     resuming: continuing,
     ...(recorded ? { recordedDigests: recorded } : {}),
+    // A resumed run keeps what its start accepted (journaled), plus what is accepted now.
+    ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+    accepts: [...(continuing ? latestAccepted(journal) : []).filter((a) => !o.accepts?.some((b) => b.id === a.id)), ...(o.accepts ?? [])],
+    ...(o.enableTerminationProtection ? { enableTerminationProtection: true } : {}),
   });
-  if (pre.failures.length > 0) {
-    io.notify(MSG['preflight.failed'].msg(`preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'}; nothing was changed`, { failures: pre.failures }));
-    throw new PantherctlError('preflight-failed', `preflight found ${pre.failures.length} problem${pre.failures.length === 1 ? '' : 's'} (listed above)`, {
-      source: 'user',
-      hint: 'Fix them and run the command again; nothing was changed.',
-      meta: { failures: pre.failures.map((f) => ({ id: f.id, message: f.message, ...(f.hop ? { hop: f.hop } : {}) })) },
-    });
-  }
+  if (pre.failures.length > 0) refuseFailed(io, pre.failures);
   io.notify(MSG['preflight.passed'].msg(`preflight passed (${pre.checks.length} checks)`));
   if (o.planDigest && !continuing) {
     // A template republished since the fleet plan was made: the plan staging ran is no longer this one.
@@ -217,7 +224,13 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   const resumeCommand = commandWith(givenKeys);
   h.run.resumeCommand = resumeCommand;
   const signal = h.run.signal;
-  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand };
+  // Build logs and quoted reasons lose the --param values of secret parameters, and whatever
+  // is written next to a NoEcho key of the hops' templates (masked in their diffs).
+  const redact = runRedactor({
+    values: [...(o.overrides ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
+    secretKeys: pre.hops.flatMap((p) => p.diff.filter((d) => d.from === REDACTED || d.to === REDACTED).map((d) => d.key)),
+  });
+  const c: StepContext = { deps, io, journal, signal, timeoutMs: settings.timeoutMs, rootStack: root.name, roleStack: settings.roleStack, ...(roleArn ? { roleArn } : {}), resumeCommand, redact };
   const first = pre.hops[0]!;
 
   // One confirmation: the plan, then the first hop's change set and parameter diff.
@@ -269,6 +282,8 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     }
   }
 
+  // --enable-termination-protection: journaled with the run's start, then turned on before the first hop.
+  const protect = Boolean(o.enableTerminationProtection) && !root.terminationProtection;
   await journal.append({
     type: 'run.start',
     command: o.resume ? 'resume' : 'upgrade',
@@ -278,11 +293,18 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     rootStack: root.name,
     roleStack: settings.roleStack,
     acks: [...(o.acks ?? [])],
+    ...(pre.accepted.length ? { accepted: pre.accepted } : {}),
+    ...(protect ? { enableTerminationProtection: true } : {}),
     // Keys only: values given with --param may be secrets.
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
+    principal: h.principal,
     ...(o.planDigest ? { planDigest: o.planDigest.digest, parameterChanges: o.planDigest.parameterChanges.map((p) => ({ key: p.key, valueSha256: p.valueSha256 })) } : {}),
   });
+  if (protect) {
+    await deps.cloudFormation.updateTerminationProtection({ stackName: root.name, enable: true });
+    io.notify(MSG['preflight.termination-protection'].msg(`termination protection turned on for ${root.name}`, { stack: root.name }));
+  }
 
   // Decide, then do: read the deployment, assemble what is left (assemble-steps.ts), run the
   // first step, and again, until nothing is left. Each decision sees what the step before did.
@@ -339,6 +361,11 @@ function latestOverrideKeys(journal: Journal): string[] {
 }
 
 /** The template digests the latest upgrade recorded when it started (a staged run records none). */
+function latestAccepted(journal: Journal): Acceptance[] {
+  const start = summarizeJournal(journal.all()).start;
+  return start && (start.command === 'upgrade' || start.command === 'resume') ? (start.accepted ?? []) : [];
+}
+
 function latestDigests(journal: Journal): Record<string, { root?: string; role?: string }> | undefined {
   const start = summarizeJournal(journal.all()).start;
   return start && (start.command === 'upgrade' || start.command === 'resume') ? start.digests : undefined;

@@ -11,7 +11,7 @@ import { buildFailureText, findRequestedBuild, repeatableBuildToken, repeatPulum
 import { requestToken } from '../operations/request-token.js';
 import { describeOrFail, operationSeen, recordStackOutcome, refuseIfBusy, updateStackAndWait, waitStack } from '../operations/stack-operation.js';
 import { atVersion, reusableChangeSets, type Observations, type Step, type UpgradeSnapshot } from './assemble-steps.js';
-import type { PreparedHop } from './preflight.js';
+import type { PreparedHop } from '../preflight/upgrade-checks.js';
 import type { StepData } from '../../io/message-codes.js';
 import { VERSION_TAG } from '../status/discover-root.js';
 import { MSG } from '../../io/messages.js';
@@ -261,7 +261,7 @@ function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | unde
       done: (buildId, elapsedMs) => notifyStep(c, hop, step, 'done', { buildId, elapsedMs }),
       skip: () => notifyStep(c, hop, step, 'skip'),
     },
-    failure: (result, phase, buildId) =>
+    failure: (result, phase, buildId, log) =>
       new StepFailure('build-failed', `the ${PULUMI_PROJECT} build for ${hop.version} ${buildFailureText(result, phase)}`, {
         source: 'deployment',
         hint: `Both stacks are at ${hop.version}; only the build failed. Fix it, then run \`${c.resumeCommand}\` (it reruns only the build).`,
@@ -271,6 +271,11 @@ function buildRequest(c: StepContext, hop: PreparedHop, record: HopRecord | unde
           buildId,
           state: 'stack done, build failed',
           status: result.status,
+          ...(phase ? { phase: phase.type } : {}),
+          ...(phase?.message ? { reason: phase.message } : {}),
+          // Where the whole log is; its last lines came just before, as `build.failed`.
+          ...(log.logGroup ? { logGroup: log.logGroup, logStream: log.logStream } : {}),
+          ...(log.deepLink ? { deepLink: log.deepLink } : {}),
           // The build's own failure is the root cause: no stack event failed.
           rootCause: {
             text: `${PULUMI_PROJECT} build ${buildId} ${phase ? buildFailureText(result, phase) : `${result.status.toLowerCase()} (no phase reported the failure)`}`,

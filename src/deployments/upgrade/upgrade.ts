@@ -11,6 +11,7 @@ import type { ConfigureResult } from '../configure/configure.js';
 import type { DeployResult } from '../configure/deploy.js';
 import { withDeployment, type DeploymentOptions, type OpenedDeployment } from '../deployment.js';
 import { runUpgrade, type UpgradeResult } from './run-upgrade.js';
+import type { Acceptance } from '../preflight/types.js';
 
 export type { UpgradeResult } from './run-upgrade.js';
 
@@ -29,6 +30,10 @@ export interface UpgradeOptions extends DeploymentOptions {
   allowUnlisted?: boolean;
   /** Preflight and preview the first change set, then delete it; change nothing. Default false. */
   dryRun?: boolean;
+  /** `--accept ID=REASON`: required preflight checks to let pass; the reasons are journaled. Default none. */
+  accepts?: readonly Acceptance[];
+  /** `--enable-termination-protection`: turn it on for the root stack as part of the run. Default false: a warning when off. */
+  enableTerminationProtection?: boolean;
   /**
    * The fleet plan digest this run carries out (`fleet upgrade`), recorded in `run.start` so
    * that promotion can read it from the journal. A fresh run refuses to start when the
@@ -105,6 +110,8 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       ...(o.to && !resuming ? { to: o.to } : {}),
       ...(o.current ? { current: o.current } : {}),
       acks: o.acks ?? [],
+      accepts: o.accepts ?? [],
+      ...(o.enableTerminationProtection && !resuming ? { enableTerminationProtection: true } : {}),
       overrides: new Map(Object.entries(o.parameters ?? {})),
       ...(o.plan && !resuming ? { savedPlan: o.plan } : {}),
       allowUnlisted: Boolean(o.allowUnlisted),

@@ -21,6 +21,7 @@ export async function waitForBuild(options: BuildWaitOptions): Promise<BuildWait
     ...(options.signal ? { signal: options.signal } : {}),
     poll: async () => {
       const build = await gateway.getBuild(buildId);
+      options.onBuild?.(build);
       const phase = build.currentPhase;
       if (phase && phase !== lastPhase) {
         lastPhase = phase;

@@ -13,6 +13,8 @@ import { diagnoseStack } from '../diagnose/diagnose.js';
 import { findRootCause } from '../diagnose/root-cause.js';
 import { recoverStack } from '../diagnose/recover.js';
 import { waitForBuild } from './build-waiter.js';
+import { lastBuildSummary } from '../logs/last-build.js';
+import { createSdkLogsGateway } from '../aws/sdk/logs.js';
 import { waitForChangeSet } from './change-set-waiter.js';
 import { captureStartMarker, waitForStackOperation } from './stack-waiter.js';
 
@@ -132,6 +134,21 @@ describe('waiters against the sandbox', () => {
     const id = await aws.codeBuild.startBuild('panther-pulumi');
     const r = await waitForBuild({ gateway: aws.codeBuild, buildId: id, timeoutMs: 30_000, pollIntervalMs: 50 });
     expect(r.status).toBe('FAILED');
+    // What diagnose shows of it: the failing phase, its context message, the log's end, read backwards.
+    const logs = createSdkLogsGateway({ region: REGION, endpointUrl: sandbox.endpoint });
+    try {
+      const last = await lastBuildSummary({ codeBuild: aws.codeBuild, logs }, { redact: (t) => t.replace(/alerts-api/g, '[x]') });
+      expect(last).toMatchObject({ buildId: id, status: 'FAILED', failedPhase: 'BUILD', logGroup: '/aws/codebuild/panther-pulumi', logStream: id.split(':')[1] });
+      expect(last?.message).toEqual(expect.any(String));
+      // POST_BUILD still runs after a failed BUILD, so the failure is not the last line.
+      expect(last?.logTail.some((l) => /Phase context status code: COMMAND_EXECUTION_ERROR Message: /.test(l))).toBe(true);
+      expect(last?.logTail.length).toBeLessThanOrEqual(50);
+      expect(last?.logTail.some((l) => l.includes('[x]'))).toBe(true);
+      expect(last?.logTail.some((l) => l.includes('alerts-api'))).toBe(false);
+      expect(last?.phases.map((p) => p.phase)).toContain('BUILD');
+    } finally {
+      logs.close();
+    }
   });
 
   it('reports a rollback and finds its root cause in the nested stack', async () => {

@@ -90,6 +90,8 @@ export interface ChangeSetWaitResult {
 export interface BuildWaitOptions extends WaitDeps {
   gateway: CodeBuildGateway;
   buildId: string;
+  /** Called with every BatchGetBuilds answer (the build log follower learns its stream from it). Default: none. */
+  onBuild?: (build: BuildInfo) => void;
 }
 
 export type BuildOutcome = 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'STOPPED' | 'TIMED_OUT';

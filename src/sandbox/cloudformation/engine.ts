@@ -6,6 +6,7 @@ import type { Scheduler } from '../scheduler.js';
 import type { S3Store } from '../s3/s3-store.js';
 import { resolveProperties, resolveString, type ResolveContext } from './intrinsics.js';
 import type { ChangeDetail, ChangeSet, ResourceChange, Stack, StackResource, StackSnapshot, Tag } from './model.js';
+import { DriftBook } from './drift.js';
 import { UPDATABLE_STATUSES } from './model.js';
 import { resolveParameters, sameValues, type ParameterInput } from './parameters.js';
 import { StackRun, type OperationContext } from './stack-run.js';
@@ -52,6 +53,12 @@ export interface EngineDeps {
    * services serve real (the template's `AWS::CodeBuild::Project` becomes a CodeBuild project).
    */
   onCommitted?: (stack: Stack, resources: readonly StackResource[]) => void;
+  /**
+   * Another service refuses what a resource's handler asks of it (Lambda refusing a reserved
+   * concurrency): the reason the resource fails with, or undefined. Asked as the resource
+   * finishes, with its resolved properties.
+   */
+  refuseResource?: (resource: { type: string; physicalId: string }, props: Record<string, unknown>) => string | undefined;
 }
 
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
@@ -106,6 +113,41 @@ export class CloudFormationEngine {
     this.activity = deps.activity;
     this.onChange = deps.onChange;
     this.onCommitted = deps.onCommitted;
+    this.refuseResource = deps.refuseResource;
+    this.drift = new DriftBook(deps.random, () => this.scheduler.now());
+  }
+
+  readonly refuseResource: EngineDeps['refuseResource'];
+  readonly drift: DriftBook;
+
+  /** DetectStackDrift: one stack's own resources (nested stacks are not covered: run it on each). */
+  detectStackDrift(nameOrId: string | undefined, logicalIds?: readonly string[]): string {
+    if (!nameOrId) throw validationError("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+    return this.drift.detect(this.liveStack(nameOrId), logicalIds);
+  }
+
+  /**
+   * A `drift` fault: the leaf `logicalId` anywhere in `rootName`'s tree changed out of band
+   * (one property set to `value`) or deleted. Throws when there is no such resource.
+   */
+  applyDrift(f: { stack: string; logicalId: string; property?: string; value?: unknown; deleted?: boolean }): void {
+    const root = this.findStack(f.stack);
+    const tree = root ? this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE' && (s === root || s.rootId === root.stackId)) : [];
+    const res = tree.map((s) => s.resources[f.logicalId]).find((r) => r && r.type !== 'AWS::CloudFormation::Stack' && !r.status.startsWith('DELETE'));
+    if (!res) throw validationError(`drift fault: no resource ${f.logicalId} in the tree of stack ${f.stack}`);
+    if (f.deleted) res.deletedOutOfBand = true;
+    else if (f.property !== undefined) res.actualProps = JSON.stringify({ ...(JSON.parse(res.actualProps ?? res.props) as Record<string, unknown>), [f.property]: f.value });
+    this.changed();
+  }
+
+  /**
+   * What an update of a resource deleted out of band fails with: the resource handler cannot
+   * find it. CloudFormation's handler text for a missing resource (HandlerErrorCode NotFound) as
+   * Cloud Control words it; the exact text per type is in UNVERIFIED.md.
+   */
+  outOfBandFailure(res: StackResource, kind: 'create' | 'update'): string | undefined {
+    if (kind !== 'update' || !res.deletedOutOfBand) return undefined;
+    return `Resource handler returned message: "Resource of type '${res.type}' with identifier '${res.physicalId}' was not found." (RequestToken: ${this.random.uuid()}, HandlerErrorCode: NotFound)`;
   }
 
   private readonly onCommitted: EngineDeps['onCommitted'];
@@ -250,6 +292,7 @@ export class CloudFormationEngine {
       parentId: parent.stackId,
       rootId: parent.rootId ?? parent.stackId,
       capabilities,
+      ...(parent.terminationProtection ? { terminationProtection: true } : {}),
       ...(parent.roleArn ? { roleArn: parent.roleArn } : {}),
     });
   }
@@ -593,6 +636,12 @@ export class CloudFormationEngine {
     // Deleting what does not exist (or is already going) succeeds, as on AWS.
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return;
     if (token !== undefined && stack.tokens[token] === 'DeleteStack') return;
+    // "If a user attempts to delete a stack with termination protection enabled, the deletion
+    // fails and the stack--including its status--remains unchanged" (User Guide,
+    // using-cfn-protect-stacks.md); a nested stack of a protected root likewise. The message as
+    // clients match on it (ValidationError): aws-nuke's CloudFormationStack resource, quoted
+    // in public issues ("Stack [my-prod-stack] cannot be deleted while TerminationProtection is enabled").
+    if (stack.terminationProtection) throw validationError(`Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`);
     if (IN_PROGRESS.test(stack.status) && stack.status !== 'REVIEW_IN_PROGRESS') {
       throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
@@ -604,6 +653,23 @@ export class CloudFormationEngine {
     run.onFinished = () => this.runs.delete(stack.stackId);
     run.startDelete();
     this.changed();
+  }
+
+  /**
+   * UpdateTerminationProtection (botocore: EnableTerminationProtection, StackName -> StackId).
+   * Set on a root stack, it applies to its whole tree; a nested stack refuses it ("You cannot
+   * enable or disable termination protection directly on a nested stack", User Guide
+   * using-cfn-protect-stacks.md; the exact refusal text is in UNVERIFIED.md), and so does a
+   * stack being deleted ("any status except DELETE_IN_PROGRESS or DELETE_COMPLETE").
+   */
+  updateTerminationProtection(nameOrId: string | undefined, enable: boolean): string {
+    if (!nameOrId) throw validationError("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+    const stack = this.requireStack(nameOrId);
+    if (stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') throw validationError(`Stack [${stack.stackName}] is in ${stack.status} state and can not be updated.`);
+    if (stack.parentId) throw validationError(`Termination protection cannot be changed on nested stack [${stack.stackName}]; change it on its root stack.`);
+    for (const s of this.stacks) if (s === stack || s.rootId === stack.stackId) s.terminationProtection = enable;
+    this.changed();
+    return stack.stackId;
   }
 
   cancelUpdateStack(nameOrId: string | undefined): void {
@@ -942,6 +1008,7 @@ export class CloudFormationEngine {
     this.byName.clear();
     this.stacks = [];
     this.changeSets.clear();
+    this.drift.clear();
   }
 
   activeRuns(): number {

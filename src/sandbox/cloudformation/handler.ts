@@ -1,6 +1,6 @@
 import { AwsError, validationError } from '../aws-error.js';
 import { decodeToken, encodeToken, type QueryParams } from '../query-params.js';
-import { el, members } from '../xml.js';
+import { el, isoTime, members } from '../xml.js';
 import type { CloudFormationEngine, StackInput, TemplateSource } from './engine.js';
 import type { Stack, Tag } from './model.js';
 import type { ParameterInput } from './parameters.js';
@@ -8,6 +8,7 @@ import {
   changeSetSummaryXml,
   changeSetXml,
   eventXml,
+  resourceDriftXml,
   resourceSummaryXml,
   stackResourceDetailXml,
   stackResourceXml,
@@ -160,6 +161,23 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
     case 'DeleteStack':
       engine.deleteStack(p.get('StackName'), p.get('ClientRequestToken'));
       return r(undefined);
+    case 'DetectStackDrift':
+      return r(el('StackDriftDetectionId', engine.detectStackDrift(p.get('StackName'), p.list('LogicalResourceIds'))));
+    case 'DescribeStackDriftDetectionStatus': {
+      const d = engine.drift.status(p.get('StackDriftDetectionId'));
+      return r(
+        el('StackId', d.stackId) + el('StackDriftDetectionId', d.id) + el('StackDriftStatus', d.driftStatus) + el('DetectionStatus', d.status) + el('DriftedStackResourceCount', d.drifted) + el('Timestamp', isoTime(d.timestamp)),
+      );
+    }
+    case 'DescribeStackResourceDrifts': {
+      const stack = engine.requireStack(p.get('StackName'));
+      const max = p.int('MaxResults');
+      if (max !== undefined && (max < 1 || max > 100)) throw validationError(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`);
+      const { slice, next } = page(engine.drift.resourceDrifts(stack, p.list('StackResourceDriftStatusFilters')), p.get('NextToken'), max ?? PAGE);
+      return r(members('StackResourceDrifts', slice.map(resourceDriftXml)) + el('NextToken', next));
+    }
+    case 'UpdateTerminationProtection':
+      return r(el('StackId', engine.updateTerminationProtection(p.get('StackName'), p.bool('EnableTerminationProtection') === true)));
     case 'CancelUpdateStack':
       engine.cancelUpdateStack(p.get('StackName'));
       return r(undefined);

@@ -42,6 +42,10 @@ export interface StackResource {
    * be named in ContinueUpdateRollback's ResourcesToSkip.
    */
   rollbackFailed?: boolean;
+  /** Properties as changed out of band (a `drift` fault): what drift detection finds. Cleared when an update applies the resource again. */
+  actualProps?: string;
+  /** Deleted out of band (a `drift` fault with `deleted`): drift detection says DELETED; updating it fails. */
+  deletedOutOfBand?: boolean;
 }
 
 export interface StackSnapshot {
@@ -82,6 +86,12 @@ export interface Stack {
   /** ClientRequestToken -> the action that used it, for idempotent retries. */
   tokens: Record<string, string>;
   changeSetId?: string;
+  /**
+   * Termination protection: set on the root, and so on each of its nested stacks
+   * (User Guide, using-cfn-protect-stacks.md: "Enabling or disabling termination protection on
+   * a stack sets it for any nested stacks belonging to that stack as well").
+   */
+  terminationProtection?: boolean;
 }
 
 export interface ChangeDetail {

@@ -1,5 +1,6 @@
 import { el, escapeXml, isoTime, members, stringMembers } from '../xml.js';
 import type { ChangeSet, Stack, StackEvent, StackResource } from './model.js';
+import type { ResourceDrift } from './drift.js';
 import { parseTemplate, type ParamDecl, type ParsedTemplate } from './template.js';
 
 /** CloudFormation's XML shapes, member order as AWS sends them. */
@@ -52,7 +53,7 @@ export function stackXml(s: Stack): string {
     ) +
     el('RoleARN', s.roleArn) +
     tagsXml(s.tags) +
-    el('EnableTerminationProtection', false) +
+    el('EnableTerminationProtection', s.terminationProtection === true) +
     stackLineageXml(s)
   );
 }
@@ -234,3 +235,23 @@ export function validateTemplateXml(t: ParsedTemplate): string {
 }
 
 export { escapeXml };
+
+/** One StackResourceDrift (botocore shape; ActualProperties and PropertyDifferences absent when DELETED). */
+export function resourceDriftXml(d: ResourceDrift): string {
+  return (
+    el('StackId', d.stackId) +
+    el('LogicalResourceId', d.logicalId) +
+    el('PhysicalResourceId', d.physicalId) +
+    el('ResourceType', d.type) +
+    el('ExpectedProperties', d.expected) +
+    el('ActualProperties', d.actual) +
+    (d.status === 'MODIFIED'
+      ? members(
+          'PropertyDifferences',
+          d.differences.map((x) => el('PropertyPath', x.PropertyPath) + el('ExpectedValue', x.ExpectedValue) + el('ActualValue', x.ActualValue) + el('DifferenceType', x.DifferenceType)),
+        )
+      : '') +
+    el('StackResourceDriftStatus', d.status) +
+    el('Timestamp', isoTime(d.timestamp))
+  );
+}

@@ -172,13 +172,16 @@ export class StackRun {
     const t = this.engine.scheduler.after(durationOf(a.decl.type), () => {
       this.timers.delete(t);
       if (a.state !== 'running') return;
-      const failure = this.failResourceReason(id);
+      const props = resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values;
+      const failure = this.failResourceReason(id) ?? this.engine.outOfBandFailure(target, a.kind) ?? this.engine.refuseResource?.(target, props);
       if (failure) {
         a.state = 'failed';
         this.event(target, `${verb}_FAILED`, failure);
         this.onActionFailed(id);
       } else {
-        target.props = JSON.stringify(resolveProperties(a.decl.properties, this.engine.resolveContext(stack)).values);
+        target.props = JSON.stringify(props);
+        // The update applied the template's properties: an out-of-band change is gone (reverted silently).
+        delete target.actualProps;
         a.state = 'done';
         this.event(target, `${verb}_COMPLETE`);
         this.pump();

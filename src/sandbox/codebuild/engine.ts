@@ -1,6 +1,7 @@
 import { AwsError } from '../aws-error.js';
 import type { ActivityLog, OperationRecord } from '../activity-log.js';
 import type { FaultBook } from '../faults.js';
+import type { LogsEngine } from '../logs/logs-engine.js';
 import type { Random } from '../random.js';
 import type { Scheduler, Timer } from '../scheduler.js';
 
@@ -72,7 +73,42 @@ export interface CodeBuildDeps {
   random: Random;
   faults: FaultBook;
   activity: ActivityLog;
+  /** Where builds write their log lines (CloudWatch Logs, `/aws/codebuild/<project>`). */
+  logs: LogsEngine;
   onChange: () => void;
+}
+
+/** The build's command (the project's buildspec runs it in BUILD). */
+const BUILD_COMMAND = 'pulumi up --yes';
+
+/**
+ * The agent's own lines, in the shape CodeBuild writes them: `[Container] <yyyy/mm/dd
+ * hh:mm:ss.micro> <text>` ("Running on CodeBuild On-demand", "Waiting for agent ping",
+ * "Phase is DOWNLOAD_SOURCE", "Entering phase BUILD", "Running command ...", "Command did not
+ * exit successfully <cmd> exit status N", "Phase complete: BUILD State: FAILED", "Phase
+ * context status code: COMMAND_EXECUTION_ERROR Message: ...": build logs quoted in
+ * aws/copilot-cli#2780, awslabs/aws-deployment-framework#471 and aws/aws-codebuild-docker-images#385).
+ */
+function agentLine(at: number, text: string): string {
+  const d = new Date(at);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}000`;
+  return `[Container] ${stamp} ${text}`;
+}
+
+/**
+ * What the sandbox's `panther-pulumi` prints in BUILD: Pulumi's update summary. This is the
+ * sandbox's own stand-in for Panther's build output (not an AWS behaviour), with no secret in it.
+ */
+function pulumiLines(failed: boolean): string[] {
+  return [
+    'Updating (panther):',
+    '    pulumi:pulumi:Stack panther running',
+    ' ~  aws:lambda:Function alerts-api updating (0s) [diff: ~environment]',
+    ...(failed
+      ? [' ~  aws:lambda:Function alerts-api updating (2s) error: 1 error occurred:', '    pulumi:pulumi:Stack panther  1 error', 'Resources:', '    57 unchanged', 'Duration: 3s']
+      : [' ~  aws:lambda:Function alerts-api updated (2s) [diff: ~environment]', '    pulumi:pulumi:Stack panther', 'Resources:', '    ~ 1 updated', '    57 unchanged', 'Duration: 48s']),
+  ];
 }
 
 /** CodeBuild projects and builds whose phases advance on the sandbox clock. */
@@ -194,6 +230,7 @@ export class CodeBuildEngine {
 
   private advance(build: Build, index: number): void {
     const failing = build.currentPhase === 'BUILD' && build.failMessage !== undefined;
+    this.logPhaseEnd(build, failing);
     this.endPhase(build, failing ? 'FAILED' : 'SUCCEEDED', failing ? [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: build.failMessage as string }] : undefined);
     if (failing) build.buildStatus = 'FAILED';
     const next = PHASES[index + 1];
@@ -203,7 +240,54 @@ export class CodeBuildEngine {
     }
     build.currentPhase = next[0];
     build.phases.push({ phaseType: next[0], startTime: this.now });
+    this.logPhaseStart(build);
     this.schedule(build);
+  }
+
+  /** The build's log stream exists (it is created in PROVISIONING). */
+  hasLogStream(build: Build): boolean {
+    return this.deps.logs.groups.get(build.logGroup)?.streams.has(build.logStream) ?? false;
+  }
+
+  /** Appends agent lines to the build's stream; nothing before the stream exists (PROVISIONING). */
+  private log(build: Build, lines: string[]): void {
+    const stream = this.deps.logs.groups.get(build.logGroup)?.streams.get(build.logStream);
+    if (!stream) return;
+    this.deps.logs.put(build.logGroup, build.logStream, lines, this.now);
+  }
+
+  /**
+   * "The log stream is created during the PROVISIONING phase" (AWS-FACTS.md, from the
+   * CodeBuild User Guide's build phase transitions): before it, GetLogEvents answers
+   * ResourceNotFoundException.
+   */
+  private logPhaseStart(build: Build): void {
+    const at = this.now;
+    const phase = build.currentPhase;
+    if (phase === 'PROVISIONING') {
+      this.deps.logs.ensureStream(build.logGroup, build.logStream, at);
+      this.log(build, [agentLine(at, 'Running on CodeBuild On-demand'), agentLine(at, 'Waiting for agent ping'), agentLine(at, 'Waiting for DOWNLOAD_SOURCE')]);
+    } else if (phase === 'DOWNLOAD_SOURCE') {
+      this.log(build, [agentLine(at, 'Phase is DOWNLOAD_SOURCE'), agentLine(at, `CODEBUILD_SRC_DIR=/codebuild/output/src${build.buildNumber}/src`), agentLine(at, 'YAML location is /codebuild/readonly/buildspec.yml')]);
+    } else if (phase === 'INSTALL' || phase === 'PRE_BUILD' || phase === 'POST_BUILD') {
+      this.log(build, [agentLine(at, `Entering phase ${phase}`)]);
+    } else if (phase === 'BUILD') {
+      this.log(build, [agentLine(at, 'Entering phase BUILD'), agentLine(at, `Running command ${BUILD_COMMAND}`), ...pulumiLines(build.failMessage !== undefined).slice(0, 3)]);
+    }
+  }
+
+  private logPhaseEnd(build: Build, failing: boolean): void {
+    const at = this.now;
+    const phase = build.currentPhase;
+    if (phase === 'SUBMITTED' || phase === 'QUEUED' || phase === 'PROVISIONING') return;
+    const lines: string[] = [];
+    if (phase === 'BUILD') {
+      lines.push(...pulumiLines(failing).slice(3), '');
+      if (failing) lines.push(agentLine(at, `Command did not exit successfully ${BUILD_COMMAND} exit status 255`));
+    }
+    lines.push(agentLine(at, `Phase complete: ${phase} State: ${failing ? 'FAILED' : 'SUCCEEDED'}`));
+    lines.push(agentLine(at, failing ? `Phase context status code: COMMAND_EXECUTION_ERROR Message: ${build.failMessage ?? ''}` : 'Phase context status code:  Message: '));
+    this.log(build, lines);
   }
 
   private complete(build: Build, status: string): void {
@@ -225,6 +309,7 @@ export class CodeBuildEngine {
     const t = this.timers.get(id);
     if (t) this.deps.scheduler.cancel(t);
     this.timers.delete(id);
+    this.log(build, [agentLine(this.now, `Phase complete: ${build.currentPhase} State: STOPPED`)]);
     this.endPhase(build, 'STOPPED');
     this.complete(build, 'STOPPED');
     this.deps.onChange();

@@ -3,8 +3,33 @@ import type { Build, CodeBuildEngine, Project } from './engine.js';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
+/**
+ * `logs` of a build. Once its stream exists (created in PROVISIONING) it names the group and
+ * stream (`/aws/codebuild/<project>`, a UUID) and links to them, as the AWS CLI's
+ * batch-get-builds example shows (aws/aws-cli awscli/examples/codebuild/batch-get-builds.rst:
+ * `groupName`, `streamName`, `deepLink` `...#logEvent:group=/aws/codebuild/<project>;stream=<uuid>`,
+ * `cloudWatchLogs.status` ENABLED, `s3Logs.status` DISABLED). Before that, only the link, with
+ * nulls in it (start-build.rst of the same examples: `#logEvent:group=null;stream=null`; the
+ * CodeBuild User Guide's samples add `cloudWatchLogsArn` `...:log-group:null:log-stream:null`).
+ * `cloudWatchLogsArn`'s format, `arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}`,
+ * "not valid until" the stream is created in PROVISIONING: CodeBuild API Reference, LogsLocation
+ * `cloudWatchLogsArn` (the same text in the SDKs' model docs, e.g. the Kotlin SDK's LogsLocation).
+ */
+function logsJson(b: Build, region: string, streamReady: boolean): Record<string, unknown> {
+  const account = b.arn.split(':')[4] ?? '';
+  const group = streamReady ? b.logGroup : 'null';
+  const stream = streamReady ? b.logStream : 'null';
+  return {
+    ...(streamReady ? { groupName: b.logGroup, streamName: b.logStream } : {}),
+    deepLink: `https://console.aws.amazon.com/cloudwatch/home?region=${region}#logEvent:group=${group};stream=${stream}`,
+    cloudWatchLogsArn: `arn:aws:logs:${region}:${account}:log-group:${group}:log-stream:${stream}`,
+    cloudWatchLogs: { status: 'ENABLED' },
+    s3Logs: { status: 'DISABLED', encryptionDisabled: false },
+  };
+}
+
 /** A build as CodeBuild's JSON 1.1 protocol sends it: timestamps are epoch seconds. */
-export function buildJson(b: Build, region: string): Record<string, unknown> {
+export function buildJson(b: Build, region: string, streamReady = true): Record<string, unknown> {
   return {
     id: b.id,
     arn: b.arn,
@@ -35,11 +60,7 @@ export function buildJson(b: Build, region: string): Record<string, unknown> {
       imagePullCredentialsType: 'CODEBUILD',
     },
     serviceRole: b.serviceRole,
-    logs: {
-      groupName: b.logGroup,
-      streamName: b.logStream,
-      deepLink: `https://console.aws.amazon.com/cloudwatch/home?region=${region}#logEvent:group=${encodeURIComponent(b.logGroup)};stream=${b.logStream}`,
-    },
+    logs: logsJson(b, region, streamReady),
     timeoutInMinutes: b.timeoutInMinutes,
     queuedTimeoutInMinutes: 480,
     buildComplete: b.buildComplete,
@@ -123,17 +144,19 @@ export function handleCodeBuild(engine: CodeBuildEngine, region: string, action:
         ...(env ? { env } : {}),
         ...(typeof body.idempotencyToken === 'string' ? { idempotencyToken: body.idempotencyToken } : {}),
       });
-      return { build: buildJson(build, region) };
+      return { build: buildJson(build, region, engine.hasLogStream(build)) };
     }
     case 'BatchGetBuilds': {
       const ids = requireIds(body, 'ids');
       return {
-        builds: ids.map((id) => engine.builds.get(id)).filter((b): b is Build => b !== undefined).map((b) => buildJson(b, region)),
+        builds: ids.map((id) => engine.builds.get(id)).filter((b): b is Build => b !== undefined).map((b) => buildJson(b, region, engine.hasLogStream(b))),
         buildsNotFound: ids.filter((id) => !engine.builds.has(id)),
       };
     }
-    case 'StopBuild':
-      return { build: buildJson(engine.stopBuild(requireString(body, 'id')), region) };
+    case 'StopBuild': {
+      const stopped = engine.stopBuild(requireString(body, 'id'));
+      return { build: buildJson(stopped, region, engine.hasLogStream(stopped)) };
+    }
     case 'ListBuildsForProject': {
       const name = requireString(body, 'projectName');
       const ids = engine.buildIdsFor(name, body.sortOrder === 'ASCENDING');

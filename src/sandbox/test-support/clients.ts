@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -19,6 +21,8 @@ export function clientsFor(endpoint: string, opts: { maxAttempts?: number } = {}
     codebuild: new CodeBuildClient(common),
     s3: new S3Client({ ...common, forcePathStyle: true }),
     sts: new STSClient(common),
+    logs: new CloudWatchLogsClient(common),
+    sns: new SNSClient(common),
   };
 }
 

@@ -6,6 +6,11 @@
  */
 import {
   CancelUpdateStackCommand,
+  UpdateTerminationProtectionCommand,
+  DetectStackDriftCommand,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand,
+  type StackResourceDriftStatus,
   CloudFormationClient,
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
@@ -45,6 +50,8 @@ import {
   type StackSummary,
   type TemplateSummary,
   type UpdateStackInput,
+  type DriftDetectionStatus,
+  type ResourceDrift,
 } from '../types.js';
 
 export { CloudFormationClient };
@@ -98,6 +105,7 @@ export function toStackSummary(s: Stack): StackSummary {
     ...optional('lastUpdatedTime', s.LastUpdatedTime),
     ...optional('deletionTime', s.DeletionTime),
     ...optional('description', s.Description),
+    ...optional('terminationProtection', s.EnableTerminationProtection),
   };
 }
 
@@ -310,5 +318,46 @@ export class SdkCloudFormationCalls implements CloudFormationCalls {
 
   async cancelUpdateStack(input: { stackName: string; clientRequestToken?: string }): Promise<void> {
     await this.client.send(new CancelUpdateStackCommand({ StackName: input.stackName, ...optional('ClientRequestToken', input.clientRequestToken) }));
+  }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    await this.client.send(new UpdateTerminationProtectionCommand({ StackName: input.stackName, EnableTerminationProtection: input.enable }));
+  }
+
+  async detectStackDrift(input: { stackName: string }): Promise<string> {
+    const out = await this.client.send(new DetectStackDriftCommand({ StackName: input.stackName }));
+    return out.StackDriftDetectionId ?? '';
+  }
+
+  async describeStackDriftDetectionStatus(input: { detectionId: string }): Promise<DriftDetectionStatus> {
+    const out = await this.client.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: input.detectionId }));
+    return {
+      status: out.DetectionStatus ?? 'DETECTION_IN_PROGRESS',
+      ...optional('driftStatus', out.StackDriftStatus),
+      ...optional('reason', out.DetectionStatusReason),
+      ...optional('driftedCount', out.DriftedStackResourceCount),
+    };
+  }
+
+  async describeStackResourceDrifts(input: { stackName: string; statuses: readonly string[]; nextToken?: string }): Promise<Page<ResourceDrift>> {
+    const out = await this.client.send(
+      new DescribeStackResourceDriftsCommand({
+        StackName: input.stackName,
+        ...(input.statuses.length ? { StackResourceDriftStatusFilters: input.statuses as StackResourceDriftStatus[] } : {}),
+        MaxResults: 100,
+        ...optional('NextToken', input.nextToken),
+      }),
+    );
+    return {
+      items: (out.StackResourceDrifts ?? []).map((d) => ({
+        stackId: d.StackId ?? '',
+        logicalId: d.LogicalResourceId ?? '',
+        ...optional('physicalId', d.PhysicalResourceId || undefined),
+        resourceType: d.ResourceType ?? '',
+        status: d.StackResourceDriftStatus ?? 'UNKNOWN',
+        differences: (d.PropertyDifferences ?? []).map((x) => ({ path: x.PropertyPath ?? '', expected: x.ExpectedValue ?? '', actual: x.ActualValue ?? '', type: x.DifferenceType ?? '' })),
+      })),
+      ...optional('nextToken', out.NextToken),
+    };
   }
 }

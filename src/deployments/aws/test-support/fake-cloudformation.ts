@@ -23,6 +23,8 @@ import type {
   StackSummary,
   TemplateSummary,
   UpdateStackInput,
+  DriftDetectionStatus,
+  ResourceDrift,
 } from '../types.js';
 
 export interface FakeStack {
@@ -279,6 +281,31 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
 
   async cancelUpdateStack(input: { stackName: string }): Promise<void> {
     this.record('cancelUpdateStack', input.stackName);
+  }
+
+  async updateTerminationProtection(input: { stackName: string; enable: boolean }): Promise<void> {
+    this.record('updateTerminationProtection', input.stackName);
+    const stack = this.stacks.get(input.stackName);
+    if (stack) stack.summary = { ...stack.summary, terminationProtection: input.enable };
+  }
+
+  /** Drift: every stack in sync unless a test scripts `drifts` (by stack name). */
+  readonly drifts = new Map<string, ResourceDrift[]>();
+
+  async detectStackDrift(input: { stackName: string }): Promise<string> {
+    this.record('detectStackDrift', input.stackName);
+    return `drift-${input.stackName}`;
+  }
+
+  async describeStackDriftDetectionStatus(input: { detectionId: string }): Promise<DriftDetectionStatus> {
+    this.record('describeStackDriftDetectionStatus', input.detectionId);
+    const name = input.detectionId.replace(/^drift-/, '');
+    return { status: 'DETECTION_COMPLETE', driftStatus: (this.drifts.get(name) ?? []).length ? 'DRIFTED' : 'IN_SYNC' };
+  }
+
+  async describeStackResourceDrifts(input: { stackName: string; statuses: readonly string[]; nextToken?: string }): Promise<Page<ResourceDrift>> {
+    this.record('describeStackResourceDrifts', input.stackName, input.nextToken);
+    return this.page((this.drifts.get(input.stackName) ?? []).filter((d) => !input.statuses.length || input.statuses.includes(d.status)), input.nextToken);
   }
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSdkLogsGateway } from './logs-gateway.js';
-import { LogTailer } from './log-tailer.js';
+import { loadSdkLogsGateway } from '../../logs/logs-gateway.js';
+import { LogTailer } from '../../logs/log-tailer.js';
 
 /**
  * The real SDK client over real HTTP, against a stub speaking CloudWatch Logs' JSON 1.1

@@ -1,25 +1,25 @@
+/**
+ * The upgrade's preflight: the whole path checked before the first change, every failure
+ * collected so the operator fixes them in one go. Reads only.
+ */
 import type { Catalog } from '../../catalog/types.js';
 import { isPantherctlError } from '../../errors/pantherctl-error.js';
-import { MSG, type IoHost } from '../../io/messages.js';
+import type { IoHost } from '../../io/messages.js';
 import type { Plan, PlanHop } from '../../planning/plan-artifact.js';
 import { comparePlanInputs } from '../../planning/compare-plan.js';
 import { PULUMI_PROJECT } from '../../catalog/urls.js';
-import type { ParameterValue, StackSummary } from '../aws/types.js';
+import type { ParameterValue, StackParameter, StackSummary } from '../aws/types.js';
 import type { ExecutorDeps } from '../deps/executor-deps.js';
-import { planHopParameters, type ParameterDiffRow } from './hop-parameters.js';
+import { planHopParameters, type ParameterDiffRow } from '../upgrade/hop-parameters.js';
 import { isStableStatus } from '../wait/stack-status.js';
-import { unstableHint } from './stack-status.js';
+import { unstableHint } from '../upgrade/stack-status.js';
 import { parseTemplateParameters } from '../templates/template-parameters.js';
+import { CheckCollector, type CheckResult } from './collector.js';
+import { accountChecks } from './account-checks.js';
+import { driftChecks } from './drift-check.js';
+import type { Acceptance, PreflightCheck } from './types.js';
 
-export interface PreflightCheck {
-  /** Stable id: `root-stack-name`, `root-stack-stable`, `role-stack`, `account`, `region`, `template-fetch`, ... */
-  id: string;
-  ok: boolean;
-  /** A warning never blocks; an error does. */
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  hop?: string;
-}
+export type { PreflightCheck } from './types.js';
 
 /** A hop with everything the executor needs, computed once in preflight. */
 export interface PreparedHop extends PlanHop {
@@ -32,10 +32,12 @@ export interface PreparedHop extends PlanHop {
   /** Role stack update parameters. */
   roleParameters: ParameterValue[];
   diff: ParameterDiffRow[];
+  /** Values the root stack runs with after this hop (secrets masked). */
+  after: StackParameter[];
 }
 
 export interface PreflightInput {
-  deps: Pick<ExecutorDeps, 'cloudFormation' | 'codeBuild' | 'templates'>;
+  deps: Pick<ExecutorDeps, 'cloudFormation' | 'codeBuild' | 'templates' | 'lambda'>;
   io: IoHost;
   plan: Plan;
   root: StackSummary;
@@ -53,12 +55,20 @@ export interface PreflightInput {
   resuming?: boolean;
   /** Digests recorded when the run started (resume): a template that changed since is refused. */
   recordedDigests?: Record<string, { root?: string; role?: string }>;
+  /** `--accept ID=REASON`: required checks to let pass. */
+  accepts?: readonly Acceptance[];
+  /** `--enable-termination-protection`: the run turns it on. */
+  enableTerminationProtection?: boolean;
+  /** Drift detection polling interval. Default 2 s. */
+  pollIntervalMs?: number;
 }
 
 export interface PreflightResult {
   checks: PreflightCheck[];
   failures: PreflightCheck[];
   hops: PreparedHop[];
+  /** The acceptances that let a failed required check pass (journaled by the run). */
+  accepted: Acceptance[];
 }
 
 /**
@@ -67,12 +77,9 @@ export interface PreflightResult {
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const { deps, plan, root, role } = input;
-  const checks: PreflightCheck[] = [];
-  const add = (c: Omit<PreflightCheck, 'severity'> & { severity?: PreflightCheck['severity'] }): void => {
-    const check: PreflightCheck = { severity: c.ok ? 'info' : 'error', ...c };
-    checks.push(check);
-    input.io.notify(MSG['preflight.check'].msg(check.ok ? (check.severity === 'warning' ? 'warn' : 'info') : check.severity === 'warning' ? 'warn' : 'error', `${check.severity === 'warning' ? 'warning' : check.ok ? 'ok' : 'FAILED'}: ${check.message}`, { id: check.id, ok: check.ok, severity: check.severity, ...(check.hop ? { hop: check.hop } : {}) }));
-  };
+  const collector = new CheckCollector(input.io, input.accepts);
+  const checks = collector.checks;
+  const add = (c: CheckResult): void => void collector.add(c);
 
   add({
     id: 'root-stack-name',
@@ -150,6 +157,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       parameters: [],
       roleParameters: [],
       diff: [],
+      after: [],
     };
     for (const [kind, got, url] of [
       ['root', f.root, hop.rootTemplateUrl],
@@ -186,6 +194,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       if (kind === 'root') {
         prepared.parameters = planned.parameters;
         prepared.diff = planned.diff;
+        prepared.after = planned.next;
         live = planned.next;
       } else {
         prepared.roleParameters = planned.parameters;
@@ -203,10 +212,19 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   if (!checks.some((c) => c.id.startsWith('root-') && !c.ok)) {
     add({ id: 'parameters', ok: true, message: `live parameters fit every hop's template (${plan.hops.length} hop${plan.hops.length === 1 ? '' : 's'})` });
   }
-  return { checks, failures: checks.filter((c) => !c.ok), hops };
+  // The account's own limits and the stacks' guards, against the parameters each hop runs with.
+  const stops = templatesRead ? hops.map((h) => ({ hop: h.version, values: new Map(h.after.map((p) => [p.key, p.value])) })) : [];
+  // Independent reads at once: the account's limits and the drift of every stack of the tree.
+  const [account, drift] = await Promise.all([
+    accountChecks(deps, { root, live: new Map(root.parameters.map((p) => [p.key, p.value])), stops, ...(input.enableTerminationProtection ? { enableTerminationProtection: true } : {}) }),
+    // A resumed run's stacks carry its own changes, possibly under way: no drift to look for.
+    input.resuming ? Promise.resolve<CheckResult[]>([]) : driftChecks(deps.cloudFormation, { root, role, ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}) }),
+  ]);
+  for (const r of [...account, ...drift]) add(r);
+  return { checks, failures: collector.failures(), hops, accepted: collector.used() };
 }
 
-function comparePlan(saved: Plan, now: Plan, catalog: Catalog, add: (c: PreflightCheck) => void): void {
+function comparePlan(saved: Plan, now: Plan, catalog: Catalog, add: (c: CheckResult) => void): void {
   const problems: string[] = [];
   if (saved.from !== now.from) problems.push(`the plan starts at ${saved.from}, the deployment runs ${now.from}`);
   if (saved.to !== now.to) problems.push(`the plan ends at ${saved.to}, this upgrade at ${now.to}`);

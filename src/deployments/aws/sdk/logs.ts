@@ -1,12 +1,12 @@
 /**
- * The CloudWatch Logs gateway over the AWS SDK. This module imports the SDK statically: load
+ * The CloudWatch Logs gateway over the AWS SDK (the logs port: deployments/logs/logs-gateway.ts). This module imports the SDK statically: load
  * it through `loadSdkLogsGateway` (logs-gateway.ts), never from a module every command loads.
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { credentialsFor } from '../aws/connection.js';
-import { gatewayCall } from '../aws/gateway-call.js';
-import type { ConnectionOptions, GatewayOptions } from '../aws/types.js';
-import { notYetFrom, type GetLogEventsInput, type LogEventsResult, type LogsGateway } from './logs-gateway.js';
+import { credentialsFor } from '../connection.js';
+import { gatewayCall } from '../gateway-call.js';
+import type { ConnectionOptions, GatewayOptions } from '../types.js';
+import { notYetFrom, type GetLogEventsInput, type LogEventsResult, type LogsGateway } from '../../logs/logs-gateway.js';
 
 export class SdkLogsGateway implements LogsGateway {
   constructor(
