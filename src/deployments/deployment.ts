@@ -84,6 +84,8 @@ export interface DeploymentOptions {
    * worth a line at 6 s).
    */
   eta?: EstimateOptions;
+  /** Called with the CloudFormation SDK client when it is built (a fleet run's shared pacing). Default: none. */
+  onCloudFormationClient?: (client: object) => void;
 }
 
 /** A pantherctl command to name as the next one: the command and its own arguments; the connection flags are added. */
@@ -134,6 +136,7 @@ export function resolveDeployment(o: DeploymentOptions): ResolvedDeployment {
       ...(o.profile ? { profile: o.profile } : {}),
       ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
       ...(o.assumeRoleArn ? { assumeRoleArn: o.assumeRoleArn } : {}),
+      ...(o.onCloudFormationClient ? { onCloudFormationClient: o.onCloudFormationClient } : {}),
     },
     ...(o.rootStack ? { rootStack: o.rootStack } : {}),
     roleStack: o.roleStack ?? DEFAULT_ROLE_STACK,

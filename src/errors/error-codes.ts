@@ -127,6 +127,9 @@ export const ERRORS = {
   'invalid-fleet-plan': e.user<{ file: string; path: string }>('The fleet plan file is not a plan `pantherctl fleet plan --out` saved, or was edited.'),
   'template-digest-unknown': e.user<{ hop: string }>('A template digest of a hop is not known, so the plan cannot be promoted (fetch the templates, or use a catalog that records them).'),
   'unknown-wave': e.usage<{ wave: string }>('`--wave` names no wave of the fleet file.'),
+  'fleet-plan-mismatch': e.user<{ differences: { code: string; deployment?: string; message: string }[] }>('The fleet plan (--plan) does not fit the fleet file or the --param values given.'),
+  'fleet-target-differs': e.user<{ targets: Record<string, string> }>('The deployments of the fleet resolve `--to` to different versions: give one exact version.'),
+  'plan-digest-mismatch': e.user<{ planned: string; fetched: string }>('The templates fetched now are not those the fleet plan digested: make the plan again.'),
 
   // Planning
   downgrade: e.user<PlanRefusalMeta>('The target is older than the deployed version.'),

@@ -202,6 +202,12 @@ export const MSG = declareMessages({
   'eta.update': make.info<EtaData>('Elapsed and estimated remaining time of the hop under way and of the run, learned from this deployment\'s earlier runs (at each hop and step).'),
   'eta.unavailable': make.info<{ runs: 0 }>('No earlier run of this deployment to learn durations from: no estimate (said once).'),
   'resource.overdue': make.warn<OverdueData>('A resource has been in progress for more than 1.25 × its p90 in earlier runs (said once per resource).'),
+  // Fleets (`pantherctl fleet plan|upgrade|resume`, docs/fleet.md). A deployment's own messages
+  // during a fleet run carry `data.deployment` (its name) and are otherwise those of `upgrade`.
+  'fleet.planned': make.info<{ deployment: string; wave: string; from: string; to: string; hops: string[]; digest: string }>('One deployment of the fleet was planned: its hops and plan digest.'),
+  'fleet.warning': make.warn<{ code: string; deployment?: string }>('The fleet plan and the fleet file differ in a way that does not stop the run.'),
+  'fleet.deployment': make.leveled(['info', 'warn', 'error'])<{ deployment: string; wave: string; phase: 'running' | 'done' | 'failed' | 'not-started' | 'refused'; reasonCode?: string; reason?: string; promotion?: { deployment: string; code: string; message: string }[]; earlierRun?: boolean }>('A deployment of the fleet run started or reached its final phase.'),
+  'fleet.done': make.result<{ target: string; done: string[]; failed: string[]; notStarted: string[]; refused: string[]; halted?: string }>('The fleet run ended: every deployment by its final phase.'),
 });
 
 /** Counts of a `params diff`. */
@@ -228,6 +234,7 @@ export const REQ = declareRequests({
   'upgrade.confirm': make.request<UpgradeConfirmation, boolean>('Confirm the upgrade shown (plan, first change set, parameter diff).'),
   'deploy.confirm': make.request<{ rootStack: string; version: string; region: string }, boolean>('Confirm the first deploy shown.'),
   'configure.confirm': make.request<{ rootStack: string; stages: number }, boolean>('Confirm the staged updates shown.'),
+  'fleet.confirm': make.request<{ target: string; deployments: string[] }, boolean>('Confirm a fleet upgrade: every deployment of the run, each upgraded without a question of its own.'),
 });
 
 /** Every message the core may send: a union discriminated on `code`. */

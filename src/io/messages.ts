@@ -75,7 +75,7 @@ export function approving(host: IoHost): IoHost {
   return {
     notify: (m) => host.notify(m),
     requestResponse: <Q extends AnyRequest>(request: Q): Promise<ResponseOf<Q>> =>
-      request.code === 'upgrade.confirm' || request.code === 'deploy.confirm' || request.code === 'configure.confirm'
+      request.code === 'upgrade.confirm' || request.code === 'deploy.confirm' || request.code === 'configure.confirm' || request.code === 'fleet.confirm'
         ? Promise.resolve(true as ResponseOf<Q>)
         : host.requestResponse(request),
   };

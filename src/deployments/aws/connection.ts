@@ -73,7 +73,11 @@ export function createAwsClients(conn: ConnectionOptions): AwsClients {
   // A client's first request signs: the credential providers load beside the client's code,
   // not after it.
   const withCredentials = <T>(load: Promise<T>): Promise<T> => Promise.all([load, loadCredentials()]).then(([m]) => m);
-  const cloudFormation = new LazyClient<CloudFormationClient>(async () => new (await withCredentials(import('./sdk/cloudformation.js'))).CloudFormationClient(common));
+  const cloudFormation = new LazyClient<CloudFormationClient>(async () => {
+    const client = new (await withCredentials(import('./sdk/cloudformation.js'))).CloudFormationClient(common);
+    conn.onCloudFormationClient?.(client);
+    return client;
+  });
   const codeBuild = new LazyClient<CodeBuildClient>(async () => new (await withCredentials(import('./sdk/codebuild.js'))).CodeBuildClient(common));
   const s3 = new LazyClient<S3Client>(
     async () => new (await withCredentials(import('./sdk/s3.js'))).S3Client({ ...common, ...(conn.endpointUrl ? { forcePathStyle: true } : {}) }),

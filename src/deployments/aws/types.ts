@@ -31,6 +31,11 @@ export interface ConnectionOptions {
    * throttling is visible and counted instead of hidden inside the SDK.
    */
   maxAttempts?: number;
+  /**
+   * Called with the CloudFormation SDK client once it is built, before its first request: a
+   * fleet run attaches its shared API pacing here (src/fleet/pacing/sdk-pacing.ts). Default: none.
+   */
+  onCloudFormationClient?: (client: object) => void;
 }
 
 /**

@@ -18,6 +18,7 @@ import { refuseFailed } from '../preflight/collector.js';
 import type { Acceptance } from '../preflight/types.js';
 import { stackBusyError } from '../operations/stack-operation.js';
 import { isInProgress } from '../wait/stack-status.js';
+import { planDigest } from '../../fleet/promotion/plan-digest.js';
 import { atVersion, assembleSteps, COMPLETES, hopDone } from './assemble-steps.js';
 import { createChangeSet, executeStep, readUpgradeSnapshot, type StepContext } from './steps.js';
 import { runRedactor } from '../../support/run-redaction.js';
@@ -58,6 +59,8 @@ export interface RunUpgradeInput {
   dryRun?: boolean;
   /** Ctrl-C: stops waiting, never the stack operation. */
   signal?: AbortSignal;
+  /** The fleet plan this run carries out (`fleet upgrade`): recorded in `run.start`, checked against the fetched templates. */
+  planDigest?: { digest: string; parameterChanges: readonly { key: string; valueSha256: string }[] };
   /**
    * Builds the command line that continues this run, with `--param KEY=<value>` placeholders
    * for `paramKeys` (values are never stored).
@@ -266,6 +269,16 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   });
   if (pre.failures.length > 0) refuseFailed(io, pre.failures);
   io.notify(MSG['preflight.passed'].msg(`preflight passed (${pre.checks.length} checks)`));
+  if (o.planDigest && !continuing) {
+    // A template republished since the fleet plan was made: the plan staging ran is no longer this one.
+    const fetched = fetchedPlanDigest(target, pre.hops, o.planDigest.parameterChanges);
+    if (fetched !== undefined && fetched !== o.planDigest.digest) {
+      throw new PantherctlError('plan-digest-mismatch', `the templates fetched for ${root.name} do not digest to the planned ${o.planDigest.digest.slice(0, 12)} (now ${fetched.slice(0, 12)}); nothing was changed`, {
+        hint: 'Make the fleet plan again (`pantherctl fleet plan`), and run it on the required deployments first.',
+        meta: { planned: o.planDigest.digest, fetched },
+      });
+    }
+  }
 
   const roleArn = settings.useDeploymentRole ? h.role?.outputs.DeploymentRoleArn : undefined;
   const resumeCommand = commandWith(givenKeys);
@@ -364,6 +377,7 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
     overrideKeys: [...(o.overrides?.keys() ?? [])],
     digests: Object.fromEntries(pre.hops.map((p) => [p.version, { ...(p.rootSha256 ? { root: p.rootSha256 } : {}), ...(p.roleSha256 ? { role: p.roleSha256 } : {}) }])),
     principal: h.principal,
+    ...(o.planDigest ? { planDigest: o.planDigest.digest, parameterChanges: o.planDigest.parameterChanges.map((p) => ({ key: p.key, valueSha256: p.valueSha256 })) } : {}),
   });
   if (protect) {
     await deps.cloudFormation.updateTerminationProtection({ stackName: root.name, enable: true });
@@ -397,6 +411,16 @@ async function underLock(o: RunUpgradeInput, h: Held): Promise<UpgradeResult> {
   await journal.append({ type: 'run.done', to: target });
   io.notify(MSG['upgrade.done'].msg(`${root.name} upgraded from ${h.live} to ${target} in ${pre.hops.length} hop${pre.hops.length === 1 ? '' : 's'}.`, { from: h.live, to: target, hops: remaining }));
   return { ...base, outcome: 'done', to: target, hops: remaining };
+}
+
+/** The plan digest of the hops as preflight fetched them; undefined when a template digest is missing. */
+function fetchedPlanDigest(target: string, hops: readonly PreparedHop[], parameterChanges: readonly { key: string; valueSha256: string }[]): string | undefined {
+  const digested = [];
+  for (const h of hops) {
+    if (!h.rootSha256 || !h.roleSha256) return undefined;
+    digested.push({ version: h.version, rootTemplateSha256: h.rootSha256, roleTemplateSha256: h.roleSha256 });
+  }
+  return planDigest({ target, hops: digested, parameterChanges });
 }
 
 function checkAbort(signal: AbortSignal): void {

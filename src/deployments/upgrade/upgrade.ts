@@ -36,6 +36,14 @@ export interface UpgradeOptions extends DeploymentOptions {
   accepts?: readonly Acceptance[];
   /** `--enable-termination-protection`: turn it on for the root stack as part of the run. Default false: a warning when off. */
   enableTerminationProtection?: boolean;
+  /**
+   * The fleet plan digest this run carries out (`fleet upgrade`), recorded in `run.start` so
+   * that promotion can read it from the journal. A fresh run refuses to start when the
+   * templates it fetched and `parameterChanges` digest to another plan. Default: none.
+   */
+  planDigest?: string;
+  /** The hashed `--param` changes `planDigest` covers (keys and keyed value hashes). Default: none. */
+  parameterChanges?: readonly { key: string; valueSha256: string }[];
 }
 
 /**
@@ -121,6 +129,7 @@ async function run(d: OpenedDeployment, o: UpgradeOptions, io: IoHost, resuming:
       allowUnlisted: Boolean(o.allowUnlisted),
       resume: resuming,
       dryRun: Boolean(o.dryRun) && !resuming,
+      ...(o.planDigest && !resuming ? { planDigest: { digest: o.planDigest, parameterChanges: o.parameterChanges ?? [] } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       resumeCommandWith: (paramKeys, rootStack) => d.resumeCommand({ rootStack, paramKeys }),
       commandLine: (command, args, rootStack) => d.commandLine(command, args, { rootStack }),
