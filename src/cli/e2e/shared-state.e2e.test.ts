@@ -36,7 +36,7 @@ afterEach(async () => {
 function operator(): { cwd: string; stateDir: string } {
   const cwd = tempDir('pantherctl-operator-');
   const stateDir = join(cwd, 'local-state');
-  writeFileSync(join(cwd, 'pantherctl.yml'), `region: us-east-2\nendpointUrl: ${sandbox!.endpoint}\nstate: ${STATE}\nstateLeaseSeconds: 5\nstateDir: ${stateDir}\n`);
+  writeFileSync(join(cwd, 'pantherctl.yml'), `region: us-east-2\nendpointUrl: ${sandbox!.endpoint}\nstate: ${STATE}\nstateLeaseSeconds: 20\nstateDir: ${stateDir}\n`);
   return { cwd, stateDir };
 }
 
@@ -105,7 +105,8 @@ it('the second operator is refused naming the first (exit 6); after the first is
   const roleBefore = accepted(before, 'UpdateStack', 'panther-deployment-role');
   expect(roleBefore).toBeGreaterThanOrEqual(1);
 
-  // The dead run's lease lapses within 5 s; until then the lock still names it (exit 6 again).
+  // The dead run's lease (20 s, renewed at two thirds: 7 to 20 s left at the kill, room enough
+  // for `lock status` to start on a loaded machine) lapses; until then the lock still names it (exit 6 again).
   let resumed: Child | undefined;
   for (let attempt = 0; attempt < 30; attempt++) {
     const r = run(bob, ['resume']);
