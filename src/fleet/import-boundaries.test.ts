@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { reachable as reachableFrom } from '../test-support/import-graph.js';
 
 /**
  * src/fleet is core: it never imports the CLI (commands wire it) nor the sandbox (a model of
@@ -16,27 +17,7 @@ function sources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  // `import type` is erased at build time, so it loads nothing.
-  return [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-}
-
-function reachable(entry: string): { files: string[]; packages: string[] } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const todo = [entry];
-  while (todo.length) {
-    const file = todo.pop()!;
-    if (files.has(file)) continue;
-    files.add(file);
-    for (const spec of staticImports(file)) {
-      if (spec.startsWith('.')) todo.push(join(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else packages.add(spec);
-    }
-  }
-  return { files: [...files].map((f) => relative(SRC, f)), packages: [...packages] };
-}
+const reachable = (entry: string): { files: string[]; packages: string[] } => reachableFrom(entry, SRC);
 
 describe('src/fleet boundaries', () => {
   it('imports neither the CLI nor the sandbox', () => {

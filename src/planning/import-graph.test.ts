@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { reachable as reachableFrom } from '../test-support/import-graph.js';
 
 /**
  * `pantherctl plan` on the embedded catalog must start fast: zod and yaml load only with
@@ -10,27 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '..');
 const HEAVY = /^(zod|yaml|@aws-sdk\/)/;
 
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  // `import type` is erased at build time, so it never loads anything.
-  return [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-}
-
-function reachable(entry: string): { files: string[]; packages: string[] } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const todo = [entry];
-  while (todo.length) {
-    const file = todo.pop()!;
-    if (files.has(file)) continue;
-    files.add(file);
-    for (const spec of staticImports(file)) {
-      if (spec.startsWith('.')) todo.push(join(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else packages.add(spec);
-    }
-  }
-  return { files: [...files].map((f) => relative(SRC, f)), packages: [...packages] };
-}
+const reachable = (entry: string): { files: string[]; packages: string[] } => reachableFrom(entry, SRC);
 
 describe('offline planning path', () => {
   it.each(['planning/plan-upgrade.ts', 'planning/plan-artifact.ts', 'planning/compare-plan.ts', 'catalog/embedded.ts', 'catalog/regions.ts', 'catalog/urls.ts'])(
