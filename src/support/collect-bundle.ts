@@ -3,7 +3,8 @@
  * redacted tar.gz. Collects (reads only): the stacks' states and parameters (NoEcho values come
  * back masked), events of the root stack, of every nested stack (deleted ones included) and of
  * the role stack, the last builds with their phases and log tails, the deployment's journal
- * (with the preflight results and change sets it recorded), the config file, pantherctl's
+ * (with the preflight results and change sets it recorded), the root stack's most recent change
+ * sets (status, reason, changes; parameters NoEcho-masked), the config file, pantherctl's
  * version and environment (variable values only on an allow-list). Then every file goes
  * through the redactors (bundle.ts), with the values of the hidden environment variables as
  * known secrets, and `redactions.json` counts the hits per file and redactor.
@@ -11,7 +12,7 @@
  * What cannot be read (a stack deleted meanwhile, a log without permission) becomes a line in
  * `errors.json` instead of failing the bundle: a bundle is most needed when things are broken.
  */
-import type { CloudFormationGateway, StackEvent, StackSummary } from '../deployments/aws/types.js';
+import type { ChangeSetSummary, CloudFormationGateway, StackEvent, StackSummary } from '../deployments/aws/types.js';
 import { deploymentKey, withDeployment, type DeploymentOptions } from '../deployments/deployment.js';
 import { lastBuildSummary, summarizeBuild, type BuildSummary } from '../deployments/logs/last-build.js';
 import { chooseRootStack } from '../deployments/status/discover-root.js';
@@ -34,6 +35,8 @@ export interface SupportBundleOptions extends DeploymentOptions {
   eventLimit?: number;
   /** Builds read (the journal's and the project's last). Default 5. */
   buildLimit?: number;
+  /** Most recent change sets of the root stack described in full. Default 3: the last upgrade's hops. */
+  changeSetLimit?: number;
   /** The bundle's time (file name, manifest). Default now. */
   now?: Date;
 }
@@ -102,6 +105,46 @@ export function supportBundle(options: SupportBundleOptions, io: IoHost): Promis
     const journal: JournalEntry[] = key ? ((await attempt('journal', () => store.read(key))) ?? []) : [];
     if (journal.length > 0) files.push({ path: 'journal/journal.ndjson', content: journal.map((e) => JSON.stringify(e)).join('\n') + '\n' });
 
+    // The root stack's most recent change sets (ListChangeSets, all pages), each described:
+    // status, reason, a summary of its changes. Parameters come back NoEcho-masked from AWS and
+    // their keys join the redactors' secret keys below.
+    const changeSets: ChangeSetSummary[] = [];
+    if (rootSummary) {
+      const listed = (await attempt(`change sets of ${rootSummary.name}`, () => cfn.listChangeSets(rootSummary.stackId))) ?? [];
+      // Newest first by creation time; the listing's own order (oldest first) when a time is missing.
+      const recent = listed
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => (b.c.creationTime?.getTime() ?? 0) - (a.c.creationTime?.getTime() ?? 0) || b.i - a.i)
+        .slice(0, options.changeSetLimit ?? 3);
+      for (const { c } of recent) {
+        const cs = await attempt(`change set ${c.changeSetName}`, () => cfn.describeChangeSet({ stackName: rootSummary.stackId, changeSetName: c.changeSetId }));
+        if (cs) changeSets.push(cs);
+      }
+      if (changeSets.length > 0 || listed.length > 0) {
+        files.push({
+          path: 'change-sets/recent.json',
+          content: json({
+            listed: listed.length,
+            recent: changeSets.map((cs) => {
+              const entry = recent.find((r) => r.c.changeSetId === cs.changeSetId)?.c;
+              return {
+                changeSetId: cs.changeSetId,
+                changeSetName: cs.changeSetName,
+                status: cs.status,
+                ...(cs.executionStatus ? { executionStatus: cs.executionStatus } : {}),
+                ...(cs.statusReason ? { statusReason: cs.statusReason } : {}),
+                ...(entry?.creationTime ? { creationTime: entry.creationTime.toISOString() } : {}),
+                ...(entry?.description ? { description: entry.description } : {}),
+                parameters: cs.parameters,
+                changesByAction: cs.changes.reduce<Record<string, number>>((acc, ch) => ({ ...acc, [ch.action]: (acc[ch.action] ?? 0) + 1 }), {}),
+                changes: cs.changes.map((ch) => ({ action: ch.action, logicalId: ch.logicalId, resourceType: ch.resourceType, ...(ch.replacement ? { replacement: ch.replacement } : {}) })),
+              };
+            }),
+          }),
+        });
+      }
+    }
+
     // The builds: those the journal names, newest first, and the project's last.
     const buildLimit = options.buildLimit ?? 5;
     const builds: BuildSummary[] = [];
@@ -134,6 +177,7 @@ export function supportBundle(options: SupportBundleOptions, io: IoHost): Promis
         stacks,
         builds: builds.map((b) => ({ buildId: b.buildId, status: b.status })),
         journalEntries: journal.length,
+        changeSets: changeSets.map((cs) => ({ changeSetName: cs.changeSetName, status: cs.status })),
         keepEmails: Boolean(options.keepEmails),
       }),
     });
@@ -141,7 +185,7 @@ export function supportBundle(options: SupportBundleOptions, io: IoHost): Promis
 
     const secrets: KnownSecret[] = Object.entries(env).flatMap(([name, value]) => (value && SECRET_ENV.test(name) ? [{ key: name, value }] : []));
     const rootDir = `pantherctl-support-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-    const secretKeys = [...new Set([...(rootSummary?.parameters ?? []), ...(role?.parameters ?? [])].filter((p) => /^\*+$/.test(p.value)).map((p) => p.key))];
+    const secretKeys = [...new Set([...(rootSummary?.parameters ?? []), ...(role?.parameters ?? []), ...changeSets.flatMap((cs) => cs.parameters)].filter((p) => /^\*+$/.test(p.value)).map((p) => p.key))];
     const bundle = buildSupportBundle({ files, root: rootDir, redaction: { secrets, secretParameterKeys: secretKeys, keepEmails: Boolean(options.keepEmails) }, mtime: now });
     return { rootStack: root.name, archive: bundle.archive, paths: bundle.paths, report: bundle.report, totals: redactionTotals(bundle.report), errors, root: rootDir };
   });

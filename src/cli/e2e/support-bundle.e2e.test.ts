@@ -103,6 +103,10 @@ describe('pantherctl support-bundle', () => {
       ]),
     );
     expect(paths.some((p) => p.startsWith('stacks/nested/') && p.endsWith('/events.json'))).toBe(true);
+    // The root stack's recent change sets (ListChangeSets + DescribeChangeSet), each with a status.
+    const changeSets = JSON.parse(files.get('change-sets/recent.json') ?? '{"recent":[]}') as { listed: number; recent: { status: string; changes: unknown[] }[] };
+    expect(changeSets.recent.length).toBeGreaterThan(0);
+    expect(changeSets.recent.every((c) => c.status.length > 0)).toBe(true);
     const builds = paths.filter((p) => p.startsWith('builds/'));
     expect(builds.length).toBeGreaterThanOrEqual(2);
     const failedBuild = builds.map((p) => JSON.parse(files.get(p)!) as { status: string; failedPhase?: string; logTail: string[] }).find((b) => b.status === 'FAILED');

@@ -9,6 +9,7 @@
 import { awsErrorCode } from './errors.js';
 import { gatewayCall } from './gateway-call.js';
 import type {
+  ChangeSetListEntry,
   ChangeSetSummary,
   CloudFormationCalls,
   CloudFormationGateway,
@@ -116,6 +117,10 @@ export class PagedCloudFormationGateway implements CloudFormationGateway {
 
   async deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void> {
     await this.call('DeleteChangeSet', input.stackName, (api) => api.deleteChangeSet(input));
+  }
+
+  listChangeSets(stackIdOrName: string): Promise<ChangeSetListEntry[]> {
+    return this.all('ListChangeSets', stackIdOrName, (api, nextToken) => api.listChangeSets({ stackName: stackIdOrName, ...(nextToken ? { nextToken } : {}) }));
   }
 
   updateStack(input: UpdateStackInput): Promise<{ stackId: string }> {

@@ -246,6 +246,18 @@ export interface ChangeSetSummary {
   tags: Record<string, string>;
 }
 
+/** One entry of ListChangeSets (ChangeSetSummary in the API): no changes, no parameters. */
+export interface ChangeSetListEntry {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  status: string;
+  executionStatus?: string;
+  statusReason?: string;
+  creationTime?: Date;
+  description?: string;
+}
+
 export interface UpdateStackInput {
   stackName: string;
   templateUrl?: string;
@@ -328,6 +340,8 @@ export interface CloudFormationCalls {
   describeChangeSet(input: { stackName: string; changeSetName: string; nextToken?: string }): Promise<ChangeSetSummary & { nextToken?: string }>;
   executeChangeSet(input: { stackName: string; changeSetName: string; clientRequestToken?: string }): Promise<void>;
   deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void>;
+  /** ListChangeSets: one page of the stack's change sets (summaries only). */
+  listChangeSets(input: { stackName: string; nextToken?: string }): Promise<Page<ChangeSetListEntry>>;
   updateStack(input: UpdateStackInput): Promise<{ stackId: string }>;
   createStack(input: CreateStackInput): Promise<{ stackId: string }>;
   deleteStack(input: { stackName: string; roleArn?: string; clientRequestToken?: string }): Promise<void>;
@@ -360,6 +374,8 @@ export interface CloudFormationGateway {
   describeChangeSet(input: { stackName: string; changeSetName: string }): Promise<ChangeSetSummary>;
   executeChangeSet(input: { stackName: string; changeSetName: string; clientRequestToken?: string }): Promise<void>;
   deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void>;
+  /** Every change set of the stack (ListChangeSets, all pages), summaries only. */
+  listChangeSets(stackIdOrName: string): Promise<ChangeSetListEntry[]>;
   /** Throws PantherctlError code `no-updates` when there is nothing to do (callers: success). */
   updateStack(input: UpdateStackInput): Promise<{ stackId: string }>;
   createStack(input: CreateStackInput): Promise<{ stackId: string }>;

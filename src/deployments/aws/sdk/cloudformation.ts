@@ -24,6 +24,7 @@ import {
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   GetTemplateSummaryCommand,
+  ListChangeSetsCommand,
   ListStackResourcesCommand,
   ListStacksCommand,
   StackStatus,
@@ -36,6 +37,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import {
   PANTHER_CAPABILITIES,
+  type ChangeSetListEntry,
   type ChangeSetSummary,
   type CloudFormationCalls,
   type ContinueUpdateRollbackInput,
@@ -289,6 +291,23 @@ export class SdkCloudFormationCalls implements CloudFormationCalls {
   async describeStackEvents(input: { stackName: string; nextToken?: string }): Promise<StackEventsPage> {
     const page = await this.client.send(new DescribeStackEventsCommand({ StackName: input.stackName, ...optional('NextToken', input.nextToken) }));
     return { events: (page.StackEvents ?? []).map(toStackEvent), ...optional('nextToken', page.NextToken) };
+  }
+
+  async listChangeSets(input: { stackName: string; nextToken?: string }): Promise<Page<ChangeSetListEntry>> {
+    const page = await this.client.send(new ListChangeSetsCommand({ StackName: input.stackName, ...optional('NextToken', input.nextToken) }));
+    return {
+      items: (page.Summaries ?? []).map((c) => ({
+        changeSetId: c.ChangeSetId ?? '',
+        changeSetName: c.ChangeSetName ?? '',
+        stackId: c.StackId ?? '',
+        status: c.Status ?? '',
+        ...optional('executionStatus', c.ExecutionStatus),
+        ...optional('statusReason', c.StatusReason),
+        ...optional('creationTime', c.CreationTime),
+        ...optional('description', c.Description),
+      })),
+      ...optional('nextToken', page.NextToken),
+    };
   }
 
   async listStackResources(input: { stackName: string; nextToken?: string }): Promise<Page<StackResource>> {

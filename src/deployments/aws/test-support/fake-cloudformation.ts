@@ -9,6 +9,7 @@
  */
 import { PagedCloudFormationGateway } from '../cloudformation-gateway.js';
 import type {
+  ChangeSetListEntry,
   ChangeSetSummary,
   CloudFormationCalls,
   ContinueUpdateRollbackInput,
@@ -216,6 +217,23 @@ export class FakeCloudFormationCalls implements CloudFormationCalls {
   async deleteChangeSet(input: { stackName: string; changeSetName: string }): Promise<void> {
     this.record('deleteChangeSet', input.stackName);
     this.changeSets.delete(`${input.stackName}/${input.changeSetName}`);
+  }
+
+  /** The stack's change sets in creation order, `pageSize` per page, as the sandbox answers. */
+  async listChangeSets(input: { stackName: string; nextToken?: string }): Promise<Page<ChangeSetListEntry>> {
+    this.record('listChangeSets', input.stackName, input.nextToken);
+    const stackId = this.live(input.stackName).summary.stackId;
+    const entries = [...this.changeSets.values()]
+      .filter((cs) => cs.stackId === stackId)
+      .map((cs) => ({
+        changeSetId: cs.changeSetId,
+        changeSetName: cs.changeSetName,
+        stackId: cs.stackId,
+        status: cs.status,
+        ...(cs.executionStatus ? { executionStatus: cs.executionStatus } : {}),
+        ...(cs.statusReason ? { statusReason: cs.statusReason } : {}),
+      }));
+    return this.page(entries, input.nextToken);
   }
 
   async updateStack(input: UpdateStackInput): Promise<{ stackId: string }> {
