@@ -61,6 +61,14 @@ describe('the CLI bundle', () => {
     for (const { file, entry } of bodies) expect({ entry, sdk: [...packages(staticClosure(file))].filter(isSdk) }).toEqual({ entry, sdk: [] });
   });
 
+  it('starts status without zod: the journal store loads when a journal is read (src/journal/lazy-local-state-store.ts)', () => {
+    const loaded = staticClosure(chunkOf('src/deployments/status/status.ts'));
+    expect([...packages(loaded)].filter((p) => p === 'zod' || p === 'yaml')).toEqual([]);
+    const sources = [...loaded].flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
+    expect(sources).not.toContain('src/journal/entry.ts');
+    expect(sources).toContain('src/journal/lazy-local-state-store.ts');
+  });
+
   it.each(['cloudformation', 'codebuild', 's3', 'sts'])('loads the %s client alone, when the first call needs it', (service) => {
     const loaded = [...packages(staticClosure(chunkOf(`src/deployments/aws/sdk/${service}.ts`)))];
     expect(loaded).toContain(`@aws-sdk/client-${service}`);

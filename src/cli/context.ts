@@ -47,7 +47,8 @@ export function createContext(opts: GlobalOptions, streams: Streams): CliContext
   const stdoutTty = Boolean(streams.stdout.isTTY);
   const color = opts.color !== false && !streams.env.NO_COLOR && stdoutTty && !json;
   const ci = Boolean(opts.ci) || !stdoutTty || Boolean(streams.env.CI);
-  const interactive = Boolean(streams.stdin.isTTY) && stdoutTty && !json;
+  // stdin last: reading it builds the stream (main.ts processStreams), needless without a terminal.
+  const interactive = stdoutTty && !json && Boolean(streams.stdin.isTTY);
   const out = (text: string): void => {
     streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   };

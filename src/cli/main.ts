@@ -49,7 +49,16 @@ export async function main(argv: string[], streams: Streams = processStreams()):
 }
 
 function processStreams(): Streams {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Node builds process.stdin on first access (an fs.ReadStream or a socket, loading their
+    // modules: ~3 ms of an offline command's start); only a prompt needs it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 type CommandResult = number | void;

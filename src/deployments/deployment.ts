@@ -8,7 +8,7 @@ import { validateRegion } from '../catalog/regions.js';
 import type { Catalog } from '../catalog/types.js';
 import { DEFAULT_ROLE_STACK } from '../catalog/urls.js';
 import type { IoHost } from '../io/messages.js';
-import { LocalStateStore } from '../journal/local-state-store.js';
+import { lazyLocalStateStore } from '../journal/lazy-local-state-store.js';
 import { defaultStateDir } from '../journal/paths.js';
 import type { DeploymentKey, StateStore } from '../journal/state-store.js';
 import type { ConnectionOptions, StackSummary } from './aws/types.js';
@@ -178,7 +178,7 @@ export async function openDeployment(o: DeploymentOptions, io: IoHost): Promise<
     settings,
     deps,
     catalog: o.catalog ?? embeddedCatalog(),
-    store: store ?? new LocalStateStore({ stateDir: settings.stateDir }),
+    store: store ?? lazyLocalStateStore({ stateDir: settings.stateDir }),
     resumeCommand: ({ rootStack, paramKeys = [] }) => commandLine('resume', [], { rootStack, paramKeys }),
     commandLine,
     awsCommand: (args) => awsCommandLine(args, settings.connection),

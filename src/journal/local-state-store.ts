@@ -16,7 +16,7 @@ import { PantherctlError } from '../errors/pantherctl-error.js';
 import type { JournalEntry } from './entry.js';
 import { dropTornTail, readJournal } from './journal.js';
 import { acquireLock, inspectLock, lockHolder, type AcquireLockOptions, type DeploymentLock, type LockState } from './lock.js';
-import { archiveDir, defaultStateDir, deploymentStem, journalPath, lockPath } from './paths.js';
+import { archiveDir, defaultStateDir, deploymentStem, journalPath, localStateLocations } from './paths.js';
 import type { DeploymentKey, Lease, LockClaim, StateStore } from './state-store.js';
 
 export interface LocalStateStoreOptions extends Pick<AcquireLockOptions, 'isAlive' | 'host' | 'pid' | 'now' | 'onStale'> {
@@ -84,7 +84,7 @@ export class LocalStateStore implements StateStore {
   }
 
   locate(key: DeploymentKey): { journal: string; lock: string } {
-    return { journal: journalPath(key, this.stateDir), lock: lockPath(key, this.stateDir) };
+    return localStateLocations(key, this.stateDir);
   }
 
   async read(key: DeploymentKey): Promise<JournalEntry[]> {

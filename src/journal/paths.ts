@@ -59,6 +59,11 @@ export function lockPath(key: DeploymentKey, stateDir: string = defaultStateDir(
   return resolve(stateDir, 'journal', `${deploymentStem(key)}.lock`);
 }
 
+/** Where the local store keeps the journal of `key` and the lock of its name (LocalStateStore.locate). */
+export function localStateLocations(key: DeploymentKey, stateDir: string): { journal: string; lock: string } {
+  return { journal: journalPath(key, stateDir), lock: lockPath(key, stateDir) };
+}
+
 /** Where journals that belong to no live stack are moved to: kept for the record, never read for a run again. */
 export function archiveDir(stateDir: string = defaultStateDir()): string {
   return resolve(stateDir, 'journal', 'archive');
