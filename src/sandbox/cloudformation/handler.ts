@@ -215,6 +215,9 @@ export function handleCloudFormation(engine: CloudFormationEngine, action: strin
       engine.deleteChangeSet(p.get('ChangeSetName'), p.get('StackName'));
       return r('');
     case 'ListChangeSets':
+      // botocore cloudformation ListChangeSetsInput/Output: StackName, NextToken in, Summaries
+      // and an optional NextToken out. One page without NextToken is a valid answer; AWS's
+      // page size is not documented (UNVERIFIED.md, page sizes).
       return r(members('Summaries', engine.listChangeSets(p.get('StackName')).map(changeSetSummaryXml)));
     default:
       throw new AwsError('InvalidAction', `Could not find operation ${action} for version 2010-05-15`);
