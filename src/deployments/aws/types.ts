@@ -247,16 +247,10 @@ export interface ChangeSetSummary {
 }
 
 /** One entry of ListChangeSets (ChangeSetSummary in the API): no changes, no parameters. */
-export interface ChangeSetListEntry {
-  changeSetId: string;
-  changeSetName: string;
-  stackId: string;
-  status: string;
-  executionStatus?: string;
-  statusReason?: string;
+export type ChangeSetListEntry = Pick<ChangeSetSummary, 'changeSetId' | 'changeSetName' | 'stackId' | 'status' | 'executionStatus' | 'statusReason'> & {
   creationTime?: Date;
   description?: string;
-}
+};
 
 export interface UpdateStackInput {
   stackName: string;
